@@ -1,0 +1,76 @@
+"""Plain dataclasses shared by every layer: articles, highlights with their anchors, tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    """One news article; `body` is NFC text whose paragraphs are separated by a blank line."""
+
+    title: str
+    body: str
+    date: str | None = None  # ISO "YYYY-MM-DD"
+    dateline: str = ""  # as written, e.g. "HÀ NỘI"
+    place: str = ""  # display form, e.g. "Hà Nội"
+    source: str = ""  # agency credit, e.g. "VNA/VNS"
+    tags: list[str] = field(default_factory=list)
+    path: str | None = None  # file it was imported from
+    note: str = ""  # the article-level note
+    id: int | None = None  # row id once stored
+    content_hash: str = ""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body split into paragraphs."""
+        return self.body.split("\n\n") if self.body else []
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a highlight sits: the exact quote, its context, and NFC code-point offsets into the body."""
+
+    start: int
+    end: int
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass
+class Highlight:
+    """A highlighted passage of an article, with its colour, note and tags."""
+
+    article_id: int
+    anchor: Anchor
+    color: int = 1  # 1-5
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    orphan: bool = False  # the passage could not be found after the article changed
+    id: int | None = None
+    created: str = ""  # ISO 8601 UTC
+    modified: str = ""
+
+    @property
+    def start(self) -> int:
+        """Start offset in the article body."""
+        return self.anchor.start
+
+    @property
+    def end(self) -> int:
+        """End offset in the article body (exclusive)."""
+        return self.anchor.end
+
+    @property
+    def quote(self) -> str:
+        """The highlighted text."""
+        return self.anchor.quote
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag and how many articles and highlights carry it."""
+
+    name: str
+    count: int = 0
