@@ -1,0 +1,23 @@
+"""Importers: bytes of a file in, one clean Article out; the format is picked from name and text."""
+
+from __future__ import annotations
+
+from reader import text
+from reader.importers import common, markdown, plaintext, seed
+from reader.model import Article
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+
+
+def parse(data: bytes, name: str, encoding: str | None = None) -> Article:
+    """Decode a file's bytes and parse them into an Article; raises text.InputError on refusal."""
+    decoded = text.decode(data, encoding)
+    if name.lower().endswith(".md") or decoded.startswith("---\n"):
+        article = markdown.parse_text(decoded, name)
+    elif seed.matches(decoded):
+        article = seed.parse_text(decoded, name)
+    else:
+        article = plaintext.parse_text(decoded, name)
+    article.path = name
+    article.content_hash = text.content_hash(decoded)
+    return common.finish(article)

@@ -1,0 +1,123 @@
+"""Helpers the format modules share: paragraphs, lead sentences, titles, the final clean pass."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import PurePath
+
+from reader import text
+from reader.model import Article
+
+TITLE_MAX = 90
+
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+
+def paragraphs(s: str) -> str:
+    """Reflow plain text: paragraphs split at blank lines, lines inside one joined by a space."""
+    paras = []
+    for block in _BLANK_LINES.split(s):
+        # Wire text is one line per paragraph; hard-wrapped text becomes one line again.
+        lines = [line.strip() for line in block.split("\n")]
+        para = " ".join(line for line in lines if line)
+        if para:
+            paras.append(para)
+    return "\n\n".join(paras)
+
+
+def tidy_lines(s: str) -> str:
+    """Keep line structure (Markdown needs it) but strip trailing blanks and collapse blank runs."""
+    s = "\n".join(line.rstrip() for line in s.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", s).strip("\n")
+
+
+# Words after which a full stop does not end a sentence. Case matters: "No. 5" and "St. Paul"
+# are abbreviations, but "he said no. Then" ends a sentence.
+_ABBREVIATIONS = frozenset(
+    """PM Mr Mrs Ms Dr St No Nos Jr Sr Prof Gen Lt Col Capt Sgt Maj Rev Gov Sen Rep Pres
+    Co Corp Inc Ltd Bros Dept Mt Ft Ave Rd Blvd Jan Feb Aug Sept Oct Nov Dec vs etc approx""".split()
+)
+_SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[^\W\d_])")
+_WORD_BEFORE = re.compile(r"(\S+)$")
+
+
+def _is_abbreviation(before: str) -> bool:
+    m = _WORD_BEFORE.search(before)
+    if not m:
+        return False
+    word = m.group(1).lstrip("\"'“‘([")
+    if word in _ABBREVIATIONS:
+        return True
+    # A single letter is an initial ("J. Smith"), dotted letters an abbreviation ("U.S", "a.m").
+    # ("US$8.5" needs no rule: a decimal point is not followed by a space.)
+    return bool(re.fullmatch(r"[^\W\d_](?:\.[^\W\d_])*", word))
+
+
+def lead_sentence(s: str) -> str:
+    """The first sentence of `s`: it ends at . ? ! before a capital, but not after an abbreviation."""
+    for m in _SENTENCE_END.finditer(s):
+        following = s[m.end():].lstrip("\"'“‘([")
+        if not following[:1].isupper():
+            continue
+        if s[m.start()] == "." and _is_abbreviation(s[: m.start()]):
+            continue
+        return s[: m.end()].rstrip()
+    return s.strip()
+
+
+def shorten(s: str, limit: int = TITLE_MAX) -> str:
+    """Cut `s` to at most `limit` characters at a word boundary, marking the cut with "…"."""
+    s = " ".join(s.split())
+    if len(s) <= limit:
+        return s
+    head = s[: limit]
+    space = head.rfind(" ")
+    if space > limit // 3:
+        head = head[:space]
+    else:
+        # One enormous word: cut inside it, but never between a letter and its marks.
+        head = head[: text.snap_to_grapheme(s, limit - 1)]
+    return head.rstrip(" ,;:—–-") + "…"
+
+
+def title_from_body(body: str, name: str) -> str:
+    """A title for an article without a headline: its lead sentence, else the file name."""
+    first = body.split("\n\n", 1)[0].strip()
+    if not first:
+        return name_title(name)
+    sentence = lead_sentence(first)
+    # Headlines carry no full stop; a question or exclamation mark says something, so it stays.
+    if sentence.endswith(".") and not sentence.endswith("..."):
+        sentence = sentence[:-1]
+    return shorten(sentence)
+
+
+def name_title(name: str) -> str:
+    """A last-resort title made from a file name."""
+    stem = PurePath(name).stem if name else ""
+    return text.clean(stem).strip() or "Untitled"
+
+
+def finish(article: Article) -> Article:
+    """Run every string field through text.clean once more, so none escapes the invariant."""
+    changes = {}
+    for f in dataclasses.fields(article):
+        value = getattr(article, f.name)
+        if isinstance(value, str):
+            value = text.clean(value)
+            if f.name in _ONE_LINE:
+                value = one_line(value)
+            changes[f.name] = value
+        elif isinstance(value, list):
+            changes[f.name] = [one_line(text.clean(v)) if isinstance(v, str) else v for v in value]
+    return dataclasses.replace(article, **changes)
+
+
+# Shown in list rows and headers: a newline or tab in one would break the layout.
+_ONE_LINE = frozenset({"title", "dateline", "place", "source"})
+
+
+def one_line(s: str) -> str:
+    """Collapse every run of whitespace (newlines included) to one space and trim."""
+    return " ".join(s.split())

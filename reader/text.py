@@ -1,0 +1,293 @@
+"""The text pipeline: decode bytes, normalise and sanitise every string, fold for search, graphemes."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+
+import regex
+
+MAX_BYTES = 20 * 1024 * 1024
+# Only the head is scanned for NUL: enough to tell binary from text, cheap on a 20 MB file.
+BINARY_SCAN_BYTES = 8000
+
+
+class InputError(ValueError):
+    """A refusal whose message is fit to show the user as is."""
+
+
+# --------------------------------------------------------------------------- decoding
+
+# Longest BOM first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+# Windows-1258 writes most tones as separate combining bytes: grave, acute, tilde, hook, dot below.
+_VI_TONE = re.compile("[\u0300\u0301\u0303\u0309\u0323]")
+# A tone not sitting on a vowel as Windows-1258 writes them (precomposed with breve, circumflex, horn).
+_STRAY_TONE = re.compile("(?<![aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def _codec_name(encoding: str) -> str:
+    """Canonical codec name, or InputError if Python has no text codec by that name."""
+    try:
+        info = codecs.lookup(encoding)
+        # lookup() also knows bytes-to-bytes codecs (base64, zlib), which bytes.decode refuses;
+        # a non-empty probe is needed since decoding b"" short-circuits before that check.
+        b"x".decode(info.name, "ignore")
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}; try a name such as utf-8, cp1258 or latin-1") from None
+    return info.name
+
+
+def _looks_vietnamese(decoded: str) -> bool:
+    """True if text decoded as Windows-1258 reads as Vietnamese: tones present, each on a vowel.
+
+    Checking the letter before each tone mark (not merely that NFC composes it) keeps Italian
+    out: its ò/ì bytes land after consonants ("però", "così"), and r/s + mark would compose.
+    Portuguese ã/õ (read as ă/ơ) brings no tone bytes at all.
+    """
+    return _VI_TONE.search(decoded) is not None and _STRAY_TONE.search(decoded) is None
+
+
+def _detect(data: bytes) -> str | None:
+    """Decode with a detected encoding, preferring Windows-1258 when the text reads as Vietnamese."""
+    try:
+        import charset_normalizer
+
+        best = charset_normalizer.from_bytes(data).best()
+    except Exception:  # the detector is a black box fed untrusted bytes; a crash means "no idea"
+        best = None
+    guess = None
+    if best is not None:
+        try:
+            guess = data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            guess = None
+        if guess is not None and codecs.lookup(best.encoding).name == "cp1258":
+            return guess
+    # The detector often settles on another single-byte code page for English text with a few
+    # Vietnamese names; Windows-1258 wins when it, and not the guess, reads as Vietnamese.
+    try:
+        vi = data.decode("cp1258")
+    except UnicodeDecodeError:
+        vi = None
+    if vi is not None and _looks_vietnamese(vi) and (guess is None or not _looks_vietnamese(guess)):
+        return vi
+    return guess
+
+
+def decode(data: bytes, encoding: str | None = None) -> str:
+    """Decode a file's bytes (BOM, UTF-8, the given encoding, detection) into clean text, or refuse."""
+    if not data:
+        raise InputError("empty file")
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file is {_mb(len(data))}; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+    codec = _codec_name(encoding) if encoding else None
+
+    decoded = None
+    # A BOM is checked before the NUL test because UTF-16/32 text is full of NUL bytes.
+    for bom, name, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                decoded = data[len(bom):].decode(name)
+            except UnicodeDecodeError as e:
+                raise InputError(f"starts with a {label} byte-order mark but is not valid {label} "
+                                 f"(byte {e.start + len(bom)})") from None
+            break
+    # A user who names UTF-16/32 for a BOM-less file knows its NULs are text, and such bytes
+    # would also pass as UTF-8 (with NULs), so that encoding goes before both checks below.
+    if decoded is None and codec and codec.startswith(("utf-16", "utf-32")):
+        try:
+            decoded = data.decode(codec)
+        except UnicodeDecodeError as e:
+            raise InputError(f"cannot decode as {encoding} (bad bytes at offset {e.start})") from None
+    if decoded is None:
+        nul = data.find(b"\0", 0, BINARY_SCAN_BYTES)
+        if nul >= 0:
+            raise InputError(f"binary file (NUL byte at offset {nul})")
+        try:
+            decoded = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if decoded is None and codec:
+        try:
+            decoded = data.decode(codec)
+        except UnicodeDecodeError as e:
+            raise InputError(f"cannot decode as {encoding} (bad bytes at offset {e.start})") from None
+    if decoded is None:
+        decoded = _detect(data)
+    if decoded is None:
+        raise InputError("cannot decode: not UTF-8, and no encoding detected; try --encoding")
+    decoded = clean(decoded)
+    if not decoded.strip():
+        raise InputError("no text in file (only blanks or control characters)")
+    return decoded
+
+
+# --------------------------------------------------------------------------- cleaning
+
+# Made visible rather than removed: a reader should see that someone tried to reorder or hide text.
+# ZWJ (U+200D) also glues emoji sequences (👨‍👩‍👧); showing it splits such an emoji into its
+# parts, an acceptable cost in news text for never letting invisible characters through.
+_INVISIBLE = "\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B\u200C\u200D\u2060\uFEFF"
+
+# String sequences (OSC, DCS, SOS, PM, APC) end at BEL or ST (ESC \ or U+009C). An unterminated
+# one ends at the end of its line: a terminal would swallow the rest of the file, but once the
+# ESC is gone the payload is inert, and losing at most one line keeps the article readable.
+# A stray ESC inside the payload also ends it, as it aborts the string in real terminals.
+_STRING_BODY = r"[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+# Every match starts with one of these. Leading the pattern with them as a lookahead lets the
+# regex engine skip ahead by character class (about 6x faster on clean text); a text without any
+# is returned untouched.
+_TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_INVISIBLE}]"
+_HAS_TRIGGER = re.compile(_TRIGGER)
+_SANITISE = re.compile(
+    f"(?={_TRIGGER})(?:"
+    + "|".join((
+        r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])" + _STRING_BODY,  # OSC DCS SOS PM APC (7- and 8-bit)
+        r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?",  # CSI; without a final byte it is dropped as far as it goes
+        r"\x1b[ -/]*[0-~]?",  # two-byte (and nF) ESC sequences; a lone ESC too
+        r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]",  # C0 except \t \n, DEL, C1
+        r"(?P<sur>[\ud800-\udfff])",  # lone surrogates: they cannot be stored as UTF-8
+        f"(?P<vis>[{_INVISIBLE}])",
+    ))
+    + ")"
+)
+
+
+def _sanitise_match(m: re.Match) -> str:
+    if m.group("vis"):
+        return f"⟨U+{ord(m.group('vis')):04X}⟩"
+    if m.group("sur"):
+        return "\ufffd"
+    return ""
+
+
+def sanitise(s: str) -> str:
+    """Remove control characters and whole escape sequences; make bidi and zero-width marks visible."""
+    # The output has no ESC, control or invisible mark left, so a second pass finds nothing: idempotent.
+    if not _HAS_TRIGGER.search(s):
+        return s
+    return _SANITISE.sub(_sanitise_match, s)
+
+
+_NEWLINES = re.compile(r"\r\n?|\u2028")
+
+
+def clean(s: str) -> str:
+    """Normalise newlines to LF, sanitise and NFC-normalise: applied to every string that enters."""
+    # U+2028/2029 are line/paragraph breaks that terminals do not honour; spell them as LFs.
+    if "\r" in s or "\u2028" in s:
+        s = _NEWLINES.sub("\n", s)
+    s = s.replace("\u2029", "\n\n")
+    # Sanitise before NFC: removing a control between a letter and its mark can leave a
+    # decomposed pair that only a later NFC composes.
+    return unicodedata.normalize("NFC", sanitise(s))
+
+
+# --------------------------------------------------------------------------- folding
+
+_FOLD_CACHE: dict[str, str] = {}
+_D_MAP = str.maketrans({"đ": "d", "ð": "d"})
+
+
+def _fold_char(ch: str) -> str:
+    folded = _FOLD_CACHE.get(ch)
+    if folded is None:
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+        # casefold may bring marks back (ǰ, ΐ), so strip again after it.
+        base = unicodedata.normalize("NFD", base.casefold())
+        folded = "".join(c for c in base if unicodedata.category(c) != "Mn").translate(_D_MAP)
+        _FOLD_CACHE[ch] = folded
+    return folded
+
+
+def fold(s: str) -> str:
+    """Fold for search: drop diacritics, đ→d, casefold; NFC Vietnamese keeps its length."""
+    if s.isascii():
+        return s.lower()
+    return "".join(_fold_char(ch) for ch in s)
+
+
+def fold_with_offsets(s: str) -> tuple[str, list[int]]:
+    """Fold `s` and give, for each folded character, the index of the character it came from."""
+    if s.isascii():
+        return s.lower(), list(range(len(s)))
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(s):
+        f = _fold_char(ch)
+        out.append(f)
+        offsets.extend([i] * len(f))
+    return "".join(out), offsets
+
+
+# --------------------------------------------------------------------------- title case
+
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_VOWELS = frozenset("aeiouy")
+
+
+def _title_word(m: regex.Match) -> str:
+    w = m.group()
+    # An all-capital word without a vowel is an initialism (HCM, TP, ĐBSCL): every Vietnamese
+    # syllable has a vowel, so lowering it could only spoil it.
+    if w == w.upper() and not _VOWELS.intersection(fold(w)):
+        return w
+    return w[0].upper() + w[1:].lower()
+
+
+def title_case_vi(s: str) -> str:
+    """Title-case a (usually all-capital) Vietnamese name: "BÀ RỊA-VŨNG TÀU" → "Bà Rịa-Vũng Tàu"."""
+    # NFC first: then every Vietnamese letter is one code point, so w[0] is a whole letter with
+    # its marks (in NFD, "Ộ" is three code points and str.title() would treat marks as word breaks).
+    return unicodedata.normalize("NFC", _WORD.sub(_title_word, unicodedata.normalize("NFC", s)))
+
+
+# --------------------------------------------------------------------------- graphemes
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def graphemes(s: str) -> list[str]:
+    """The user-perceived characters (extended grapheme clusters) of `s`."""
+    return _GRAPHEME.findall(s)
+
+
+def grapheme_starts(s: str) -> list[int]:
+    """Every grapheme boundary offset in `s`, including 0 and len(s)."""
+    starts = [m.start() for m in _GRAPHEME.finditer(s)]
+    starts.append(len(s))
+    return starts
+
+
+def snap_to_grapheme(s: str, offset: int, forward: bool = False) -> int:
+    """The nearest grapheme boundary at or before `offset` (or at or after it when `forward`)."""
+    offset = max(0, min(offset, len(s)))
+    # There is always a boundary right after a line feed (rule GB4), so scanning only the line
+    # that holds `offset` gives the same answer as scanning the whole text, in a fraction of it.
+    line_start = s.rfind("\n", 0, offset) + 1
+    for m in _GRAPHEME.finditer(s, line_start):
+        if m.end() > offset:
+            return m.end() if forward and m.start() < offset else m.start()
+    return len(s)
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def content_hash(s: str) -> str:
+    """An article's identity: the SHA-256 hex digest of its clean text's UTF-8."""
+    return hashlib.sha256(s.encode("utf-8")).hexdigest()
