@@ -28,6 +28,19 @@ class Article:
 
 
 @dataclass(frozen=True)
+class ArticleSummary:
+    """One row of the article list: what the list pane shows, without the body."""
+
+    id: int
+    title: str
+    date: str | None
+    place: str
+    source: str
+    read: bool = False
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Anchor:
     """Where a highlight sits: the exact quote, its context, and NFC code-point offsets into the body."""
 

@@ -1,0 +1,63 @@
+"""A window onto the article list that fetches keyset pages from the library as rows are needed."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from reader.model import ArticleSummary
+from reader.store import Library
+
+
+class ArticleWindow:
+    """Random access by row number over a sorted article list, a page at a time, with a small cache."""
+
+    def __init__(self, library: Library, tag: str | None = None, page_size: int = 100, max_pages: int = 64):
+        self.library = library
+        self.tag = tag
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self._pages: OrderedDict[int, list[ArticleSummary]] = OrderedDict()
+        self.count = library.count_articles(tag)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def get(self, index: int) -> ArticleSummary | None:
+        """The row at `index`, or None past the end."""
+        if not 0 <= index < self.count:
+            return None
+        page_no, row = divmod(index, self.page_size)
+        page = self._page(page_no)
+        return page[row] if row < len(page) else None
+
+    def index_of(self, article_id: int) -> int | None:
+        """The row number of an article among the cached pages, if it is there."""
+        for page_no, page in self._pages.items():
+            for row, summary in enumerate(page):
+                if summary.id == article_id:
+                    return page_no * self.page_size + row
+        return None
+
+    def _page(self, page_no: int) -> list[ArticleSummary]:
+        if page_no in self._pages:
+            self._pages.move_to_end(page_no)
+            return self._pages[page_no]
+        size = self.page_size
+        previous, following = self._pages.get(page_no - 1), self._pages.get(page_no + 1)
+        if page_no == 0:
+            page = self.library.page_articles(limit=size, tag=self.tag)
+        elif previous and len(previous) == size:  # keyset: the rows after the page above
+            page = self.library.page_articles(after=_key(previous[-1]), limit=size, tag=self.tag)
+        elif following:  # keyset backwards: the rows before the page below
+            page = self.library.page_articles(before=_key(following[0]), limit=size, tag=self.tag)
+        else:  # a jump (G, a scrollbar drag): find the page's first key on the index, keyset from there
+            key = self.library.key_at(page_no * size, tag=self.tag)
+            page = self.library.page_articles(from_key=key, limit=size, tag=self.tag) if key else []
+        self._pages[page_no] = page
+        while len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+        return page
+
+
+def _key(summary: ArticleSummary) -> tuple[str, int]:
+    return (summary.date or "", summary.id)
