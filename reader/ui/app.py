@@ -1,0 +1,84 @@
+"""The Textual app: app-wide keys, the command palette, and the one factory used by the CLI and tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader.resources import resource_dir
+from reader.store import Library
+from reader.ui.screens.editors import NoteEditor, TagEditor
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.main import MainScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.notes_pane import NotesPane
+from reader.ui.widgets.reading_pane import ReadingPane
+
+
+class ReaderApp(App):
+    """A terminal reader and annotator for news articles."""
+
+    TITLE = "reader"
+    CSS_PATH = [str(resource_dir("styles") / "reader.tcss")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette", show=False),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.library))
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen (under any dialog)."""
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def help_sections(self) -> list[tuple[str, list[Binding]]]:
+        """Every binding, grouped by where it works."""
+        return [
+            ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS]),
+            ("Article list", ArticleList.BINDINGS),
+            ("Reading pane", ReadingPane.BINDINGS),
+            ("Notes pane", NotesPane.BINDINGS),
+            ("Note editor", NoteEditor.BINDINGS),
+            ("Tag editor", TagEditor.BINDINGS),
+        ]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_sections()))
+
+    def action_quit(self) -> None:
+        self.main.save_position()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main
+        yield SystemCommand("Filter by tag", "Show only the articles with one tag", main.action_filter_tag)
+        yield SystemCommand("Show all articles", "Clear the tag filter", self._show_all)
+        for tag in self.library.tags():
+            yield SystemCommand(
+                f"Show articles tagged {tag.name}", f"{tag.count} articles and highlights",
+                lambda name=tag.name: self._show_tag(name), discover=False,
+            )
+
+    def _show_all(self) -> None:
+        self._show_tag(None)
+
+    def _show_tag(self, name: str | None) -> None:
+        self.main.tag_filter = name
+        self.main.load_list()
+
+
+def make_app(library: Library) -> ReaderApp:
+    """Build the app on a library: the one factory the CLI and the tests share."""
+    return ReaderApp(library)

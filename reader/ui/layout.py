@@ -1,0 +1,87 @@
+"""Wrap an article body into display lines on grapheme boundaries, and split lines into styled pieces."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import regex
+from rich.cells import cell_len
+
+_WORD = regex.compile(r"\S+")
+_GRAPHEME = regex.compile(r"\X")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One display line: the body offsets it shows; a blank line between paragraphs has start == end."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+def wrap_body(body: str, width: int) -> list[Line]:
+    """Greedy word wrap of every paragraph to `width` cells, with a blank line between paragraphs."""
+    width = max(width, 4)
+    lines: list[Line] = []
+    offset = 0
+    for number, paragraph in enumerate(body.split("\n\n")):
+        if number:
+            lines.append(Line(offset - 1, offset - 1, -1))
+        line_offset = offset
+        for row in paragraph.split("\n"):  # a single newline inside a paragraph is a forced break
+            lines.extend(_wrap_row(row, line_offset, width, number))
+            line_offset += len(row) + 1
+        offset += len(paragraph) + 2
+    return lines
+
+
+def _wrap_row(row: str, base: int, width: int, paragraph: int) -> list[Line]:
+    out: list[Line] = []
+    start = end = None
+    used = 0
+    for match in _WORD.finditer(row):
+        word_start, word_end = match.span()
+        word_width = cell_len(match.group())
+        if start is not None and used + 1 + word_width <= width:
+            end, used = word_end, used + 1 + word_width
+            continue
+        if start is not None:
+            out.append(Line(base + start, base + end, paragraph))
+            start = None
+        if word_width <= width:
+            start, end, used = word_start, word_end, word_width
+            continue
+        # A word wider than the line is cut between graphemes, never inside one.
+        piece_start, used = word_start, 0
+        for grapheme in _GRAPHEME.finditer(match.group()):
+            g_width = cell_len(grapheme.group())
+            if used + g_width > width and used:
+                out.append(Line(base + piece_start, base + word_start + grapheme.start(), paragraph))
+                piece_start, used = word_start + grapheme.start(), 0
+            used += g_width
+        start, end = piece_start, word_end
+    if start is not None:
+        out.append(Line(base + start, base + end, paragraph))
+    if not out:
+        out.append(Line(base, base, paragraph))
+    return out
+
+
+def line_at(starts: list[int], offset: int) -> int:
+    """The index of the display line showing body offset `offset`, given every line's start."""
+    return max(0, bisect_right(starts, offset) - 1)
+
+
+def pieces(start: int, end: int, spans: list[tuple[int, int, object]]) -> list[tuple[int, int, list]]:
+    """Cut [start, end) at every span edge: (piece start, piece end, styles covering it in span order)."""
+    cuts = {start, end}
+    active = [(s, e, style) for s, e, style in spans if s < end and e > start]
+    for s, e, _ in active:
+        cuts.update(x for x in (s, e) if start < x < end)
+    edges = sorted(cuts)
+    result = []
+    for a, b in zip(edges, edges[1:]):
+        result.append((a, b, [style for s, e, style in active if s <= a and e >= b]))
+    return result

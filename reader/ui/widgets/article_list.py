@@ -1,0 +1,146 @@
+"""The article list: a virtual list that draws only the visible rows, fetched a page at a time."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.model import ArticleSummary
+
+ROW_HEIGHT = 2
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Two lines per article (title; date · place · source · tags), over any window with len() and get()."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", id="list.down"),
+        Binding("k,up", "cursor_up", "Up", id="list.up"),
+        Binding("g,home", "first", "First", id="list.first", show=False),
+        Binding("G,end", "last", "Last", id="list.last", show=False),
+        Binding("pagedown,space", "page_down", "Page down", id="list.page_down", show=False),
+        Binding("pageup", "page_up", "Page up", id="list.page_up", show=False),
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding("t", "tags", "Tag article", id="list.tags"),
+        Binding("a", "note", "Article note", id="list.note"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Opened(Message):
+        """The user chose an article."""
+
+        def __init__(self, article_id: int) -> None:
+            self.article_id = article_id
+            super().__init__()
+
+    class TagsRequested(Opened):
+        """The user wants to edit the tags of the article under the cursor."""
+
+    class NoteRequested(Opened):
+        """The user wants to write the note of the article under the cursor."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.window = None
+        self.empty_message = "No articles."
+        self.open_id: int | None = None  # the article shown in the reading pane
+
+    def set_window(self, window, empty_message: str = "No articles.") -> None:
+        """Show a new list (a window onto the library or onto search results)."""
+        self.window = window
+        self.empty_message = empty_message
+        self.virtual_size = Size(self.size.width, len(window) * ROW_HEIGHT)
+        self.cursor = min(self.cursor, max(len(window) - 1, 0))
+        self.refresh()
+
+    @property
+    def current(self) -> ArticleSummary | None:
+        """The article under the cursor."""
+        return self.window.get(self.cursor) if self.window is not None else None
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_visible()
+        self.refresh()
+
+    def _scroll_cursor_visible(self) -> None:
+        top = self.cursor * ROW_HEIGHT
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + ROW_HEIGHT > self.scroll_y + height:
+            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False, immediate=True)
+
+    def _move(self, rows: int) -> None:
+        if self.window is not None and len(self.window):
+            self.cursor = max(0, min(len(self.window) - 1, self.cursor + rows))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_first(self) -> None:
+        self._move(-self.cursor)
+
+    def action_last(self) -> None:
+        if self.window is not None:
+            self._move(len(self.window))
+
+    def action_page_down(self) -> None:
+        self._move(max(1, self.scrollable_content_region.height // ROW_HEIGHT))
+
+    def action_page_up(self) -> None:
+        self._move(-max(1, self.scrollable_content_region.height // ROW_HEIGHT))
+
+    def _post_for_current(self, message_type: type[Opened]) -> None:
+        if self.current is not None:
+            self.post_message(message_type(self.current.id))
+
+    def action_open(self) -> None:
+        self._post_for_current(self.Opened)
+
+    def action_tags(self) -> None:
+        self._post_for_current(self.TagsRequested)
+
+    def action_note(self) -> None:
+        self._post_for_current(self.NoteRequested)
+
+    def on_click(self, event) -> None:
+        row = (event.y + int(self.scroll_y)) // ROW_HEIGHT
+        if self.window is not None and 0 <= row < len(self.window):
+            self.cursor = row
+            if event.chain >= 2:
+                self.action_open()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self.window is None or not len(self.window):
+            text = self.empty_message if y == 0 else ""
+            return Strip([Segment(text, base + Style(dim=True))]).adjust_cell_length(width, base)
+        index, sub = divmod(y + int(self.scroll_y), ROW_HEIGHT)
+        summary = self.window.get(index)
+        if summary is None:
+            return Strip.blank(width, base)
+        selected = index == self.cursor
+        style = base
+        if selected:
+            style += Style(reverse=True) if self.has_focus else Style(bgcolor="grey27")
+        if sub == 0:
+            marker = "▶ " if summary.id == self.open_id else ("  " if summary.read else "● ")
+            title_style = style + Style(bold=not summary.read)
+            segments = [Segment(marker, style), Segment(summary.title, title_style)]
+        else:
+            meta = "  " + " · ".join(p for p in (summary.date, summary.place, summary.source) if p)
+            segments = [Segment(meta, style + Style(dim=True))]
+            if summary.tags:
+                segments.append(Segment("  " + " ".join(f"#{t}" for t in summary.tags), style + Style(color="cyan")))
+        return Strip(segments).crop(0, width).adjust_cell_length(width, style)

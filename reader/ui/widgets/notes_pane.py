@@ -1,0 +1,138 @@
+"""The notes pane: the article note and the article's highlights in reading order, orphans last."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.model import Article, Highlight
+from reader.ui.messages import AnnotationRequest
+from reader.ui.widgets.reading_pane import COLOUR_NAMES, HIGHLIGHT_COLOURS
+
+ARTICLE_NOTE = "article-note"
+QUOTE_LENGTH = 140
+
+
+def trim(text: str, length: int) -> str:
+    """Cut text to `length` characters at a space, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text.rfind(" ", 0, length - 1)
+    return text[: cut if cut > length // 2 else length - 1] + "…"
+
+
+def highlight_prompt(h: Highlight) -> Content:
+    """How one highlight reads in the list: colour swatch, quote, note, tags."""
+    swatch = Content.styled("▌", HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1]))
+    parts = [swatch, Content.styled(f"“{trim(h.quote, QUOTE_LENGTH)}”", "italic")]
+    if h.note:
+        parts += [Content("\n  "), Content(trim(h.note, 400))]
+    if h.tags:
+        parts += [Content("\n  "), Content.styled(" ".join(f"#{t}" for t in h.tags), "$accent")]
+    return Content("").join(parts)
+
+
+class NotesPane(OptionList):
+    """Lists what the user wrote; enter jumps the reading pane to the passage."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", id="notes.down"),
+        Binding("k,up", "cursor_up", "Up", id="notes.up"),
+        Binding("g,home", "first", "First", id="notes.first", show=False),
+        Binding("G,end", "last", "Last", id="notes.last", show=False),
+        Binding("enter", "select", "Go to passage", id="notes.jump"),
+        Binding("n", "note", "Note", id="notes.note"),
+        Binding("t", "tags", "Tags", id="notes.tags"),
+        Binding("d", "delete", "Delete", id="notes.delete"),
+        Binding("u", "undo", "Undo delete", id="notes.undo", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.highlights: list[Highlight] = []
+
+    def show(self, article: Article | None, highlights: list[Highlight]) -> None:
+        """List an article's note and highlights, keeping the cursor on the same item if it is still there."""
+        keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        self.article, self.highlights = article, highlights
+        options: list[Option | None] = []
+        if article is None:
+            options.append(Option(Content.styled("Open an article to see its notes here.", "dim"), disabled=True))
+        else:
+            note = Content(article.note) if article.note else Content.styled("No article note — press n here, or a in the list.", "dim")
+            options.append(Option(Content("").join([Content.styled("Article note\n", "bold"), note]), id=ARTICLE_NOTE))
+            placed = [h for h in highlights if not h.orphan]
+            orphans = [h for h in highlights if h.orphan]
+            options.append(None)
+            if not placed:
+                options.append(Option(Content.styled(
+                    "No highlights yet. In the reading pane, move with j/k, press v to select, h to highlight, n to write a note.",
+                    "dim"), disabled=True))
+            options += [Option(highlight_prompt(h), id=f"h{h.id}") for h in placed]
+            if orphans:
+                options.append(None)
+                options.append(Option(Content.styled(
+                    f"Orphans ({len(orphans)}): passages no longer found in the text", "bold $warning"), disabled=True))
+                options += [Option(highlight_prompt(h), id=f"h{h.id}") for h in orphans]
+        self.clear_options()
+        self.add_options(options)
+        ids = [o.id for o in self.options]
+        if keep in ids:
+            self.highlighted = ids.index(keep)
+        elif self.option_count:
+            self.highlighted = 0
+
+    def select_highlight(self, highlight_id: int) -> None:
+        """Move the cursor to a highlight's entry."""
+        ids = [o.id for o in self.options]
+        if f"h{highlight_id}" in ids:
+            self.highlighted = ids.index(f"h{highlight_id}")
+
+    @property
+    def current_highlight(self) -> Highlight | None:
+        """The highlight under the cursor."""
+        option = self.highlighted_option
+        if option is None or not option.id or not option.id.startswith("h"):
+            return None
+        wanted = int(option.id[1:])
+        return next((h for h in self.highlights if h.id == wanted), None)
+
+    def _on_article_note(self) -> bool:
+        option = self.highlighted_option
+        return option is not None and option.id == ARTICLE_NOTE
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == ARTICLE_NOTE:
+            self.post_message(AnnotationRequest("article_note"))
+        elif self.current_highlight is not None:
+            self.post_message(AnnotationRequest("jump", self.current_highlight.id))
+
+    def _request(self, action: str) -> None:
+        highlight = self.current_highlight
+        if highlight is not None:
+            self.post_message(AnnotationRequest(action, highlight.id))
+        else:
+            self.notify("Move to a highlight first.", severity="warning")
+
+    def action_note(self) -> None:
+        if self._on_article_note():
+            self.post_message(AnnotationRequest("article_note"))
+        else:
+            self._request("note")
+
+    def action_tags(self) -> None:
+        if self._on_article_note():
+            self.post_message(AnnotationRequest("article_tags"))
+        else:
+            self._request("tags")
+
+    def action_delete(self) -> None:
+        self._request("delete")
+
+    def action_undo(self) -> None:
+        self.post_message(AnnotationRequest("undo"))

@@ -1,0 +1,370 @@
+"""The reading pane: the article wrapped to the pane, drawn line by line, with a sentence cursor."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader import segment
+from reader.model import Article, Highlight
+from reader.ui.layout import Line, line_at, pieces, wrap_body
+from reader.ui.messages import AnnotationRequest
+
+# Background colours of highlight colours 1-5, readable on dark and light themes with black text.
+HIGHLIGHT_COLOURS = {1: "#f2d65c", 2: "#8fd694", 3: "#8cc4f2", 4: "#f29ac0", 5: "#c6a8f0"}
+COLOUR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "purple"}
+CURSOR_STYLE = Style(underline=True, bold=True)
+SELECTION_STYLE = Style(reverse=True)
+HIT_STYLE = Style(bgcolor="#ff8c00", color="black", bold=True)
+MARGIN = 1
+
+
+class ReadingPane(ScrollView, can_focus=True):
+    """Shows one article; j/k move a cursor sentence by sentence, v selects, h highlights."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next sentence", id="reading.down"),
+        Binding("k,up", "cursor_up", "Previous sentence", id="reading.up", show=False),
+        Binding("right_curly_bracket", "next_paragraph", "Next paragraph", key_display="}", id="reading.next_paragraph", show=False),
+        Binding("left_curly_bracket", "previous_paragraph", "Previous paragraph", key_display="{", id="reading.previous_paragraph", show=False),
+        Binding("g,home", "first", "First sentence", id="reading.first", show=False),
+        Binding("G,end", "last", "Last sentence", id="reading.last", show=False),
+        Binding("pagedown,space", "page_down", "Page down", id="reading.page_down", show=False),
+        Binding("pageup", "page_up", "Page up", id="reading.page_up", show=False),
+        Binding("v", "toggle_selection", "Select", id="reading.select"),
+        Binding("escape", "cancel_selection", "Cancel selection", id="reading.cancel", show=False),
+        Binding("w", "extend_word", "Extend by word", id="reading.extend_word", show=False),
+        Binding("b", "shrink_word", "Shrink by word", id="reading.shrink_word", show=False),
+        Binding("h", "highlight", "Highlight", id="reading.highlight"),
+        Binding("n", "note", "Note", id="reading.note"),
+        Binding("t", "tags", "Tags", id="reading.tags"),
+        Binding("d", "delete", "Delete highlight", id="reading.delete"),
+        Binding("u", "undo", "Undo delete", id="reading.undo", show=False),
+        *[
+            Binding(str(n), f"color({n})", f"Colour {n} ({COLOUR_NAMES[n]})", id=f"reading.color{n}", show=False)
+            for n in range(1, 6)
+        ],
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.highlights: list[Highlight] = []
+        self.sentences: list[tuple[int, int]] = []
+        self._sentence_starts: list[int] = []
+        self.cursor = 0
+        self.selection_anchor: tuple[int, int] | None = None  # the sentence where `v` was pressed
+        self.selection_end: int | None = None  # set by w/b; None means "end of the cursor sentence"
+        self.hits: list[tuple[int, int]] = []
+        self.lines: list[Line] = []
+        self._line_starts: list[int] = []
+        self._header: list[list[Segment]] = []
+        self._wrapped_width = 0
+
+    # -- data in ---------------------------------------------------------------------------
+
+    def show(self, article: Article | None, highlights: list[Highlight], position: int = 0) -> None:
+        """Show an article, its highlights, with the cursor on the sentence at `position`."""
+        self.article = article
+        self.highlights = highlights
+        self.sentences = segment.sentence_spans(article.body) if article else []
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self.selection_anchor = self.selection_end = None
+        self.hits = []
+        self._wrapped_width = 0
+        self.cursor = self.sentence_index_at(position)
+        self._layout()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._follow_cursor()
+        self.refresh()
+
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        """Replace the highlights drawn over the text."""
+        self.highlights = highlights
+        self.refresh()
+
+    def set_hits(self, hits: list[tuple[int, int]]) -> None:
+        """Mark search hits in the text."""
+        self.hits = hits
+        self.refresh()
+
+    def sentence_index_at(self, offset: int) -> int:
+        """The sentence containing (or nearest before) a body offset."""
+        return max(0, bisect_right(self._sentence_starts, offset) - 1)
+
+    def move_to(self, offset: int) -> None:
+        """Put the cursor on the sentence at a body offset and bring it into view."""
+        self.cursor = self.sentence_index_at(offset)
+        self.selection_anchor = self.selection_end = None
+        self._follow_cursor()
+        self.refresh()
+
+    # -- what the cursor is on -------------------------------------------------------------
+
+    @property
+    def cursor_span(self) -> tuple[int, int] | None:
+        """The sentence under the cursor."""
+        return self.sentences[self.cursor] if self.sentences else None
+
+    @property
+    def selection_span(self) -> tuple[int, int] | None:
+        """The selected passage, when a selection is active."""
+        if self.selection_anchor is None or self.cursor_span is None:
+            return None
+        start = min(self.selection_anchor[0], self.cursor_span[0])
+        end = self.selection_end if self.selection_end is not None else max(self.selection_anchor[1], self.cursor_span[1])
+        return (start, max(end, start + 1))
+
+    @property
+    def target_span(self) -> tuple[int, int] | None:
+        """What `h` would highlight: the selection, else the cursor sentence."""
+        return self.selection_span or self.cursor_span
+
+    @property
+    def current_highlight(self) -> Highlight | None:
+        """The highlight under the cursor (or overlapping the selection)."""
+        span = self.target_span
+        if span is None:
+            return None
+        touching = [h for h in self.highlights if not h.orphan and h.start < span[1] and h.end > span[0]]
+        if not touching:
+            return None
+        # Prefer the one that contains the cursor's start, then the shortest.
+        return min(touching, key=lambda h: (not (h.start <= span[0] < h.end), h.end - h.start))
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        width = max(self.scrollable_content_region.width - 2 * MARGIN, 10)
+        if width == self._wrapped_width:
+            return
+        self._wrapped_width = width
+        self._header = self._build_header(width)
+        self.lines = wrap_body(self.article.body, width) if self.article and self.article.body else []
+        self._line_starts = [line.start for line in self.lines]
+        self.virtual_size = Size(width, len(self._header) + len(self.lines) + 1)
+        self._follow_cursor()
+        self.refresh()
+
+    def _build_header(self, width: int) -> list[list[Segment]]:
+        article = self.article
+        if article is None:
+            return [
+                [Segment("No article open.", Style(dim=True))],
+                [],
+                [Segment("Choose one in the list and press enter.", Style(dim=True))],
+            ]
+        rows: list[list[Segment]] = []
+        for line in wrap_body(article.title, width):
+            rows.append([Segment(article.title[line.start:line.end], Style(bold=True))])
+        meta = " · ".join(p for p in (article.place, article.date, article.source) if p)
+        if meta:
+            rows.append([Segment(meta, Style(dim=True))])
+        if article.tags:
+            rows.append([Segment(" ".join(f"#{t}" for t in article.tags), Style(color="cyan"))])
+        rows.append([Segment("─" * width, Style(dim=True))])
+        return rows
+
+    def _line_of(self, offset: int) -> int:
+        """The virtual y of the display line holding a body offset."""
+        return len(self._header) + line_at(self._line_starts, offset)
+
+    def _follow_cursor(self) -> None:
+        span = self.cursor_span
+        if span is None or not self.lines:
+            return
+        height = self.scrollable_content_region.height or 1
+        top, bottom = self._line_of(span[0]), self._line_of(max(span[0], span[1] - 1))
+        if top < self.scroll_y:
+            self.scroll_to(y=max(0, top - 1), animate=False, immediate=True)
+        elif bottom >= self.scroll_y + height:
+            self.scroll_to(y=min(top, bottom - height + 2), animate=False, immediate=True)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        vy = y + int(self.scroll_y)
+        margin = Segment(" " * MARGIN, base)
+        if vy < len(self._header):
+            return Strip([margin, *(Segment(s.text, base + s.style) for s in self._header[vy])]).adjust_cell_length(width, base)
+        index = vy - len(self._header)
+        if index >= len(self.lines) or self.article is None:
+            return Strip.blank(width, base)
+        line = self.lines[index]
+        if line.start == line.end:
+            return Strip.blank(width, base)
+        body = self.article.body
+        segments = [margin]
+        for start, end, styles in pieces(line.start, line.end, self._spans()):
+            style = base
+            for extra in styles:
+                style += extra
+            segments.append(Segment(body[start:end].replace("\t", " "), style))
+        return Strip(segments).crop(0, width).adjust_cell_length(width, base)
+
+    def _spans(self) -> list[tuple[int, int, Style]]:
+        """Every styled range of the body, lowest layer first."""
+        spans: list[tuple[int, int, Style]] = []
+        current = self.current_highlight
+        # Longer highlights first, so a short one inside a long one paints on top.
+        for h in sorted((h for h in self.highlights if not h.orphan), key=lambda h: -(h.end - h.start)):
+            style = Style(bgcolor=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1]), color="black")
+            if current is not None and h.id == current.id:
+                style += Style(bold=True, italic=True)
+            spans.append((h.start, h.end, style))
+        for start, end in self.hits:
+            spans.append((start, end, HIT_STYLE))
+        if self.selection_span is not None:
+            spans.append((*self.selection_span, SELECTION_STYLE))
+        elif self.cursor_span is not None and self.has_focus:
+            spans.append((*self.cursor_span, CURSOR_STYLE))
+        return spans
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- moving ----------------------------------------------------------------------------
+
+    def _set_cursor(self, index: int) -> None:
+        if not self.sentences:
+            return
+        self.cursor = max(0, min(len(self.sentences) - 1, index))
+        self.selection_end = None
+        self._follow_cursor()
+        self.refresh()
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self.sentences) - 1)
+
+    def _paragraph_of(self, index: int) -> int:
+        return segment.paragraph_index(self.article.body, self.sentences[index][0])
+
+    def action_next_paragraph(self) -> None:
+        if not self.sentences:
+            return
+        here = self._paragraph_of(self.cursor)
+        for index in range(self.cursor + 1, len(self.sentences)):
+            if self._paragraph_of(index) != here:
+                return self._set_cursor(index)
+        self._set_cursor(len(self.sentences) - 1)
+
+    def action_previous_paragraph(self) -> None:
+        if not self.sentences:
+            return
+        here = self._paragraph_of(self.cursor)
+        index = self.cursor
+        # Back to the first sentence of this paragraph, or of the one before if already there.
+        while index > 0 and self._paragraph_of(index - 1) == here:
+            index -= 1
+        if index == self.cursor and index > 0:
+            before = self._paragraph_of(index - 1)
+            index -= 1
+            while index > 0 and self._paragraph_of(index - 1) == before:
+                index -= 1
+        self._set_cursor(index)
+
+    def _page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=self.scroll_y + direction * height, animate=False, immediate=True)
+        first_line = max(0, int(self.scroll_y) - len(self._header))
+        if self.lines and self.sentences:
+            offset = self.lines[min(first_line, len(self.lines) - 1)].start
+            index = self.sentence_index_at(offset)
+            if self.sentences[index][1] <= offset and index + 1 < len(self.sentences):
+                index += 1
+            self.cursor = index
+            self.selection_end = None
+            self.refresh()
+
+    def action_page_down(self) -> None:
+        self._page(1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    # -- selecting -------------------------------------------------------------------------
+
+    def action_toggle_selection(self) -> None:
+        if self.selection_anchor is not None:
+            self.action_cancel_selection()
+        elif self.cursor_span is not None:
+            self.selection_anchor = self.cursor_span
+            self.selection_end = None
+            self.refresh()
+
+    def action_cancel_selection(self) -> None:
+        self.selection_anchor = self.selection_end = None
+        self.refresh()
+
+    def _selection_or_start(self) -> tuple[int, int] | None:
+        if self.selection_anchor is None:
+            self.action_toggle_selection()
+        return self.selection_span
+
+    def action_extend_word(self) -> None:
+        span = self._selection_or_start()
+        if span is not None:
+            self.selection_end = segment.next_word_end(self.article.body, span[1])
+            self.refresh()
+
+    def action_shrink_word(self) -> None:
+        span = self._selection_or_start()
+        if span is not None:
+            self.selection_end = segment.prev_word_end(self.article.body, span[1], span[0] + 1)
+            self.refresh()
+
+    # -- annotating: the screen does the work ----------------------------------------------
+
+    def _request(self, action: str, value: int | None = None, needs_highlight: bool = False) -> None:
+        if self.article is None:
+            return
+        current = self.current_highlight
+        if needs_highlight and current is None:
+            self.notify("No highlight under the cursor.", severity="warning")
+            return
+        span = self.target_span
+        self.post_message(AnnotationRequest(action, current.id if current else None, span, value))
+
+    def action_highlight(self) -> None:
+        if self.target_span is None:
+            return
+        self.post_message(AnnotationRequest("highlight", None, self.target_span))
+        self.action_cancel_selection()
+
+    def action_note(self) -> None:
+        self._request("note")
+
+    def action_tags(self) -> None:
+        self._request("tags")
+
+    def action_delete(self) -> None:
+        self._request("delete", needs_highlight=True)
+
+    def action_undo(self) -> None:
+        self.post_message(AnnotationRequest("undo"))
+
+    def action_color(self, color: int) -> None:
+        self._request("color", value=color, needs_highlight=True)

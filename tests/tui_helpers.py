@@ -1,0 +1,29 @@
+"""Helpers for Pilot tests: build an app on a library, and read what a widget shows as plain text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.ingest import import_paths
+from reader.store import Library
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def widget_lines(widget) -> list[str]:
+    """The visible lines of a Line-API widget, as the user sees them (trailing spaces trimmed)."""
+    height = widget.scrollable_content_region.height
+    return ["".join(seg.text for seg in widget.render_line(y)).rstrip() for y in range(height)]
+
+
+def widget_text(widget) -> str:
+    """The visible text of a Line-API widget."""
+    return "\n".join(widget_lines(widget))
+
+
+def library_with(tmp_path: Path, *paths: Path, name: str = "tui.db") -> Library:
+    """A library holding the given files (the samples if none are given)."""
+    library = Library(tmp_path / name)
+    results = list(import_paths(library, list(paths) or [SAMPLES]))
+    assert all(r.status == "imported" for r in results), results
+    return library
