@@ -30,6 +30,10 @@ class ArticleWindow:
         page = self._page(page_no)
         return page[row] if row < len(page) else None
 
+    def invalidate(self) -> None:
+        """Forget cached rows (after a change to tags or read marks), keeping the count."""
+        self._pages.clear()
+
     def index_of(self, article_id: int) -> int | None:
         """The row number of an article among the cached pages, if it is there."""
         for page_no, page in self._pages.items():

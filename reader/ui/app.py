@@ -56,10 +56,6 @@ class ReaderApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections()))
 
-    def action_quit(self) -> None:
-        self.main.save_position()
-        self.exit()
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.main

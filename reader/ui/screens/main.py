@@ -28,7 +28,7 @@ class MainScreen(Screen):
 
     BINDINGS = [
         Binding("tab", "next_pane", "Next pane", id="main.next_pane"),
-        Binding("shift+tab", "previous_pane", "Previous pane", id="main.previous_pane"),
+        Binding("shift+tab", "previous_pane", "Previous pane", id="main.previous_pane", show=False),
         Binding("f", "filter_tag", "Filter by tag", id="main.filter_tag"),
     ]
 
@@ -67,11 +67,17 @@ class MainScreen(Screen):
         return [self.article_list, self.reading, self.notes]
 
     def on_mount(self) -> None:
+        self._reading = self.reading  # kept for on_unmount, when the widgets are already gone
         self.load_list()
         self.reading.show(None, [])
         self.notes.show(None, [])
+        self.query_one("#reading-pane").border_title = Content("Reading")
+        self.query_one("#notes-pane").border_title = Content("Notes")
         self.article_list.focus()
         self._mark_current_pane(self.article_list)
+
+    def on_unmount(self) -> None:
+        self.save_position()
 
     # -- the list --------------------------------------------------------------------------
 
@@ -103,18 +109,19 @@ class MainScreen(Screen):
         _, position = self.library.reading_state(article_id)
         self.reading.show(article, self.highlights, position)
         self.notes.show(article, self.highlights)
+        self._title_notes()
         self.query_one("#reading-pane").border_title = Content(trim(article.title, 60))
         try:
             self.library.set_reading_state(article_id, read=True)
         except LibraryError as error:
             self.notify(f"Could not mark as read: {error}", severity="warning")
         self.article_list.open_id = article_id
-        self.article_list.window._pages.clear()  # the row's read mark changed
+        self.article_list.window.invalidate()  # the row's read mark changed
         self.article_list.refresh()
 
     def save_position(self) -> None:
         """Remember where the reader is in the open article."""
-        span = self.reading.cursor_span
+        span = self._reading.cursor_span
         if self.article is not None and span is not None:
             try:
                 self.library.set_reading_state(self.article.id, position=span[0])
@@ -178,6 +185,11 @@ class MainScreen(Screen):
         self.highlights = self.library.highlights(self.article.id)
         self.reading.set_highlights(self.highlights)
         self.notes.show(self.article, self.highlights)
+        self._title_notes()
+
+    def _title_notes(self) -> None:
+        count = sum(not h.orphan for h in self.highlights)
+        self.query_one("#notes-pane").border_title = Content(f"Notes ({count})")
 
     def _highlight(self, highlight_id: int | None) -> Highlight | None:
         return next((h for h in self.highlights if h.id == highlight_id), None)
@@ -345,9 +357,7 @@ class MainScreen(Screen):
         """Show an article's new note or tags everywhere they appear."""
         if self.article is not None and self.article.id == article_id:
             self.article = self.library.get_article(article_id)
-            self.reading.article = self.article
-            self.reading._wrapped_width = 0  # the header (tags) changed
-            self.reading._layout()
+            self.reading.set_article(self.article)
             self.notes.show(self.article, self.highlights)
-        self.article_list.window._pages.clear()
+        self.article_list.window.invalidate()
         self.article_list.refresh()

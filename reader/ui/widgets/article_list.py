@@ -20,8 +20,8 @@ class ArticleList(ScrollView, can_focus=True):
     """Two lines per article (title; date · place · source · tags), over any window with len() and get()."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", id="list.down"),
-        Binding("k,up", "cursor_up", "Up", id="list.up"),
+        Binding("j,down", "cursor_down", "Down", id="list.down", show=False),
+        Binding("k,up", "cursor_up", "Up", id="list.up", show=False),
         Binding("g,home", "first", "First", id="list.first", show=False),
         Binding("G,end", "last", "Last", id="list.last", show=False),
         Binding("pagedown,space", "page_down", "Page down", id="list.page_down", show=False),

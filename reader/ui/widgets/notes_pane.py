@@ -39,8 +39,8 @@ class NotesPane(OptionList):
     """Lists what the user wrote; enter jumps the reading pane to the passage."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", id="notes.down"),
-        Binding("k,up", "cursor_up", "Up", id="notes.up"),
+        Binding("j,down", "cursor_down", "Down", id="notes.down", show=False),
+        Binding("k,up", "cursor_up", "Up", id="notes.up", show=False),
         Binding("g,home", "first", "First", id="notes.first", show=False),
         Binding("G,end", "last", "Last", id="notes.last", show=False),
         Binding("enter", "select", "Go to passage", id="notes.jump"),

@@ -29,7 +29,7 @@ class ReadingPane(ScrollView, can_focus=True):
     """Shows one article; j/k move a cursor sentence by sentence, v selects, h highlights."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Next sentence", id="reading.down"),
+        Binding("j,down", "cursor_down", "Next sentence", id="reading.down", show=False),
         Binding("k,up", "cursor_up", "Previous sentence", id="reading.up", show=False),
         Binding("right_curly_bracket", "next_paragraph", "Next paragraph", key_display="}", id="reading.next_paragraph", show=False),
         Binding("left_curly_bracket", "previous_paragraph", "Previous paragraph", key_display="{", id="reading.previous_paragraph", show=False),
@@ -83,6 +83,12 @@ class ReadingPane(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self._follow_cursor()
         self.refresh()
+
+    def set_article(self, article: Article) -> None:
+        """Show new metadata (tags, note) of the open article without moving the cursor."""
+        self.article = article
+        self._wrapped_width = 0
+        self._layout()
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the highlights drawn over the text."""
