@@ -27,9 +27,9 @@ class MainScreen(Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
-        Binding("tab", "next_pane", "Next pane", id="main.next_pane"),
+        Binding("tab", "next_pane", "Next pane", id="main.next_pane", show=False),
         Binding("shift+tab", "previous_pane", "Previous pane", id="main.previous_pane", show=False),
-        Binding("f", "filter_tag", "Filter by tag", id="main.filter_tag"),
+        Binding("f", "filter_tag", "Filter by tag", id="main.filter_tag", show=False),
     ]
 
     def __init__(self, library: Library) -> None:
@@ -48,7 +48,7 @@ class MainScreen(Screen):
                 yield ReadingPane(id="reading")
             with Vertical(id="notes-pane", classes="pane"):
                 yield NotesPane(id="notes")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def article_list(self) -> ArticleList:

@@ -45,8 +45,8 @@ class NotesPane(OptionList):
         Binding("G,end", "last", "Last", id="notes.last", show=False),
         Binding("enter", "select", "Go to passage", id="notes.jump"),
         Binding("n", "note", "Note", id="notes.note"),
-        Binding("t", "tags", "Tags", id="notes.tags"),
-        Binding("d", "delete", "Delete", id="notes.delete"),
+        Binding("t", "tags", "Tags", id="notes.tags", show=False),
+        Binding("d", "delete", "Delete", id="notes.delete", show=False),
         Binding("u", "undo", "Undo delete", id="notes.undo", show=False),
     ]
 

@@ -43,8 +43,8 @@ class ReadingPane(ScrollView, can_focus=True):
         Binding("b", "shrink_word", "Shrink by word", id="reading.shrink_word", show=False),
         Binding("h", "highlight", "Highlight", id="reading.highlight"),
         Binding("n", "note", "Note", id="reading.note"),
-        Binding("t", "tags", "Tags", id="reading.tags"),
-        Binding("d", "delete", "Delete highlight", id="reading.delete"),
+        Binding("t", "tags", "Tags", id="reading.tags", show=False),
+        Binding("d", "delete", "Delete highlight", id="reading.delete", show=False),
         Binding("u", "undo", "Undo delete", id="reading.undo", show=False),
         *[
             Binding(str(n), f"color({n})", f"Colour {n} ({COLOUR_NAMES[n]})", id=f"reading.color{n}", show=False)
