@@ -1,0 +1,295 @@
+"""Markdown export of one article: YAML front matter, the article's header and note, its highlights.
+
+The layout (every block separated by one blank line)::
+
+    ---
+    title: Việt Nam considers Japan a top partner
+    date: '2025-04-03'
+    ...
+    ---
+
+    # Việt Nam considers Japan a top partner
+
+    Hà Nội · 2025-04-03 · VNA/VNS
+
+    **Note:** the article note
+
+    ## Highlights
+
+    ### Paragraph 3 · yellow
+
+    > the highlighted passage
+
+    **Note:** the highlight's note
+
+    **Tags:** #economy #ngoại-giao
+
+    ## Orphaned highlights
+
+    These passages were not found in the current text of the article.
+
+    ### Orphan 1 · green
+
+    > ...
+
+A highlight is the `###` heading (its paragraph, 1-based, counted from its start offset, and its
+colour), then its quote as a blockquote, then optional `**Note:**` and `**Tags:**` paragraphs.
+Anchored highlights come in reading order (start, then end offset); orphans come last.
+
+Text that a user or an article supplies (title, place, date, source, quotes, notes, tags) reads
+back through any CommonMark parser as exactly `text.clean(value)` (NFC, controls removed), never
+as structure. The rules:
+
+- `` \\ ` * _ [ ] < | ~ `` are always backslash-escaped (emphasis, code, links, HTML, autolinks,
+  and GFM's tables and strikethrough); `&` is escaped when it would start a character reference;
+  `#` is escaped everywhere in the title heading (closing `#`s).
+- At the start of a line, `# > - + =` and the `.` or `)` after leading digits are escaped too: those
+  are the block markers (headings, quotes, lists, thematic breaks, setext underlines). Everything
+  else is written as is, so ordinary prose ("Việt Nam's", "e.g.", "2030,") stays readable.
+- Tabs, and whitespace at the start or end of a line (which CommonMark strips or turns into hard
+  breaks), are written as numeric character references: `&#9;`, `&#32;`, `&#12288;`.
+- Newlines in quotes and notes: exactly two newlines between text are a paragraph break (a blank
+  line; a lone `>` inside a quote). Any other run of n newlines is n hard line breaks (a line ending
+  in `\\`; an empty line is written as a lone `\\`). Newlines at the very start or end of the text
+  are `&#10;`. Reading the quote or note back — text as is, a hard break as "\\n", paragraphs
+  joined with "\\n\\n" — gives exactly the input.
+- In one-line places (the title heading, the place · date · source line, hashtags) a newline is
+  written as `&#10;`.
+- Tags become hashtags: "#" + the tag with each run of whitespace replaced by "-" ("ngoại giao" →
+  `#ngoại-giao`); letters are kept as they are (NFC), other characters escaped as above.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import yaml
+
+from reader.exporters import reading_order
+from reader.model import Article, Highlight
+from reader.text import clean
+
+# The same names the reading pane shows for colours 1-5 (exporters may not import the UI).
+COLOUR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "purple"}
+
+ORPHANS_EXPLAINED = "These passages were not found in the current text of the article."
+
+_ALWAYS_ESCAPED = frozenset("\\`*_[]<|~")
+_LINE_START_ESCAPED = frozenset("#>-+=")
+_ORDERED_LIST_MARKER = re.compile(r"[0-9]+[.)]")
+# A superset of every character reference CommonMark decodes (&amp; &#65; &#x41;).
+_ENTITY_AFTER_AMPERSAND = re.compile(r"#?[A-Za-z0-9]+;")
+_NEWLINE_RUNS = re.compile(r"(\n+)")
+
+
+def _is_edge_space(ch: str) -> bool:
+    # Python's isspace() covers every character CommonMark (or markdown-it) trims from a line's
+    # ends; U+FEFF is trimmed by JavaScript's trim(), so some parsers drop it too.
+    return ch.isspace() or ch == "\ufeff"
+
+
+def _ref(ch: str) -> str:
+    return f"&#{ord(ch)};"
+
+
+def _encode_line(line: str, *, heading: bool = False, line_start: bool = True) -> str:
+    """One line of user text as Markdown inline source that a CommonMark parser reads back as itself."""
+    n = len(line)
+    i = 0
+    while i < n and _is_edge_space(line[i]):
+        i += 1
+    j = n
+    while j > i and _is_edge_space(line[j - 1]):
+        j -= 1
+    out = [_ref(ch) for ch in line[:i]]
+    body = line[i:j]
+    at_start = line_start and i == 0
+    marker = _ORDERED_LIST_MARKER.match(body) if at_start else None
+    list_delimiter = marker.end() - 1 if marker else -1
+    for k, ch in enumerate(body):
+        if (
+            ch in _ALWAYS_ESCAPED
+            or (k == 0 and at_start and ch in _LINE_START_ESCAPED)
+            or k == list_delimiter
+            or (heading and ch == "#")
+        ):
+            out.append("\\" + ch)
+        elif ch == "&" and _ENTITY_AFTER_AMPERSAND.match(body, k + 1):
+            out.append("\\&")
+        elif ch == "\t" or ch == "\n":
+            out.append(_ref(ch))
+        else:
+            out.append(ch)
+    out.extend(_ref(ch) for ch in line[j:])
+    return "".join(out)
+
+
+def _encode_block(text: str) -> list[str]:
+    """Multi-line user text as source lines of paragraphs ("" between paragraphs); see the module doc."""
+    if not text:
+        return []
+    core = text.strip("\n")
+    if not core:
+        return ["&#10;" * len(text)]
+    lead = len(text) - len(text.lstrip("\n"))
+    trail = len(text) - len(text.rstrip("\n"))
+    parts = _NEWLINE_RUNS.split(core)
+    lines = [_encode_line(parts[0])]
+    for run, line in zip(parts[1::2], parts[2::2]):
+        if len(run) == 2:
+            lines.append("")
+        else:
+            # n newlines are n hard breaks: one ending this line, n-1 on lines of their own.
+            lines[-1] += "\\"
+            lines.extend(["\\"] * (len(run) - 1))
+        lines.append(_encode_line(line))
+    lines[0] = "&#10;" * lead + lines[0]
+    lines[-1] += "&#10;" * trail
+    return lines
+
+
+def _blockquote(text: str) -> list[str]:
+    lines = _encode_block(text)
+    return [f"> {line}" if line else ">" for line in lines] or [">"]
+
+
+def _labelled(label: str, text: str) -> list[str]:
+    lines = _encode_block(text)
+    lines[0] = f"**{label}:** {lines[0]}"
+    return lines
+
+
+def hashtag(tag: str) -> str:
+    """The hashtag text a tag is shown as: "#" + the tag with whitespace runs replaced by "-"."""
+    return "#" + "-".join(clean(tag).split())
+
+
+def _hashtags(tags: list[str]) -> str:
+    shown = [hashtag(tag) for tag in tags]
+    return " ".join("#" + _encode_line(tag[1:], line_start=False) for tag in shown if tag != "#")
+
+
+def paragraph_number(body: str, offset: int) -> int:
+    """The 1-based paragraph of `body` that `offset` falls in (paragraphs are split on a blank line)."""
+    offset = max(0, min(offset, len(body)))
+    return body[:offset].count("\n\n") + 1
+
+
+def _colour(color: int) -> str:
+    return COLOUR_NAMES.get(color, f"colour {color}")
+
+
+# Characters written into a scalar as they are: YAML's printable set (as PyYAML reads it) minus
+# line breaks, U+2028/U+2029 (YAML line breaks too) and U+FEFF (a byte order mark to YAML).
+_YAML_PRINTABLE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_YAML_PLAIN_FIRST = re.compile(r"""[^-?:,\[\]{}#&*!|>'"%@`\s]""")
+_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}
+_YAML_RESOLVER = yaml.resolver.Resolver()
+
+
+def _yaml_plain_ok(value: str) -> bool:
+    # A plain scalar must not start with an indicator, hold ": " or " #", or end in ":", and must
+    # resolve to a string (not yes/null/1.0/a date); then PyYAML reads it back unchanged.
+    return (
+        bool(value)
+        and value == value.strip()
+        and _YAML_PLAIN_FIRST.match(value) is not None
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith(":")
+        and all(_YAML_PRINTABLE.match(ch) for ch in value)
+        and _YAML_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+    )
+
+
+def _yaml_str(value: str) -> str:
+    """A YAML scalar for `value` on one line: plain when that is safe, else double-quoted."""
+    if _yaml_plain_ok(value):
+        return value
+    out = ['"']
+    escaped = False
+    for ch in value:
+        if ch in _YAML_ESCAPES:
+            out.append(_YAML_ESCAPES[ch])
+            escaped = True
+        elif not _YAML_PRINTABLE.match(ch) or (escaped and unicodedata.combining(ch)):
+            # A combining mark right after an escape would compose with its last letter ("\\n" +
+            # U+0301 → "\\ń") and the file would not be NFC: escape the mark as well.
+            code = ord(ch)
+            out.append(f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}")
+            escaped = True
+        else:
+            out.append(ch)
+            escaped = False
+    out.append('"')
+    return "".join(out)
+
+
+def _yaml_value(value: str | int | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return _yaml_str(value)
+
+
+def front_matter(article: Article, exported_at: str) -> str:
+    """The YAML front matter block, `---` lines included; yaml.safe_load gives back the same values.
+
+    Written by hand rather than with yaml.dump, so that every value stays on one line (no line can
+    read as `---`) and an escape is never followed by a mark that would compose with it (NFC).
+    """
+    fields: list[tuple[str, str | int | None]] = [
+        ("title", clean(article.title)),
+        ("date", clean(article.date) if article.date is not None else None),
+        ("place", clean(article.place)),
+        ("source", clean(article.source)),
+    ]
+    lines = [f"{key}: {_yaml_value(value)}" for key, value in fields]
+    tags = [clean(tag) for tag in article.tags]
+    lines.append("tags:" if tags else "tags: []")
+    lines.extend(f"- {_yaml_str(tag)}" for tag in tags)
+    lines.append(f"article_id: {_yaml_value(article.id)}")
+    lines.append(f"content_hash: {_yaml_str(clean(article.content_hash))}")
+    lines.append(f"exported_at: {_yaml_str(clean(exported_at))}")
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _highlight_blocks(heading: str, highlight: Highlight) -> list[list[str]]:
+    blocks = [[f"### {heading} · {_colour(highlight.color)}"], _blockquote(clean(highlight.quote))]
+    note = clean(highlight.note)
+    if note:
+        blocks.append(_labelled("Note", note))
+    tags = _hashtags(highlight.tags)
+    if tags:
+        blocks.append([f"**Tags:** {tags}"])
+    return blocks
+
+
+def render(article: Article, highlights: list[Highlight], exported_at: str) -> str:
+    """The article and its highlights as Markdown with YAML front matter; same data, same bytes."""
+    body = clean(article.body)
+    title = clean(article.title)
+    blocks: list[list[str]] = [["# " + _encode_line(title if title.strip() else "Untitled", heading=True)]]
+    meta = [part for part in (clean(article.place), clean(article.date or ""), clean(article.source)) if part]
+    if meta:
+        blocks.append([_encode_line(" · ".join(meta))])
+    note = clean(article.note)
+    if note:
+        blocks.append(_labelled("Note", note))
+
+    anchored = sorted((h for h in highlights if not h.orphan), key=reading_order)
+    orphans = sorted((h for h in highlights if h.orphan), key=reading_order)
+    if anchored:
+        blocks.append(["## Highlights"])
+        for h in anchored:
+            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h))
+    if orphans:
+        blocks.append(["## Orphaned highlights"])
+        blocks.append([ORPHANS_EXPLAINED])
+        for number, h in enumerate(orphans, 1):
+            blocks.extend(_highlight_blocks(f"Orphan {number}", h))
+
+    markdown = "\n\n".join("\n".join(block) for block in blocks)
+    return front_matter(article, exported_at) + "\n" + markdown + "\n"
