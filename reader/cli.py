@@ -11,7 +11,7 @@ import click
 from reader import __version__, anchoring, text
 from reader.ingest import add_sample_articles, import_paths
 from reader.model import Article, Highlight
-from reader.store import Library, LibraryError, default_db_path
+from reader.store import SORT_ORDERS, Library, LibraryError, default_db_path
 
 
 def open_library(db: Path | None) -> Library:
@@ -22,6 +22,8 @@ def open_library(db: Path | None) -> Library:
         library = Library(path)
     except LibraryError as error:
         raise click.ClickException(str(error)) from error
+    if library.upgrade_backup:
+        click.echo(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
     if first_launch:
         add_sample_articles(library)
     return library
@@ -86,11 +88,15 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | 
 @main.command("list")
 @click.option("--tag", help="Only articles with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--sort", type=click.Choice(SORT_ORDERS), default="date", show_default=True,
+    help="Newest first, or title / place in Vietnamese alphabetical order.",
+)
 @click.pass_context
-def list_command(ctx: click.Context, tag: str | None, as_json: bool) -> None:
-    """List the articles in the library, newest first."""
+def list_command(ctx: click.Context, tag: str | None, as_json: bool, sort: str) -> None:
+    """List the articles in the library, newest first (or by title or place)."""
     library = _library(ctx)
-    rows = library.list_articles(tag=tag)
+    rows = library.list_articles(tag=tag, sort=sort)
     if as_json:
         click.echo(json.dumps(
             [{"id": r.id, "date": r.date, "place": r.place, "title": r.title, "source": r.source,
@@ -105,6 +111,62 @@ def list_command(ctx: click.Context, tag: str | None, as_json: bool) -> None:
         click.echo(f"{r.id:>5}  {r.date or '----------'}  {r.place or '-':<14.14}  {r.title}  ({r.source or '-'}){tags}")
     if empty:
         click.echo("No articles." + (f" None is tagged {tag!r}." if tag else " Add some with `reader import PATH`."))
+
+
+def _marked(s: str, spans, on: str, off: str) -> str:
+    """The string with each (start, end) span wrapped in the on/off marks."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [s[last:start], on, s[start:end], off]
+        last = end
+    out.append(s[last:])
+    return "".join(out)
+
+
+# "-word" excludes a word: unknown options are query text, and -h is not help here (-hanoi).
+@main.command("search", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with hit offsets).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="At most this many results.")
+@click.pass_context
+def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int) -> None:
+    """Search titles, text, places, sources, tags and notes, with or without accents.
+
+    \b
+    Words must all appear; "quoted words" appear together; -word leaves out.
+    Filters: tag:NAME  place:"Hà Nội"  source:VNS  title:WORD  before:2024-05-31  after:2024
+    """
+    from reader.query import QueryError
+
+    library = _library(ctx)
+    joined = " ".join(query)
+    try:
+        results = library.search(joined, limit=limit)
+    except QueryError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(
+            [{"id": r.id, "title": r.title, "date": r.date, "place": r.place, "source": r.source,
+              "read": r.read, "tags": list(r.tags), "snippet": r.snippet,
+              "snippet_hits": [list(h) for h in r.snippet_hits], "snippet_from": r.snippet_from,
+              "title_hits": [list(h) for h in r.title_hits], "body_hits": [list(h) for h in r.body_hits],
+              "rank": r.rank} for r in results],
+            ensure_ascii=False, indent=2,
+        ))
+        return
+    if not results:
+        click.echo(f"No article matches “{joined}”.")
+        return
+    # Bold on a terminal; «guillemets» in a pipe or a file, where escape codes would be noise.
+    on, off = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("«", "»")
+    for r in results:
+        meta = " · ".join(p for p in (r.date, r.place, r.source) if p)
+        click.echo(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta})")
+        if r.snippet:
+            label = "note: " if r.snippet_from == "notes" else ""
+            click.echo(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
+    more = " (there may be more: raise --limit)" if len(results) == limit else ""
+    click.echo(f"{len(results)} {'article' if len(results) == 1 else 'articles'}{more}")
 
 
 @main.command("show")
@@ -263,6 +325,135 @@ def tags_delete(ctx: click.Context, name: str) -> None:
     """Delete a tag from every article and highlight."""
     _tag_change(ctx, _library(ctx).delete_tag, name)
     click.echo(f"deleted {name!r}")
+
+
+@main.command("export")
+@click.option("--article", "article_ids", type=int, multiple=True, help="Export this article (repeatable).")
+@click.option("--tag", help="Only notes tagged T (an article with the tag brings all its highlights).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only highlights made or changed since DATE.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(),
+              help="A file, or a folder (ending in / or existing) for one file per article. Default: stdout.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.pass_context
+def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
+    """Export notes and highlights as Markdown or W3C Web Annotation JSON."""
+    from reader import exporting
+
+    library = _library(ctx)
+    since_text = since.date().isoformat() if since else None
+    try:
+        items = exporting.select(library, list(article_ids), tag=tag, since=since_text)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    if not items:
+        click.echo("Nothing to export.", err=True)
+        return
+    if output is None:
+        click.echo(exporting.render_all(items, fmt), nl=False)
+        return
+    wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
+    output = Path(output)
+    try:
+        if wants_folder or output.is_dir():
+            written = exporting.write_files(items, output, fmt, force=force)
+            for w in written:
+                click.echo(f"wrote {w.path}")
+        else:
+            from reader.exporters.paths import write_atomic
+
+            output.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(output, exporting.render_all(items, fmt), force=force)
+            click.echo(f"wrote {output} ({len(items)} articles)")
+    except FileExistsError as error:
+        raise click.ClickException(f"{error.filename or error} exists; use --force to overwrite it") from error
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"could not write the export: {error}") from error
+
+
+@main.command("import-annotations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_annotations_command(ctx: click.Context, file: Path) -> None:
+    """Read W3C Web Annotation JSON (from `reader export --format json`) into this library."""
+    from reader import exporting
+
+    library = _library(ctx)
+    try:
+        data = text.decode(file.read_bytes())
+        results = exporting.import_annotations(library, data)
+    except (ValueError, OSError) as error:
+        raise click.ClickException(f"cannot read {file}: {error}") from error
+    except LibraryError as error:
+        raise click.ClickException(str(error)) from error
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+        if r.status in ("skipped", "orphaned"):
+            click.echo(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
+    click.echo(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    if counts.get("skipped"):
+        ctx.exit(1)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.pass_context
+def backup_command(ctx: click.Context, path: Path, force: bool) -> None:
+    """Copy the library to the file PATH (a consistent snapshot; safe while the reader is open)."""
+    library = _library(ctx)
+    try:
+        written = library.backup(path, force=force)
+    except LibraryError as error:
+        raise click.ClickException(str(error)) from error
+    report = library.check()
+    click.echo(
+        f"backed up {library.path} to {written} ({_size(written.stat().st_size)}: "
+        f"{report.articles} articles, {report.highlights} highlights)"
+    )
+    click.echo(f"to restore it, quit the reader and run: reader --db {written} backup {library.path} --force")
+
+
+@main.command("check")
+@click.pass_context
+def check_command(ctx: click.Context) -> None:
+    """Check the library for damage; show its schema version and counts (exit status 1 if damaged)."""
+    path = ctx.find_root().params.get("db") or default_db_path()
+    if not path.exists():
+        raise click.ClickException(f"there is no library at {path}")
+    try:
+        library = Library(path, look_only=True)  # change nothing, not even by an upgrade
+    except LibraryError as error:
+        raise click.ClickException(str(error)) from error
+    with library:
+        report = library.check()
+    click.echo(f"library     {report.path}")
+    click.echo(f"integrity   {'ok' if report.ok else 'FAILED'}")
+    for problem in report.problems:
+        click.echo(f"            {problem}")
+    schema = report.schema_version or "none"
+    if report.pending:
+        schema += f" ({len(report.pending)} upgrade pending: {', '.join(report.pending)}; applied when reader next opens it)"
+    click.echo(f"schema      {schema}")
+
+    def n(value: int | None) -> str:
+        return "unreadable" if value is None else str(value)
+
+    click.echo(f"articles    {n(report.articles)}")
+    orphans = f" ({report.orphans} orphaned: passage no longer found)" if report.orphans else ""
+    click.echo(f"highlights  {n(report.highlights)}{orphans}")
+    click.echo(f"tags        {n(report.tags)}")
+    if not report.ok:
+        click.echo(
+            "The library is damaged. Keep the file as it is, make a copy with `reader backup`, "
+            "and restore your latest good backup.", err=True,
+        )
+        ctx.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -72,3 +72,48 @@ def m001_initial(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m002_search(db: Database) -> None:
+    """Accent-insensitive full-text search, and Vietnamese sort keys for the list.
+
+    The folding and the sort keys are Python (reader.text): the Library registers them on its
+    connection as reader_fold(), reader_sort_key() and reader_place_key() before it migrates.
+    One statement at a time (not executescript, which would COMMIT the migration's transaction).
+    """
+    for statement in (
+        "ALTER TABLE articles ADD COLUMN title_key TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE articles ADD COLUMN place_key TEXT NOT NULL DEFAULT ''",
+        "UPDATE articles SET title_key = reader_sort_key(title), place_key = reader_place_key(place, date)",
+        "CREATE INDEX articles_by_title ON articles (title_key, id)",
+        "CREATE INDEX articles_by_place ON articles (place_key, id)",
+        # Rows hold the folded text, so offsets found in a folded column are offsets in the original
+        # (body_exact: 1 when the body folds letter for letter, as Vietnamese does).
+        # remove_diacritics 0: the text is folded already, and unicode61 alone never maps đ to d.
+        """CREATE VIRTUAL TABLE search_index USING fts5(
+               title, place, source, body, tags, notes, body_exact UNINDEXED,
+               tokenize = 'unicode61 remove_diacritics 0')""",
+        "INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(8.0, 3.0, 2.0, 1.0, 4.0, 2.0, 0.0)')",
+        # Inserts and updates are indexed by the Library (in bulk after an import); a deletion by
+        # any path must not leave a row behind, and one trigger per deleted row costs nothing.
+        """CREATE TRIGGER articles_leave_search_index AFTER DELETE ON articles
+           BEGIN DELETE FROM search_index WHERE rowid = old.id; END""",
+        """INSERT INTO search_index (rowid, title, place, source, body, tags, notes, body_exact)
+           SELECT a.id, reader_fold(a.title),
+                  reader_fold(a.place) || CASE WHEN reader_fold(a.dateline) = reader_fold(a.place) THEN ''
+                                               ELSE ' ' || reader_fold(a.dateline) END,
+                  reader_fold(a.source), reader_fold(a.body),
+                  reader_fold(coalesce((
+                      SELECT group_concat(name, ' ; ') FROM (
+                          SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id
+                          UNION
+                          SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                                 JOIN tags t ON t.id = x.tag_id WHERE h.article_id = a.id)), '')),
+                  reader_fold(a.note || char(10) || coalesce((
+                      SELECT group_concat(h.quote || char(10) || h.note, char(10))
+                      FROM highlights h WHERE h.article_id = a.id), '')),
+                  reader_folds_exactly(a.body)
+           FROM articles a""",
+    ):
+        db.execute(statement)

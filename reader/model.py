@@ -87,3 +87,18 @@ class Tag:
 
     name: str
     count: int = 0
+
+
+@dataclass(frozen=True)
+class SearchResult(ArticleSummary):
+    """An article found by a search: its list row, an excerpt with the hits, and where the hits are.
+
+    Every span is (start, end) in NFC code points of the original, accented text.
+    """
+
+    snippet: str = ""  # one line from the body (or a note) around the first hit
+    snippet_hits: tuple[tuple[int, int], ...] = ()  # the hits, as offsets into `snippet`
+    title_hits: tuple[tuple[int, int], ...] = ()  # hits in the title
+    body_hits: tuple[tuple[int, int], ...] = ()  # every hit in the body, in reading order
+    snippet_from: str = "body"  # "body" or "notes": where the snippet was taken from
+    rank: float = 0.0  # bm25: lower is better

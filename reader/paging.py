@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 
-from reader.model import ArticleSummary
+from reader.model import ArticleSummary, SearchResult
 from reader.store import Library
 
 
 class ArticleWindow:
     """Random access by row number over a sorted article list, a page at a time, with a small cache."""
 
-    def __init__(self, library: Library, tag: str | None = None, page_size: int = 100, max_pages: int = 64):
+    def __init__(
+        self, library: Library, tag: str | None = None, page_size: int = 100, max_pages: int = 64,
+        sort: str = "date",
+    ):
         self.library = library
         self.tag = tag
+        self.sort = sort  # "date" (newest first), "title" or "place"
         self.page_size = page_size
         self.max_pages = max_pages
         self._pages: OrderedDict[int, list[ArticleSummary]] = OrderedDict()
@@ -48,20 +53,61 @@ class ArticleWindow:
             return self._pages[page_no]
         size = self.page_size
         previous, following = self._pages.get(page_no - 1), self._pages.get(page_no + 1)
+        where = {"limit": size, "tag": self.tag, "sort": self.sort}
         if page_no == 0:
-            page = self.library.page_articles(limit=size, tag=self.tag)
+            page = self.library.page_articles(**where)
         elif previous and len(previous) == size:  # keyset: the rows after the page above
-            page = self.library.page_articles(after=_key(previous[-1]), limit=size, tag=self.tag)
+            page = self.library.page_articles(after=self._key(previous[-1]), **where)
         elif following:  # keyset backwards: the rows before the page below
-            page = self.library.page_articles(before=_key(following[0]), limit=size, tag=self.tag)
+            page = self.library.page_articles(before=self._key(following[0]), **where)
         else:  # a jump (G, a scrollbar drag): find the page's first key on the index, keyset from there
-            key = self.library.key_at(page_no * size, tag=self.tag)
-            page = self.library.page_articles(from_key=key, limit=size, tag=self.tag) if key else []
+            key = self.library.key_at(page_no * size, tag=self.tag, sort=self.sort)
+            page = self.library.page_articles(from_key=key, **where) if key else []
         self._pages[page_no] = page
         while len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)
         return page
 
+    def _key(self, summary: ArticleSummary) -> tuple[str, int]:
+        if self.sort == "date":
+            return _key(summary)
+        # Title and place keys are stored sort keys, not shown fields: ask for the stored one.
+        return self.library.key_of(summary.id, self.sort) or ("", summary.id)
+
 
 def _key(summary: ArticleSummary) -> tuple[str, int]:
     return (summary.date or "", summary.id)
+
+
+class ResultsWindow:
+    """Search results in the same shape as ArticleWindow (len/get), for the article list."""
+
+    row_height = 3  # the list draws a snippet under each result
+
+    def __init__(self, results: list[SearchResult], library: Library | None = None):
+        self.results = list(results)
+        self.library = library
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def get(self, index: int) -> SearchResult | None:
+        """The result at `index`, or None past the end."""
+        return self.results[index] if 0 <= index < len(self.results) else None
+
+    def result_for(self, article_id: int) -> SearchResult | None:
+        """The result for an article, if it is among them."""
+        return next((r for r in self.results if r.id == article_id), None)
+
+    def index_of(self, article_id: int) -> int | None:
+        """The row number of an article among the results."""
+        return next((i for i, r in enumerate(self.results) if r.id == article_id), None)
+
+    def invalidate(self) -> None:
+        """Re-read read marks and tags (the hits stay as found)."""
+        if self.library is None or not self.results:
+            return
+        fresh = {s.id: s for s in self.library.get_summaries(r.id for r in self.results)}
+        self.results = [
+            replace(r, read=fresh[r.id].read, tags=fresh[r.id].tags) if r.id in fresh else r for r in self.results
+        ]

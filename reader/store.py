@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,7 +15,9 @@ from sqlite_utils import Database
 
 from reader import anchoring, text
 from reader.migrations import migrations
-from reader.model import Anchor, Article, ArticleSummary, Highlight, Tag
+from reader.model import Anchor, Article, ArticleSummary, Highlight, SearchResult, Tag
+from reader.query import Query, QueryError, after_bound, find_hits, folds_exactly, snippet, tag_match_key
+from reader.query import parse as parse_query
 
 DB_FILENAME = "library.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -25,6 +29,62 @@ class LibraryError(Exception):
 
 class WriteError(LibraryError):
     """A write that did not happen (locked, disk full, read-only); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `reader check` found: integrity problems (none when sound), schema and counts."""
+
+    path: Path
+    problems: list[str]
+    schema_version: str
+    pending: list[str]
+    articles: int | None
+    highlights: int | None
+    orphans: int | None
+    tags: int | None
+
+    @property
+    def ok(self) -> bool:
+        """True when SQLite found nothing wrong."""
+        return not self.problems
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True if two paths name the same file (or one of its -wal/-shm companions)."""
+    try:
+        if a.exists() and os.path.samefile(a, b):
+            return True
+    except OSError:
+        pass
+    a, b = a.resolve(), b.resolve()
+    return a in (b, b.with_name(b.name + "-wal"), b.with_name(b.name + "-shm"), b.with_name(b.name + "-journal"))
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder, making a rename in it durable) to the disk."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # folders cannot be opened on Windows, nor need to be
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _explain_backup(error: Exception) -> str:
+    """Why a backup failed, for the user."""
+    message = str(error).lower()
+    if "full" in message or getattr(error, "errno", None) in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "the disk is full"
+    if "disk i/o error" in message:
+        return "disk I/O error (is the disk full?)"
+    if isinstance(error, PermissionError) or "readonly" in message or "unable to open" in message:
+        return "cannot write there (permission denied or read-only)"
+    return str(error)
 
 
 def data_dir() -> Path:
@@ -71,14 +131,95 @@ def _explain(error: sqlite3.Error) -> str:
         return "the disk is full; nothing was saved"
     if "readonly" in message or "read-only" in message:
         return "the library file is read-only; nothing was saved"
+    if "disk i/o error" in message:  # what a write refused by the OS (out of space, quota, file size limit) becomes
+        return "the library file could not be written (disk I/O error: is the disk full?); nothing was saved"
     return f"the library could not be written ({error}); nothing was saved"
+
+
+# -- search and sorting helpers -------------------------------------------------------------
+
+SORT_ORDERS = ("date", "title", "place")
+_SORTS = {"date": ("date", "DESC"), "title": ("title_key", "ASC"), "place": ("place_key", "ASC")}
+_INVERT_DIGITS = str.maketrans("0123456789", "9876543210")
+_NO_PLACE = "\U0010ffff"  # above every sort key: articles without a place come last
+
+# The row the search index holds for an article, every column folded (reader.text.fold) so that
+# offsets found in the folded body are offsets in the body. tags: the article's and its
+# highlights'; notes: the article note and every highlight's quote and note.
+_INDEX_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tags, notes, body_exact)
+    SELECT a.id, reader_fold(a.title),
+           reader_fold(a.place) || CASE WHEN reader_fold(a.dateline) = reader_fold(a.place) THEN ''
+                                        ELSE ' ' || reader_fold(a.dateline) END,
+           reader_fold(a.source), reader_fold(a.body),
+           reader_fold(coalesce((
+               SELECT group_concat(name, ' ; ') FROM (
+                   SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id
+                   UNION
+                   SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                          JOIN tags t ON t.id = x.tag_id WHERE h.article_id = a.id)), '')),
+           reader_fold(a.note || char(10) || coalesce((
+               SELECT group_concat(h.quote || char(10) || h.note, char(10))
+               FROM highlights h WHERE h.article_id = a.id), '')),
+           reader_folds_exactly(a.body)
+    FROM articles a"""
+
+# What a search result needs of `articles a`, read marks and tags included, in one statement.
+_RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
+    (SELECT read FROM reading_state WHERE article_id = a.id) AS read,
+    (SELECT group_concat(name, char(31)) FROM (
+        SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id ORDER BY t.key
+    )) AS tag_names"""
+
+# Articles carrying a tag (compared as reader.query.tag_match_key), themselves or on a highlight.
+_TAGGED_SQL = """SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE reader_tag_key(t.name) = ?
+    UNION SELECT h.article_id FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+          JOIN tags t ON t.id = x.tag_id WHERE reader_tag_key(t.name) = ?"""
+
+
+def place_key(place: str | None, date: str | None) -> str:
+    """The place sort key: places in Vietnamese order, newest first within a place, no place last."""
+    head = text.vi_sort_key(place) if place else _NO_PLACE
+    # Digits inverted, so that ascending order on the key is descending order on the date.
+    return head + "\x01" + ((date or "").translate(_INVERT_DIGITS) or "~")
+
+
+def _fold_sql(value: str | None) -> str:
+    return text.fold(value) if value else ""
+
+
+def _sort_key_sql(value: str | None) -> str:
+    return text.vi_sort_key(value or "")
+
+
+def _register_functions(conn: sqlite3.Connection) -> None:
+    """The Python functions the schema relies on (migrations and index upkeep call them in SQL)."""
+    conn.create_function("reader_fold", 1, _fold_sql, deterministic=True)
+    conn.create_function("reader_sort_key", 1, _sort_key_sql, deterministic=True)
+    conn.create_function("reader_place_key", 2, place_key, deterministic=True)
+    conn.create_function("reader_tag_key", 1, tag_match_key, deterministic=True)
+    conn.create_function("reader_folds_exactly", 1, lambda s: int(folds_exactly(s or "")), deterministic=True)
+
+
+def _sort(sort: str) -> tuple[str, str]:
+    """(column, direction) of a sort order."""
+    try:
+        return _SORTS[sort]
+    except KeyError:
+        raise LibraryError(f"unknown sort order {sort!r}; use one of: {', '.join(SORT_ORDERS)}") from None
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    """Lists of at most `size` ids: SQLite limits the number of parameters in one statement."""
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
 
 
 class Library:
     """A SQLite library of articles, tags, highlights and notes."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, look_only: bool = False):
         self.path = Path(path)
+        self.upgrade_backup: Path | None = None  # the copy taken before an upgrade, if one ran
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -90,9 +231,12 @@ class Library:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
+            if not look_only:  # `reader check` looks without changing a byte, not even the journal mode
+                conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")  # a confirmed note survives power loss too
-            self._migrate()
+            _register_functions(conn)
+            if not look_only:
+                self._migrate()
         except sqlite3.DatabaseError as error:
             conn.close()
             raise LibraryError(f"{self.path} is not a usable library: {error}") from error
@@ -113,12 +257,138 @@ class Library:
             )
         if migrations.pending(self.db):
             with self.write():
+                # Asked again under the write lock: another process may have upgraded it meanwhile.
+                pending = migrations.pending(self.db)
+                if pending and migrations.applied(self.db):
+                    self._before_upgrade(pending[0].name)
                 migrations.apply(self.db)
+
+    def _before_upgrade(self, migration: str) -> None:
+        """Refuse to upgrade a damaged library; back up a sound one beside itself first."""
+        problems = self.integrity_problems()
+        if problems:
+            raise LibraryError(
+                f"{self.path} failed its integrity check ({problems[0]}), so it was not upgraded "
+                f"to {migration}; the file was not changed. Run `reader check` for details and "
+                "restore it from a backup."
+            )
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.backup-before-{migration}-{stamp}")
+        n = 1
+        while os.path.lexists(target):
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.backup-before-{migration}-{stamp}-{n}")
+        try:
+            self.backup(target)
+        except LibraryError as error:
+            raise LibraryError(
+                f"{self.path} was not upgraded to {migration}, because the backup taken first failed "
+                f"({error}); the file was not changed."
+            ) from error
+        self.upgrade_backup = target
 
     def schema_version(self) -> str:
         """The name of the last applied migration."""
         applied = migrations.applied(self.db)
         return applied[-1].name if applied else ""
+
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """What SQLite's integrity and foreign-key checks find wrong; empty when the file is sound."""
+        try:
+            problems = [r[0] for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+            if problems == ["ok"]:
+                problems = []
+            problems += [
+                f"row {r[1]} of {r[0]} points at a missing row of {r[2]}"
+                for r in self.conn.execute("PRAGMA foreign_key_check").fetchmany(limit)
+            ]
+        except sqlite3.DatabaseError as error:
+            problems = [str(error)]
+        return problems
+
+    def check(self) -> CheckReport:
+        """Integrity, schema version and counts, for `reader check`; reads only."""
+        problems = self.integrity_problems()
+
+        def count(sql: str) -> int | None:
+            try:
+                return self.conn.execute(sql).fetchone()[0]
+            except sqlite3.DatabaseError:  # a damaged table: the problems say why
+                return None
+
+        try:
+            version = self.schema_version()
+            pending = [m.name for m in migrations.pending(self.db)]
+        except sqlite3.DatabaseError:
+            version, pending = "unreadable", []
+        return CheckReport(
+            path=self.path, problems=problems, schema_version=version, pending=pending,
+            articles=count("SELECT count(*) FROM articles"),
+            highlights=count("SELECT count(*) FROM highlights"),
+            orphans=count("SELECT count(*) FROM highlights WHERE orphan = 1"),
+            tags=count("SELECT count(*) FROM tags"),
+        )
+
+    def backup(self, target: str | Path, *, force: bool = False) -> Path:
+        """Copy the library to `target` with SQLite's online backup: a consistent snapshot, safe
+        while other programs use the library. Refuses an existing file unless `force`."""
+        target = Path(target).expanduser()
+        if target.is_dir():
+            raise LibraryError(f"{target} is a folder; give the name of the backup file to write")
+        if _same_file(target, self.path):
+            raise LibraryError(f"{target} is the library itself; choose another file")
+        if not force and os.path.lexists(target):
+            raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)")
+        if any(os.path.lexists(f"{target}{suffix}") for suffix in ("-wal", "-shm", "-journal")):
+            # Replacing a library under its log would mix the log into the new file, and a program
+            # that has it open would go on writing to the old one.
+            raise LibraryError(
+                f"{target} is a library in use (or not closed cleanly: {target.name}-wal is beside it); "
+                "close every reader using it (open and quit it once if it crashed) and try again"
+            )
+        if not target.parent.is_dir():
+            raise LibraryError(f"there is no folder {target.parent}; nothing was written")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        try:
+            # A connection of its own: the backup API never finishes while its source connection
+            # is inside a transaction (as it is during an upgrade), it retries forever.
+            source = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                copy = sqlite3.connect(str(tmp), isolation_level=None)
+                try:
+                    source.backup(copy)  # one step: one read transaction, so one consistent snapshot
+                    copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+                    verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+            if verdict != "ok":
+                raise LibraryError(f"the backup to {target} failed: the copy failed its check ({verdict})")
+            _fsync(tmp)
+            if force:
+                os.replace(tmp, target)
+            else:
+                try:
+                    os.link(tmp, target)  # fails, unlike a rename, if the target appeared meanwhile
+                except FileExistsError:
+                    raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)") from None
+                except OSError:  # a filesystem without hard links
+                    if os.path.lexists(target):
+                        raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)") from None
+                    os.replace(tmp, target)
+                else:
+                    os.unlink(tmp)
+            _fsync(target.parent)
+        except (OSError, sqlite3.Error) as error:
+            raise LibraryError(f"the backup to {target} failed: {_explain_backup(error)}") from error
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                try:
+                    leftover.unlink()
+                except OSError:  # mostly: it is not there, as it should be
+                    pass
+        return target
 
     def close(self) -> None:
         """Close the connection."""
@@ -189,6 +459,7 @@ class Library:
                 status = "imported"
             if article.tags:
                 self._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
+            self._index([article_id], keys=True)
         return status, self.get_article(article_id)
 
     def add_articles_bulk(self, articles: Iterable[Article]) -> int:
@@ -196,17 +467,32 @@ class Library:
         stamp = now()
         rows = (
             (a.content_hash or text.content_hash(a.title + "\n" + a.body), a.path, a.title, a.body,
-             a.date or "", a.dateline, a.place, a.source, stamp, stamp)
+             a.date or "", a.dateline, a.place, a.source, stamp, stamp,
+             text.vi_sort_key(a.title), place_key(a.place, a.date))
             for a in articles
         )
         with self.write() as conn:
+            last_id = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
             before = conn.total_changes
             conn.executemany(
                 """INSERT OR IGNORE INTO articles (content_hash, path, title, body, date, dateline,
-                   place, source, updated_at, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+                   place, source, updated_at, imported_at, title_key, place_key)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
                 rows,
             )
-            return conn.total_changes - before
+            added = conn.total_changes - before
+            # Insert first, index after, in one statement: per-row work on a bulk import is twice as
+            # slow. Without AUTOINCREMENT a new row's id is above every existing one.
+            conn.execute(_INDEX_SQL + " WHERE a.id > ?", (last_id,))
+            return added
+
+    def delete_article(self, article_id: int) -> None:
+        """Delete an article with its highlights, notes and reading state (its search row goes too)."""
+        with self.write() as conn:
+            cursor = conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            if cursor.rowcount == 0:
+                raise LibraryError(f"no article {article_id}")
+            self._drop_unused_tags()
 
     def _reanchor(self, article_id: int, body: str) -> None:
         """Move every highlight of an article onto its new text, or mark it an orphan."""
@@ -252,42 +538,67 @@ class Library:
         from_key: tuple[str, int] | None = None,
         limit: int = 100,
         tag: str | None = None,
+        sort: str = "date",
     ) -> list[ArticleSummary]:
-        """A page of the list, newest first, by keyset: rows after, before or from the key (date, id)."""
+        """A page of the list by keyset: rows after, before or from a key (sort value, id).
+
+        `sort` is "date" (newest first), "title" or "place" (Vietnamese alphabetical order;
+        by place, newest first within a place); key_of() gives an article's key.
+        """
+        column, order = _sort(sort)
+        ahead, behind = ("<", ">") if order == "DESC" else (">", "<")
         where, params = self._tag_filter(tag)
         clauses = [where[len("WHERE "):]] if where else []
-        order = "DESC"
         if after is not None:
-            clauses.append("(date, id) < (?, ?)")
+            clauses.append(f"({column}, id) {ahead} (?, ?)")
             params += tuple(after)
         elif from_key is not None:
-            clauses.append("(date, id) <= (?, ?)")
+            clauses.append(f"({column}, id) {ahead}= (?, ?)")
             params += tuple(from_key)
         elif before is not None:
-            clauses.append("(date, id) > (?, ?)")
+            clauses.append(f"({column}, id) {behind} (?, ?)")
             params += tuple(before)
-            order = "ASC"
+            order = "ASC" if order == "DESC" else "DESC"
         where_sql = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.conn.execute(
             f"""SELECT id, title, date, place, source FROM articles {where_sql}
-                ORDER BY date {order}, id {order} LIMIT ?""",
+                ORDER BY {column} {order}, id {order} LIMIT ?""",
             (*params, limit),
         ).fetchall()
-        if order == "ASC":
+        if before is not None:
             rows.reverse()
         return self._summaries(rows)
 
-    def key_at(self, index: int, tag: str | None = None) -> tuple[str, int] | None:
+    def key_at(self, index: int, tag: str | None = None, sort: str = "date") -> tuple[str, int] | None:
         """The sort key of the row at a position, for a jump into the middle of a long list.
 
-        Keyset paging cannot jump; this walks the (date, id) index only, never the rows.
+        Keyset paging cannot jump; this walks the (sort value, id) index only, never the rows.
         """
+        column, order = _sort(sort)
         where, params = self._tag_filter(tag)
         row = self.conn.execute(
-            f"SELECT date, id FROM articles {where} ORDER BY date DESC, id DESC LIMIT 1 OFFSET ?",
+            f"SELECT {column}, id FROM articles {where} ORDER BY {column} {order}, id {order} LIMIT 1 OFFSET ?",
             (*params, index),
         ).fetchone()
-        return (row["date"], row["id"]) if row else None
+        return (row[0], row[1]) if row else None
+
+    def key_of(self, article_id: int, sort: str = "date") -> tuple[str, int] | None:
+        """An article's keyset key in a sort order: what page_articles(after=...) takes."""
+        column, _ = _sort(sort)
+        row = self.conn.execute(f"SELECT {column}, id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def get_summaries(self, ids: Iterable[int]) -> list[ArticleSummary]:
+        """List rows for the given articles, in the order given (missing ones left out)."""
+        ids = list(ids)
+        rows: dict[int, sqlite3.Row] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, title, date, place, source FROM articles WHERE id IN ({marks})", chunk
+            ):
+                rows[row["id"]] = row
+        return self._summaries([rows[i] for i in ids if i in rows])
 
     def _summaries(self, rows: list[sqlite3.Row]) -> list[ArticleSummary]:
         if not rows:
@@ -314,15 +625,144 @@ class Library:
             for r in rows
         ]
 
-    def list_articles(self, tag: str | None = None, page_size: int = 500) -> Iterator[ArticleSummary]:
-        """Every article (with the tag), newest first, fetched a page at a time."""
+    def list_articles(
+        self, tag: str | None = None, page_size: int = 500, sort: str = "date"
+    ) -> Iterator[ArticleSummary]:
+        """Every article (with the tag), in a sort order (newest first by default), a page at a time."""
         after = None
         while True:
-            page = self.page_articles(after=after, limit=page_size, tag=tag)
+            page = self.page_articles(after=after, limit=page_size, tag=tag, sort=sort)
             yield from page
             if len(page) < page_size:
                 return
-            after = (page[-1].date or "", page[-1].id)
+            after = (page[-1].date or "", page[-1].id) if sort == "date" else self.key_of(page[-1].id, sort)
+
+    # -- search ----------------------------------------------------------------------------
+
+    def _index(self, ids: Iterable[int], *, keys: bool = False) -> None:
+        """Bring the search rows (and, with `keys`, the sort keys) of some articles up to date.
+
+        Called inside the write transaction that changed them, so the index never lags a commit.
+        """
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            marks = ",".join("?" * len(chunk))
+            if keys:
+                self.conn.execute(
+                    f"""UPDATE articles SET title_key = reader_sort_key(title),
+                        place_key = reader_place_key(place, date) WHERE id IN ({marks})""",
+                    chunk,
+                )
+            self.conn.execute(f"DELETE FROM search_index WHERE rowid IN ({marks})", chunk)
+            self.conn.execute(_INDEX_SQL + f" WHERE a.id IN ({marks})", chunk)
+
+    def rebuild_search_index(self) -> int:
+        """Build the search index afresh from every article; returns how many rows it holds."""
+        with self.write() as conn:
+            conn.execute("DELETE FROM search_index")
+            conn.execute(_INDEX_SQL)
+            # Merge the index into one b-tree: later queries read fewer segments.
+            conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def search(self, query: str | Query, *, limit: int = 50, prefix_last: bool = False) -> list[SearchResult]:
+        """Articles matching a query (see reader.query), best first, each with a snippet and its hits.
+
+        Raises QueryError, with a message for the user, when the query cannot be run.
+        With `prefix_last` (search as you type) the last word also matches longer words.
+        """
+        parsed = query if isinstance(query, Query) else parse_query(query, prefix_last=prefix_last)
+        clauses, params = self._search_filters(parsed)
+        match = parsed.match_expression()
+        try:
+            if match and not clauses:
+                # The ranked FTS5 query alone, then the rows of its top `limit`: ranking is the cost.
+                rows = self.conn.execute(
+                    f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
+                               s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                        FROM (SELECT rowid, title, body, notes, body_exact, rank FROM search_index
+                              WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
+                        JOIN articles a ON a.id = s.rowid ORDER BY s.rank""",
+                    (match, limit),
+                ).fetchall()
+            elif match:  # filters on the articles apply before the limit
+                rows = self.conn.execute(
+                    f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
+                               s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                        FROM search_index s JOIN articles a ON a.id = s.rowid
+                        WHERE search_index MATCH ? AND {" AND ".join(clauses)}
+                        ORDER BY s.rank LIMIT ?""",
+                    (match, *params, limit),
+                ).fetchall()
+            else:  # filters only: newest first
+                rows = self.conn.execute(
+                    f"""SELECT {_RESULT_COLUMNS}, NULL AS title_folded, NULL AS body_folded,
+                               NULL AS notes_folded, NULL AS body_exact, 0.0 AS rank
+                        FROM articles a WHERE {" AND ".join(clauses)}
+                        ORDER BY a.date DESC, a.id DESC LIMIT ?""",
+                    (*params, limit),
+                ).fetchall()
+        except sqlite3.OperationalError as error:
+            # The expression is built from quoted tokens only; this is a safety net, not a path.
+            raise QueryError(f"That search could not be run ({error}).") from error
+        return self._results(parsed, rows)
+
+    def _search_filters(self, query: Query) -> tuple[list[str], list]:
+        """SQL conditions on `articles a` for a query's dates, tags and (alone) exclusions."""
+        clauses: list[str] = []
+        params: list = []
+        if query.before:
+            clauses.append("a.date != '' AND a.date < ?")
+            params.append(query.before)
+        if query.after:
+            clauses.append("a.date > ?")
+            params.append(after_bound(query.after))
+        for name in query.tags:
+            clauses.append(f"a.id IN ({_TAGGED_SQL})")
+            params += [name, name]
+        for name in query.not_tags:
+            clauses.append(f"a.id NOT IN ({_TAGGED_SQL})")
+            params += [name, name]
+        if not query.positive and query.negative:
+            clauses.append("a.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
+            params.append(query.exclusion_expression())
+        return clauses, params
+
+    def _results(self, query: Query, rows: list[sqlite3.Row]) -> list[SearchResult]:
+        # The index holds the folded text: the hits are found in it, with no folding here.
+        body_pattern = query.hit_pattern()
+        title_pattern = query.hit_pattern("title")
+        results = []
+        for row in rows:
+            body = row["body"]
+            exact = None if row["body_exact"] is None else bool(row["body_exact"])
+            body_hits = find_hits(body, body_pattern, row["body_folded"], exact)
+            source, hits, where = body, body_hits, "body"
+            if not body_hits and body_pattern is not None and body_pattern.spans(row["notes_folded"] or ""):
+                # Found in a note (not in the body): show the note.
+                notes = self._notes_text(row["id"])
+                note_hits = find_hits(notes, body_pattern)
+                if note_hits:
+                    source, hits, where = notes, note_hits, "notes"
+            excerpt, excerpt_hits = snippet(source, hits)
+            results.append(SearchResult(
+                id=row["id"], title=row["title"], date=row["date"] or None, place=row["place"],
+                source=row["source"], read=bool(row["read"]),
+                tags=tuple(row["tag_names"].split("\x1f")) if row["tag_names"] else (),
+                snippet=excerpt, snippet_hits=tuple(excerpt_hits),
+                title_hits=tuple(find_hits(row["title"], title_pattern, row["title_folded"])),
+                body_hits=tuple(body_hits),
+                snippet_from=where, rank=row["rank"] or 0.0,
+            ))
+        return results
+
+    def _notes_text(self, article_id: int) -> str:
+        """An article's note and its highlights' notes (and the quotes of orphans), as one text."""
+        parts = [self.conn.execute("SELECT note FROM articles WHERE id = ?", (article_id,)).fetchone()[0]]
+        for row in self.conn.execute(
+            'SELECT quote, note, orphan FROM highlights WHERE article_id = ? ORDER BY start, "end", id', (article_id,)
+        ):
+            parts += [row["quote"] if row["orphan"] else "", row["note"]]
+        return " · ".join(p for p in parts if p)
 
     # -- reading state ---------------------------------------------------------------------
 
@@ -380,12 +820,14 @@ class Library:
             conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
             self._add_tags("article_tags", "article_id", article_id, clean_tags(names))
             self._drop_unused_tags()
+            self._index([article_id])
         return self.article_tags(article_id)
 
     def add_article_tags(self, article_id: int, names: Iterable[str]) -> list[str]:
         """Add tags to an article, keeping the ones it has."""
         with self.write():
             self._add_tags("article_tags", "article_id", article_id, clean_tags(names))
+            self._index([article_id])
         return self.article_tags(article_id)
 
     def _drop_unused_tags(self) -> None:
@@ -413,9 +855,11 @@ class Library:
             source = conn.execute("SELECT id FROM tags WHERE key = ?", (tag_key(old),)).fetchone()
             if source is None:
                 raise LibraryError(f"no tag named {old!r}")
+            tagged = self._articles_with_tag(source["id"])
             target = conn.execute("SELECT id FROM tags WHERE key = ?", (new.casefold(),)).fetchone()
             if target is None or target["id"] == source["id"]:
                 conn.execute("UPDATE tags SET name = ?, key = ? WHERE id = ?", (new, new.casefold(), source["id"]))
+                self._index(tagged)
                 return "renamed"
             for table, column in (("article_tags", "article_id"), ("highlight_tags", "highlight_id")):
                 conn.execute(
@@ -424,14 +868,29 @@ class Library:
                     (target["id"], source["id"]),
                 )
             conn.execute("DELETE FROM tags WHERE id = ?", (source["id"],))
+            self._index(tagged)
             return "merged"
 
     def delete_tag(self, name: str) -> None:
         """Remove a tag from everything that carries it."""
         with self.write() as conn:
+            row = conn.execute("SELECT id FROM tags WHERE key = ?", (tag_key(name),)).fetchone()
+            tagged = self._articles_with_tag(row["id"]) if row else []
             cursor = conn.execute("DELETE FROM tags WHERE key = ?", (tag_key(name),))
             if cursor.rowcount == 0:
                 raise LibraryError(f"no tag named {name!r}")
+            self._index(tagged)
+
+    def _articles_with_tag(self, tag_id: int) -> list[int]:
+        """The articles that carry a tag themselves or on one of their highlights."""
+        return [
+            r[0] for r in self.conn.execute(
+                """SELECT article_id FROM article_tags WHERE tag_id = ?
+                   UNION SELECT h.article_id FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                   WHERE x.tag_id = ?""",
+                (tag_id, tag_id),
+            )
+        ]
 
     # -- notes -----------------------------------------------------------------------------
 
@@ -440,6 +899,7 @@ class Library:
         note = text.clean(note)
         with self.write() as conn:
             conn.execute("UPDATE articles SET note = ?, note_modified = ? WHERE id = ?", (note, now(), article_id))
+            self._index([article_id])
         return note
 
     # -- highlights ------------------------------------------------------------------------
@@ -486,6 +946,7 @@ class Library:
             )
             highlight_id = cursor.lastrowid
             self._add_tags("highlight_tags", "highlight_id", highlight_id, clean_tags(tags))
+            self._index([article_id])
         return self.get_highlight(highlight_id)
 
     def _update_highlight(self, highlight_id: int, sql: str, params: tuple) -> Highlight:
@@ -493,6 +954,8 @@ class Library:
             cursor = conn.execute(f"UPDATE highlights SET {sql}, modified = ? WHERE id = ?", (*params, now(), highlight_id))
             if cursor.rowcount == 0:
                 raise LibraryError(f"no highlight {highlight_id}")
+            row = conn.execute("SELECT article_id FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
+            self._index([row[0]])
         return self.get_highlight(highlight_id)
 
     def set_highlight_note(self, highlight_id: int, note: str) -> Highlight:
@@ -519,6 +982,7 @@ class Library:
         with self.write() as conn:
             conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
             self._drop_unused_tags()
+            self._index([highlight.article_id])
         return highlight
 
     def restore_highlight(self, highlight: Highlight) -> Highlight:
@@ -528,6 +992,35 @@ class Library:
             tags=highlight.tags, created=highlight.created, modified=highlight.modified,
             orphan=highlight.orphan,
         )
+
+    # -- export ----------------------------------------------------------------------------
+
+    def annotated_article_ids(self, tag: str | None = None, since: str | None = None) -> list[int]:
+        """Articles with something to export (highlights, a note or tags), newest first.
+
+        With a tag: articles carrying it, or holding a highlight that carries it.
+        With a date: only what was made or changed on or after it.
+        """
+        params: list = []
+        if tag:
+            key = tag_key(tag)
+            where = """(id IN (SELECT article_id FROM article_tags JOIN tags ON tags.id = tag_id WHERE key = ?)
+                       OR id IN (SELECT article_id FROM highlights JOIN highlight_tags ON highlight_id = highlights.id
+                                 JOIN tags ON tags.id = tag_id WHERE key = ?))"""
+            params += [key, key]
+        else:
+            where = """(id IN (SELECT article_id FROM highlights) OR note != ''
+                       OR id IN (SELECT article_id FROM article_tags))"""
+        if since:
+            where += """ AND (id IN (SELECT article_id FROM highlights WHERE modified >= ?)
+                         OR (note != '' AND note_modified >= ?))"""
+            params += [since, since]
+        return [r[0] for r in self.conn.execute(f"SELECT id FROM articles WHERE {where} ORDER BY date DESC, id DESC", params)]
+
+    def find_article_by_hash(self, content_hash: str) -> Article | None:
+        """The article with this content hash, if the library holds it."""
+        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return self.get_article(row["id"]) if row else None
 
 
 def _check_color(color: int) -> int:

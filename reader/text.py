@@ -214,11 +214,48 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
+class _FoldTable(dict):
+    """str.translate table that folds each character on first sight and remembers it."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_RUN_CACHE: dict[str, str] = {}
+
+
+class _NotLowerStable(Exception):
+    """A folded character that str.lower() would change (Cherokee): fold that text char by char."""
+
+
+def _fold_run(m: re.Match) -> str:
+    run = m.group()
+    folded = _RUN_CACHE.get(run)
+    if folded is None:
+        folded = "".join(_fold_char(ch) for ch in run)
+        if folded.lower() != folded:
+            raise _NotLowerStable
+        if len(_RUN_CACHE) < 100_000:
+            _RUN_CACHE[run] = folded
+    return folded
+
+
 def fold(s: str) -> str:
     """Fold for search: drop diacritics, đ→d, casefold; NFC Vietnamese keeps its length."""
     if s.isascii():
         return s.lower()
-    return "".join(_fold_char(ch) for ch in s)
+    # Two fast paths, same result as folding char by char (the index and every query rely on it):
+    # English with a few accented names folds only its non-ASCII runs and lowers the rest in C;
+    # text dense in accents (Vietnamese) goes through a translate table.
+    if (len(s.encode("utf-8", "surrogatepass")) - len(s)) * 8 < len(s):
+        try:
+            return _NON_ASCII.sub(_fold_run, s).lower()
+        except _NotLowerStable:
+            return "".join(_fold_char(ch) for ch in s)
+    return s.translate(_FOLD_TABLE)
 
 
 def fold_with_offsets(s: str) -> tuple[str, list[int]]:
@@ -291,3 +328,79 @@ def snap_to_grapheme(s: str, offset: int, forward: bool = False) -> int:
 def content_hash(s: str) -> str:
     """An article's identity: the SHA-256 hex digest of its clean text's UTF-8."""
     return hashlib.sha256(s.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- Vietnamese order
+
+# The Vietnamese alphabet, with the Latin letters it lacks (f j w z) where ICU's `vi` puts them.
+# A letter is (base, modifier): the breve, circumflex and horn make letters of their own.
+_BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
+_VI_LETTERS = [
+    ("a", ""), ("a", _BREVE), ("a", _CIRCUMFLEX), ("b", ""), ("c", ""), ("d", ""), ("đ", ""),
+    ("e", ""), ("e", _CIRCUMFLEX), ("f", ""), ("g", ""), ("h", ""), ("i", ""), ("j", ""), ("k", ""),
+    ("l", ""), ("m", ""), ("n", ""), ("o", ""), ("o", _CIRCUMFLEX), ("o", _HORN), ("p", ""), ("q", ""),
+    ("r", ""), ("s", ""), ("t", ""), ("u", ""), ("u", _HORN), ("v", ""), ("w", ""), ("x", ""),
+    ("y", ""), ("z", ""),
+]
+# Primary weights as characters that compare in alphabet order, above digits (0x30-0x39) and below
+# every non-ASCII letter, which keeps its own code point.
+_VI_PRIMARY = {letter: chr(0x41 + rank) for rank, letter in enumerate(_VI_LETTERS)}
+# Tones, ordered as ICU's `vi` tailoring does: ngang < huyền < hỏi < ngã < sắc < nặng.
+_VI_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_SORT_CACHE: dict[str, tuple[str, str, str]] = {}
+_LEVEL = "\x01"  # between the levels: lower than any weight, so a shorter string sorts first
+_SPACE_WEIGHT = "\x02"
+_PUNCT_WEIGHT = "\x03"  # followed by the character itself; punctuation < digits < letters, as in ICU
+
+
+def _sort_unit(base: str, marks: str) -> tuple[str, str, str]:
+    """(primary, secondary, tertiary) weights of one letter with its combining marks."""
+    lower = base.lower()
+    if len(lower) != 1:
+        lower = base
+    modifier = next((m for m in marks if m in (_BREVE, _CIRCUMFLEX, _HORN) and (lower, m) in _VI_PRIMARY), "")
+    primary = _VI_PRIMARY.get((lower, modifier))
+    if primary is None:
+        if lower.isspace():
+            primary = _SPACE_WEIGHT
+        elif not lower.isalnum():
+            primary = _PUNCT_WEIGHT + lower
+        else:
+            primary = lower  # ASCII digits, and letters of other alphabets by code point
+    others = [m for m in marks if m != modifier and m not in _VI_TONES]
+    if others:  # marks no Vietnamese letter has (ü, ç, ...): after every tone
+        secondary = chr(0x100 + ord(others[0]))
+    else:
+        secondary = chr(0x30 + next((_VI_TONES[m] for m in marks if m in _VI_TONES), 0))
+    tertiary = "1" if base != lower else "0"
+    return primary, secondary, tertiary
+
+
+def vi_sort_key(s: str) -> str:
+    """A key whose plain code-point order is Vietnamese alphabetical order (as ICU's `vi` collation).
+
+    Three levels, as a collation has: letters (a < ă < â < b ... d < đ ...), then tones
+    (Ha < Hà < Hả < Hã < Há < Hạ), then case (lower first). Runs of white space count as one.
+    """
+    primary: list[str] = []
+    secondary: list[str] = []
+    tertiary: list[str] = []
+    decomposed = unicodedata.normalize("NFD", " ".join(s.split()))
+    i, n = 0, len(decomposed)
+    while i < n:
+        base = decomposed[i]
+        j = i + 1
+        while j < n and unicodedata.combining(decomposed[j]):
+            j += 1
+        if base == " ":
+            unit = (_SPACE_WEIGHT, "0", "0")
+        else:
+            marks = decomposed[i + 1:j]
+            unit = _SORT_CACHE.get(base + marks)
+            if unit is None:
+                unit = _SORT_CACHE[base + marks] = _sort_unit(base, marks)
+        primary.append(unit[0])
+        secondary.append(unit[1])
+        tertiary.append(unit[2])
+        i = j
+    return "".join(primary) + _LEVEL + "".join(secondary) + _LEVEL + "".join(tertiary)

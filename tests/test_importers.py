@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader import text
@@ -446,3 +446,51 @@ def test_any_bytes_give_a_clean_article_or_input_error(data, name):
     assert a.date is None or datetime.date.fromisoformat(a.date)
     assert a.content_hash and len(a.content_hash) == 64
     assert parse(data, name) == a
+
+
+# ------------------------------------------------------------------ hostile files, structured (fault suite)
+
+_PIECES = st.sampled_from([
+    "Hà Nội", "Đà Nẵng", "Phạm Minh Chính", "Quảng Ninh", "ngoa\u0323i giao", "e\u0301", " ", " — ", ".", "\t",
+    "\r\n", "\r", "\n", "\n\n", "\u2028", "\u2029",
+    "\u202e", "\u202d", "\u2066", "\u2069", "\u200b", "\u200d", "\u200f", "\ufeff", "\u00ad",
+    "\x00", "\x07", "\x1b", "\x1b]52;c;ZXZpbA==\x07", "\x1b]0;title", "\x1b[2J", "\x1b[6666;1H", "\x1bP1$q",
+    "\x1b_Gf=1;A\x1b\\", "\x9b2J", "\x9d0;x\x9c", "\x85", "\ud800",
+    "[/]", "[link=http://evil]", "[@click=app.quit]", "date 2025-01-01 HÀ NỘI — ", "---\n", "# ", "— VNA/VNS",
+])
+_LINES = st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=25).map("".join)
+
+
+@st.composite
+def hostile_files(draw) -> bytes:
+    """A document of Vietnamese, controls, escapes, bidi and markup, in one of the encodings users have."""
+    lines = draw(st.lists(_LINES, min_size=1, max_size=8))
+    if draw(st.booleans()):  # a very long line, which also pushes any NUL past the binary check
+        lines.insert(draw(st.integers(0, len(lines))), "Thủ tướng Phạm Minh Chính " * draw(st.integers(300, 3000)))
+    doc = "\n".join(lines)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1258", "latin-1"]))
+    return doc.encode(encoding, errors="ignore" if encoding in ("cp1258", "latin-1") else "surrogatepass")
+
+
+_SHOWN_NOT_OBEYED = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\ufeff\u061c]")
+
+
+@settings(max_examples=150, deadline=None)
+@given(hostile_files(), st.sampled_from(["x.txt", "x.md"]))
+def test_hostile_files_import_cleanly_and_the_same_every_time(data, name):
+    from reader.store import Library
+
+    try:
+        a = parse(data, name)
+    except text.InputError as e:
+        with pytest.raises(text.InputError, match="^" + re.escape(str(e)) + "$"):
+            parse(data, name)
+        return
+    assert parse(data, name) == a
+    for s in strings_of(a):
+        assert is_clean(s) and "\x1b" not in s and not _SHOWN_NOT_OBEYED.search(s), repr(s[:200])
+    # Stored and read back unchanged (SQLite keeps every character, NUL-free text included).
+    with Library(":memory:") as library:
+        _, stored = library.add_article(a)
+        assert (stored.title, stored.body, stored.place, stored.source, stored.tags) == (
+            a.title, a.body, a.place, a.source, sorted(a.tags, key=str.casefold))

@@ -126,4 +126,13 @@ async def test_a_hostile_article_renders_as_text(tmp_path):
         assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
         assert "52;c" not in text
         await pilot.press("j", "j", "k")
+        # Highlighting quotes the passage in a notification: it must not be parsed as markup either.
+        await pilot.press("g", "h", "n", *"[/] [bold]", "ctrl+s")
+        await pilot.pause()
+        from textual.widgets._toast import Toast
+
+        toasts = [str(Toast(n).render()) for n in app._notifications]  # what each toast shows
+        assert any("Highlighted: “A body with [link=https://evil.example]" in t for t in toasts), toasts
+        [h] = app.library.highlights(app.main.article.id)
+        assert h.note == "[/] [bold]" and "[link=https://evil.example]" in h.quote
         assert app.is_running

@@ -16,6 +16,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane
 from reader.ui.widgets.reading_pane import ReadingPane
+from reader.ui.widgets.search_bar import SearchBar
 
 
 class ReaderApp(App):
@@ -36,6 +37,10 @@ class ReaderApp(App):
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library))
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
+        """Show a notification; its text is never parsed as markup, since it often quotes an article."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     @property
     def main(self) -> MainScreen:
         """The main screen (under any dialog)."""
@@ -47,6 +52,7 @@ class ReaderApp(App):
             ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS]),
             ("Article list", ArticleList.BINDINGS),
             ("Reading pane", ReadingPane.BINDINGS),
+            ("Search bar (/)", SearchBar.BINDINGS),
             ("Notes pane", NotesPane.BINDINGS),
             ("Note editor", NoteEditor.BINDINGS),
             ("Tag editor", TagEditor.BINDINGS),
@@ -60,7 +66,11 @@ class ReaderApp(App):
         yield from super().get_system_commands(screen)
         main = self.main
         yield SystemCommand("Filter by tag", "Show only the articles with one tag", main.action_filter_tag)
+        yield SystemCommand("Search", "Find articles, highlights and notes, accents or not (/)", main.action_search)
         yield SystemCommand("Show all articles", "Clear the tag filter", self._show_all)
+        yield SystemCommand("Export all notes", "Markdown, one file per article, in the export folder", main.export_all)
+        yield SystemCommand("Export notes tagged …", "Markdown of the notes with one tag", main.export_tagged)
+        yield SystemCommand("Export this article's notes", "Same as e", main.action_export_article)
         for tag in self.library.tags():
             yield SystemCommand(
                 f"Show articles tagged {tag.name}", f"{tag.count} articles and highlights",

@@ -16,20 +16,25 @@ from reader.paging import ArticleWindow
 from reader.store import Library, LibraryError
 from reader.ui.messages import AnnotationRequest
 from reader.ui.screens.editors import NoteEditor, PromptDialog, TagEditor
+from reader.ui.screens.search import SORT_NAMES, SearchMixin
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane, trim
 from reader.ui.widgets.reading_pane import ReadingPane
+from reader.ui.widgets.search_bar import SearchBar
 
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(Screen):
+class MainScreen(SearchMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
         Binding("tab", "next_pane", "Next pane", id="main.next_pane", show=False),
         Binding("shift+tab", "previous_pane", "Previous pane", id="main.previous_pane", show=False),
         Binding("f", "filter_tag", "Filter by tag", id="main.filter_tag", show=False),
+        Binding("e", "export_article", "Export notes", id="main.export", show=False),
+        Binding("slash", "search", "Search", key_display="/", id="main.search"),
+        Binding("escape", "clear_search", "Clear the search", id="main.clear_search", show=False),
     ]
 
     def __init__(self, library: Library) -> None:
@@ -43,6 +48,7 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             with Vertical(id="list-pane", classes="pane"):
+                yield SearchBar(id="search-bar")
                 yield ArticleList(id="article-list")
             with Vertical(id="reading-pane", classes="pane"):
                 yield ReadingPane(id="reading")
@@ -83,7 +89,7 @@ class MainScreen(Screen):
 
     def load_list(self) -> None:
         """(Re)load the article list, filtered by tag if a filter is set."""
-        window = ArticleWindow(self.library, tag=self.tag_filter)
+        window = ArticleWindow(self.library, tag=self.tag_filter, sort=self.sort)
         if self.tag_filter:
             empty = f"No article is tagged “{self.tag_filter}”. Press f to change the filter."
         else:
@@ -91,10 +97,14 @@ class MainScreen(Screen):
         self.article_list.set_window(window, empty)
         container = self.query_one("#list-pane")
         count = f"{len(window):,}"
-        container.border_title = Content(f"Articles ({count})" + (f" · #{self.tag_filter}" if self.tag_filter else ""))
+        container.border_title = Content(
+            f"Articles ({count})" + (f" · #{self.tag_filter}" if self.tag_filter else "")
+            + (f" · {SORT_NAMES[self.sort]}" if self.sort != "date" else "")
+        )
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.open_article(message.article_id)
+        self.show_hits(message.article_id)  # opened from search results: hits marked, cursor on the first
         self.focus_pane(self.reading)
 
     def open_article(self, article_id: int) -> None:
@@ -147,6 +157,45 @@ class MainScreen(Screen):
         self.app.push_screen(
             PromptDialog("Show only articles with the tag (empty for all):", self.tag_filter or "", known), chosen
         )
+
+    # -- export --------------------------------------------------------------------------
+
+    def _export(self, article_ids: list[int] | None = None, tag: str | None = None) -> None:
+        """Write Markdown notes into the export folder and say where."""
+        from reader import exporting
+
+        try:
+            items = exporting.select(self.library, article_ids, tag=tag)
+            if not items:
+                self.notify("Nothing to export yet.", severity="warning")
+                return
+            written = exporting.write_files(items, exporting.export_dir(), "markdown", force=True)
+        except (OSError, ValueError) as error:
+            self.notify(f"Export failed: {error}", severity="error")
+            return
+        where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {written[0].path.parent}"
+        self.notify(f"Exported to {where}", timeout=8)
+
+    def action_export_article(self) -> None:
+        article_id = self.article.id if self.article else (self.article_list.current.id if self.article_list.current else None)
+        if article_id is None:
+            self.notify("Open an article first.", severity="warning")
+            return
+        self._export([article_id])
+
+    def export_all(self) -> None:
+        """Export every annotated article."""
+        self._export()
+
+    def export_tagged(self) -> None:
+        """Ask for a tag, then export the notes that carry it."""
+        known = [t.name for t in self.library.tags()]
+
+        def chosen(value: str | None) -> None:
+            if value and value.strip():
+                self._export(tag=value.strip())
+
+        self.app.push_screen(PromptDialog("Export the notes tagged:", "", known), chosen)
 
     # -- panes -----------------------------------------------------------------------------
 

@@ -11,9 +11,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.model import ArticleSummary
+from reader.model import ArticleSummary, SearchResult
 
 ROW_HEIGHT = 2
+RESULT_HEIGHT = 3  # a search result has a third line: the snippet
+HIT_STYLE = Style(bold=True, underline=True, color="#ff8c00")
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -29,6 +31,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("enter", "open", "Open", id="list.open"),
         Binding("t", "tags", "Tag article", id="list.tags"),
         Binding("a", "note", "Article note", id="list.note"),
+        Binding("s", "sort", "Sort: date/title/place", id="list.sort"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -46,17 +49,22 @@ class ArticleList(ScrollView, can_focus=True):
     class NoteRequested(Opened):
         """The user wants to write the note of the article under the cursor."""
 
+    class SortRequested(Message):
+        """The user wants the next sort order (date → title → place)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.window = None
         self.empty_message = "No articles."
         self.open_id: int | None = None  # the article shown in the reading pane
+        self.row_height = ROW_HEIGHT
 
     def set_window(self, window, empty_message: str = "No articles.") -> None:
         """Show a new list (a window onto the library or onto search results)."""
         self.window = window
         self.empty_message = empty_message
-        self.virtual_size = Size(self.size.width, len(window) * ROW_HEIGHT)
+        self.row_height = getattr(window, "row_height", ROW_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(window) * self.row_height)
         self.cursor = min(self.cursor, max(len(window) - 1, 0))
         self.refresh()
 
@@ -70,12 +78,12 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_cursor_visible(self) -> None:
-        top = self.cursor * ROW_HEIGHT
+        top = self.cursor * self.row_height
         height = self.scrollable_content_region.height
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False, immediate=True)
-        elif top + ROW_HEIGHT > self.scroll_y + height:
-            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False, immediate=True)
+        elif top + self.row_height > self.scroll_y + height:
+            self.scroll_to(y=top + self.row_height - height, animate=False, immediate=True)
 
     def _move(self, rows: int) -> None:
         if self.window is not None and len(self.window):
@@ -95,10 +103,13 @@ class ArticleList(ScrollView, can_focus=True):
             self._move(len(self.window))
 
     def action_page_down(self) -> None:
-        self._move(max(1, self.scrollable_content_region.height // ROW_HEIGHT))
+        self._move(max(1, self.scrollable_content_region.height // self.row_height))
 
     def action_page_up(self) -> None:
-        self._move(-max(1, self.scrollable_content_region.height // ROW_HEIGHT))
+        self._move(-max(1, self.scrollable_content_region.height // self.row_height))
+
+    def action_sort(self) -> None:
+        self.post_message(self.SortRequested())
 
     def _post_for_current(self, message_type: type[Opened]) -> None:
         if self.current is not None:
@@ -114,7 +125,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._post_for_current(self.NoteRequested)
 
     def on_click(self, event) -> None:
-        row = (event.y + int(self.scroll_y)) // ROW_HEIGHT
+        row = (event.y + int(self.scroll_y)) // self.row_height
         if self.window is not None and 0 <= row < len(self.window):
             self.cursor = row
             if event.chain >= 2:
@@ -126,7 +137,7 @@ class ArticleList(ScrollView, can_focus=True):
         if self.window is None or not len(self.window):
             text = self.empty_message if y == 0 else ""
             return Strip([Segment(text, base + Style(dim=True))]).adjust_cell_length(width, base)
-        index, sub = divmod(y + int(self.scroll_y), ROW_HEIGHT)
+        index, sub = divmod(y + int(self.scroll_y), self.row_height)
         summary = self.window.get(index)
         if summary is None:
             return Strip.blank(width, base)
@@ -137,10 +148,28 @@ class ArticleList(ScrollView, can_focus=True):
         if sub == 0:
             marker = "▶ " if summary.id == self.open_id else ("  " if summary.read else "● ")
             title_style = style + Style(bold=not summary.read)
-            segments = [Segment(marker, style), Segment(summary.title, title_style)]
+            segments = [Segment(marker, style)]
+            segments += _marked(summary.title, getattr(summary, "title_hits", ()), title_style)
+        elif sub == 2 and isinstance(summary, SearchResult):
+            label = "  ✎ " if summary.snippet_from == "notes" else "  "
+            segments = [Segment(label, style + Style(dim=True))]
+            segments += _marked(summary.snippet, summary.snippet_hits, style + Style(italic=True))
         else:
             meta = "  " + " · ".join(p for p in (summary.date, summary.place, summary.source) if p)
             segments = [Segment(meta, style + Style(dim=True))]
             if summary.tags:
                 segments.append(Segment("  " + " ".join(f"#{t}" for t in summary.tags), style + Style(color="cyan")))
         return Strip(segments).crop(0, width).adjust_cell_length(width, style)
+
+
+def _marked(text: str, hits, style: Style) -> list[Segment]:
+    """Segments of `text`, with the hit spans in the hit style (text is never parsed as markup)."""
+    segments, last = [], 0
+    for start, end in hits:
+        if start > last:
+            segments.append(Segment(text[last:start], style))
+        segments.append(Segment(text[start:end], style + HIT_STYLE))
+        last = end
+    if last < len(text):
+        segments.append(Segment(text[last:], style))
+    return segments

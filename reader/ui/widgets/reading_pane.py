@@ -22,6 +22,7 @@ COLOUR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "purple"}
 CURSOR_STYLE = Style(underline=True, bold=True)
 SELECTION_STYLE = Style(reverse=True)
 HIT_STYLE = Style(bgcolor="#ff8c00", color="black", bold=True)
+CURRENT_HIT_STYLE = Style(bgcolor="#ff5f00", color="white", bold=True, underline=True)
 MARGIN = 1
 
 
@@ -39,9 +40,13 @@ class ReadingPane(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", id="reading.page_up", show=False),
         Binding("v", "toggle_selection", "Select", id="reading.select"),
         Binding("escape", "cancel_selection", "Cancel selection", id="reading.cancel", show=False),
+        Binding("escape", "clear_hits", "Clear the search hits (n is Note again)", id="reading.clear_hits", show=False),
         Binding("w", "extend_word", "Extend by word", id="reading.extend_word", show=False),
         Binding("b", "shrink_word", "Shrink by word", id="reading.shrink_word", show=False),
         Binding("h", "highlight", "Highlight", id="reading.highlight"),
+        # While search hits are marked, n/N step through them; escape clears them and n is Note again.
+        Binding("n", "next_hit", "Next hit", id="reading.next_hit"),
+        Binding("N", "previous_hit", "Previous hit", id="reading.previous_hit"),
         Binding("n", "note", "Note", id="reading.note"),
         Binding("t", "tags", "Tags", id="reading.tags", show=False),
         Binding("d", "delete", "Delete highlight", id="reading.delete", show=False),
@@ -62,6 +67,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.selection_anchor: tuple[int, int] | None = None  # the sentence where `v` was pressed
         self.selection_end: int | None = None  # set by w/b; None means "end of the cursor sentence"
         self.hits: list[tuple[int, int]] = []
+        self.hit_index = -1  # the hit n/N last went to
         self.lines: list[Line] = []
         self._line_starts: list[int] = []
         self._header: list[list[Segment]] = []
@@ -77,6 +83,8 @@ class ReadingPane(ScrollView, can_focus=True):
         self._sentence_starts = [s for s, _ in self.sentences]
         self.selection_anchor = self.selection_end = None
         self.hits = []
+        self.hit_index = -1
+        self.refresh_bindings()
         self._wrapped_width = 0
         self.cursor = self.sentence_index_at(position)
         self._layout()
@@ -96,9 +104,37 @@ class ReadingPane(ScrollView, can_focus=True):
         self.refresh()
 
     def set_hits(self, hits: list[tuple[int, int]]) -> None:
-        """Mark search hits in the text."""
-        self.hits = hits
+        """Mark search hits in the text; while there are some, n/N step through them."""
+        self.hits = list(hits)
+        self.hit_index = -1
         self.refresh()
+        self.refresh_bindings()
+
+    def go_to_hit(self, index: int) -> None:
+        """Put the cursor on a hit (the index wraps around) and bring it into view."""
+        if not self.hits:
+            return
+        self.hit_index = index % len(self.hits)
+        self.move_to(self.hits[self.hit_index][0])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # n and escape mean something else while search hits are marked; the footer follows.
+        if action in ("next_hit", "previous_hit", "clear_hits"):
+            return bool(self.hits)
+        if action == "note":
+            return not self.hits
+        if action == "cancel_selection":
+            return self.selection_anchor is not None
+        return True
+
+    def action_next_hit(self) -> None:
+        self.go_to_hit(self.hit_index + 1)
+
+    def action_previous_hit(self) -> None:
+        self.go_to_hit(self.hit_index - 1 if self.hit_index >= 0 else -1)
+
+    def action_clear_hits(self) -> None:
+        self.set_hits([])
 
     def sentence_index_at(self, offset: int) -> int:
         """The sentence containing (or nearest before) a body offset."""
@@ -229,8 +265,8 @@ class ReadingPane(ScrollView, can_focus=True):
             if current is not None and h.id == current.id:
                 style += Style(bold=True, italic=True)
             spans.append((h.start, h.end, style))
-        for start, end in self.hits:
-            spans.append((start, end, HIT_STYLE))
+        for number, (start, end) in enumerate(self.hits):
+            spans.append((start, end, CURRENT_HIT_STYLE if number == self.hit_index else HIT_STYLE))
         if self.selection_span is not None:
             spans.append((*self.selection_span, SELECTION_STYLE))
         elif self.cursor_span is not None and self.has_focus:

@@ -1,0 +1,168 @@
+"""Search on the main screen: queries run in a worker, results fill the list, hits are marked in the reader.
+
+Kept apart from main.py as a mixin of MainScreen, which provides `library`, `article`,
+`article_list`, `reading`, `load_list`, `focus_pane` and `_mark_current_pane`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.content import Content
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from reader.model import SearchResult
+from reader.paging import ResultsWindow
+from reader.query import QueryError
+from reader.store import SORT_ORDERS, Library, LibraryError
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.search_bar import SearchBar
+
+SEARCH_LIMIT = 200
+SORT_NAMES = {"date": "newest first", "title": "by title", "place": "by place"}
+
+
+class SearchFinished(Message):
+    """A worker's answer to one query: results, or an error for the user."""
+
+    def __init__(self, generation: int, query: str, results: list[SearchResult] | None, error: str | None) -> None:
+        self.generation = generation
+        self.query = query
+        self.results = results
+        self.error = error
+        super().__init__()
+
+
+def search_in_thread(path: Path, query: str, limit: int) -> tuple[list[SearchResult] | None, str | None]:
+    """Run one search on a connection of this thread's own; (results, None) or (None, message)."""
+    try:
+        library = Library(path)
+    except LibraryError as error:
+        return None, f"The library could not be opened for searching: {error}"
+    try:
+        return library.search(query, limit=limit, prefix_last=True), None
+    except QueryError as error:
+        return None, str(error)
+    except LibraryError as error:
+        return None, str(error)
+    except Exception as error:  # a worker must answer: an unexpected failure is shown, not lost
+        return None, f"The search failed: {error}"
+    finally:
+        library.close()
+
+
+class SearchMixin:
+    """`/` opens the bar; results update as you type; enter goes to them; escape clears."""
+
+    sort: str = "date"
+    search_window: ResultsWindow | None = None
+    _search_generation: int = 0
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @property
+    def searching(self) -> bool:
+        """True while the list shows search results."""
+        return self.search_window is not None and self.article_list.window is self.search_window
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_search":
+            return self.searching or bool(self.search_bar.display)
+        return True
+
+    # -- the bar ---------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self._mark_current_pane(self.article_list)
+        self.search_bar.open()
+        self.refresh_bindings()
+
+    def on_search_bar_query_changed(self, message: SearchBar.QueryChanged) -> None:
+        message.stop()
+        self._search_generation += 1
+        if not self.search_bar.display:
+            return  # the bar was closed while this query was settling
+        query = message.query
+        if not query.strip():
+            self.search_bar.set_message("")
+            if self.searching:
+                self._show_full_list()
+            return
+        generation = self._search_generation
+        path = self.library.path
+
+        def work() -> None:
+            results, error = search_in_thread(path, query, SEARCH_LIMIT)
+            if not get_current_worker().is_cancelled:
+                self.post_message(SearchFinished(generation, query, results, error))
+
+        # Only the newest query matters: starting one cancels the one before (its answer is dropped).
+        self.run_worker(work, thread=True, group="search", exclusive=True, exit_on_error=False)
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        message.stop()
+        if message.generation != self._search_generation or not self.search_bar.display:
+            return  # an answer to a query the user has typed past
+        if message.error is not None:
+            self.search_bar.set_message(message.error, error=True)
+            return
+        results = message.results or []
+        self.search_window = ResultsWindow(results, self.library)
+        self.article_list.cursor = 0
+        self.article_list.set_window(self.search_window, f"Nothing matches “{message.query}”.")
+        count = f"{len(results)}{'+' if len(results) >= SEARCH_LIMIT else ''}"
+        noun = "article" if len(results) == 1 else "articles"
+        hint = " · enter: go to them · esc: clear" if results else " · esc: clear"
+        self.search_bar.set_message(f"{count} {noun}{hint}")
+        self.query_one("#list-pane").border_title = Content(f"Search ({count})")
+        self.refresh_bindings()
+
+    def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
+        message.stop()
+        self.focus_pane(self.article_list)
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        message.stop()
+        self.action_clear_search()
+
+    def action_clear_search(self) -> None:
+        """Close the bar, unmark the hits and show the whole list again."""
+        self._search_generation += 1
+        self.search_bar.close()
+        self.reading.set_hits([])
+        self._show_full_list()
+        self.focus_pane(self.article_list)
+        self.refresh_bindings()
+
+    def _show_full_list(self) -> None:
+        self.search_window = None
+        self.load_list()
+
+    # -- results ---------------------------------------------------------------------------
+
+    def show_hits(self, article_id: int) -> None:
+        """After opening an article from the results: mark its hits, cursor on the first."""
+        if not self.searching or self.article is None or self.article.id != article_id:
+            return
+        result = self.search_window.result_for(article_id)
+        if result is None:
+            return
+        size = len(self.article.body)
+        hits = [(start, end) for start, end in result.body_hits if end <= size]
+        self.reading.set_hits(hits)
+        if hits:
+            self.reading.go_to_hit(0)
+
+    # -- sorting ---------------------------------------------------------------------------
+
+    def on_article_list_sort_requested(self, message: ArticleList.SortRequested) -> None:
+        message.stop()
+        if self.searching:
+            self.notify("Search results are in order of relevance; escape clears the search.")
+            return
+        self.sort = SORT_ORDERS[(SORT_ORDERS.index(self.sort) + 1) % len(SORT_ORDERS)]
+        self.load_list()
+        self.notify(f"Articles {SORT_NAMES[self.sort]}.")

@@ -1,0 +1,100 @@
+"""The search bar above the article list: an input, and a line under it for counts and errors."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+DEBOUNCE_SECONDS = 0.15
+PLACEHOLDER = 'Search: words, "a phrase", tag:…, place:…, source:…, after:2024, -word'
+
+
+class SearchBar(Vertical):
+    """Posts QueryChanged a moment after typing stops, Submitted on enter, Closed on escape."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Clear the search", id="search.close"),
+        Binding("enter,down", "submit", "To the results", id="search.to_results", show=False),
+    ]
+
+    class QueryChanged(Message):
+        """The query settled (typing paused); the screen runs it."""
+
+        def __init__(self, query: str) -> None:
+            self.query = query
+            super().__init__()
+
+    class Submitted(Message):
+        """enter: the user wants to go to the results."""
+
+    class Closed(Message):
+        """escape: the user wants the search gone and the whole list back."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False, compact=True)
+        yield Static("", id="search-message", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#search-input", Input)
+
+    @property
+    def value(self) -> str:
+        """The query as typed."""
+        return self.input.value
+
+    def open(self) -> None:
+        """Show the bar and put the cursor in it."""
+        self.display = True
+        self.input.focus()
+
+    def close(self) -> None:
+        """Hide the bar and forget the query."""
+        self._cancel_timer()
+        self.input.value = ""
+        self.set_message("")
+        self.display = False
+
+    def set_message(self, message: str, *, error: bool = False) -> None:
+        """Show a count, or an error in words for the user (plain text, never markup)."""
+        status = self.query_one("#search-message", Static)
+        status.update(Content(message))
+        status.set_class(error, "-error")
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._cancel_timer()
+        query = event.value
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._settled(query))
+
+    def _settled(self, query: str) -> None:
+        self._timer = None
+        self.post_message(self.QueryChanged(query))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        # A query typed and submitted at once must not wait for the pause.
+        if self._timer is not None:
+            self._cancel_timer()
+            self.post_message(self.QueryChanged(self.value))
+        self.post_message(self.Submitted())
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
