@@ -86,8 +86,12 @@ def m002_search(db: Database) -> None:
         "ALTER TABLE articles ADD COLUMN title_key TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE articles ADD COLUMN place_key TEXT NOT NULL DEFAULT ''",
         "UPDATE articles SET title_key = reader_sort_key(title), place_key = reader_place_key(place, date)",
-        "CREATE INDEX articles_by_title ON articles (title_key, id)",
-        "CREATE INDEX articles_by_place ON articles (place_key, id)",
+        # Covering indexes: a page of the list is read from the index alone, never from the rows,
+        # whose bodies would otherwise be paged in (13 ms per random page at 100k articles).
+        "CREATE INDEX articles_by_title ON articles (title_key, id, title, date, place, source)",
+        "CREATE INDEX articles_by_place ON articles (place_key, id, title, date, place, source)",
+        "DROP INDEX articles_by_date",
+        "CREATE INDEX articles_by_date ON articles (date DESC, id DESC, title, place, source)",
         # Rows hold the folded text, so offsets found in a folded column are offsets in the original
         # (body_exact: 1 when the body folds letter for letter, as Vietnamese does).
         # remove_diacritics 0: the text is folded already, and unicode61 alone never maps đ to d.

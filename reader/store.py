@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from reader import anchoring, text
-from reader.migrations import migrations
 from reader.model import Anchor, Article, ArticleSummary, Highlight, SearchResult, Tag
 from reader.query import Query, QueryError, after_bound, find_hits, folds_exactly, snippet, tag_match_key
 from reader.query import parse as parse_query
 
 DB_FILENAME = "library.db"
+# Every migration in reader.migrations, in order (a test keeps the two in step). Knowing the names
+# here lets an up-to-date library open without importing sqlite-utils (~100 ms at start-up).
+SCHEMA = ("m001_initial", "m002_search")
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -227,7 +227,6 @@ class Library:
             raise LibraryError(f"cannot open library {self.path}: {error}") from error
         self.conn = conn
         conn.row_factory = sqlite3.Row
-        self.db = Database(conn)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -246,15 +245,36 @@ class Library:
 
     # -- lifecycle -------------------------------------------------------------------------
 
+    @property
+    def db(self):
+        """The connection as a sqlite-utils Database (imported only when needed: it is slow to import)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
+
+    def applied_migrations(self) -> list[str]:
+        """The names of the migrations this library has had, in order."""
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+        ).fetchone()
+        if not exists:
+            return []
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'reader' ORDER BY rowid"
+        )]
+
     def _migrate(self) -> None:
-        known = {m.name for m in migrations._migrations}
-        applied = {m.name for m in migrations.applied(self.db)}
-        unknown = sorted(applied - known)
+        applied = self.applied_migrations()
+        unknown = sorted(set(applied) - set(SCHEMA))
         if unknown:
             raise LibraryError(
                 f"{self.path} was written by a newer version of reader (schema {unknown[-1]}); "
                 "upgrade reader to open it. The file was not changed."
             )
+        if set(applied) == set(SCHEMA):
+            return  # up to date: no need for sqlite-utils or the migration code
+        from reader.migrations import migrations
+
         if migrations.pending(self.db):
             with self.write():
                 # Asked again under the write lock: another process may have upgraded it meanwhile.
@@ -289,8 +309,8 @@ class Library:
 
     def schema_version(self) -> str:
         """The name of the last applied migration."""
-        applied = migrations.applied(self.db)
-        return applied[-1].name if applied else ""
+        applied = self.applied_migrations()
+        return applied[-1] if applied else ""
 
     def integrity_problems(self, limit: int = 20) -> list[str]:
         """What SQLite's integrity and foreign-key checks find wrong; empty when the file is sound."""
@@ -318,7 +338,7 @@ class Library:
 
         try:
             version = self.schema_version()
-            pending = [m.name for m in migrations.pending(self.db)]
+            pending = [name for name in SCHEMA if name not in self.applied_migrations()]
         except sqlite3.DatabaseError:
             version, pending = "unreadable", []
         return CheckReport(
@@ -512,9 +532,10 @@ class Library:
         if row is None:
             return None
         return Article(
-            id=row["id"], content_hash=row["content_hash"], path=row["path"], title=row["title"],
-            body=row["body"], date=row["date"] or None, dateline=row["dateline"], place=row["place"],
-            source=row["source"], note=row["note"], tags=self.article_tags(article_id),
+            id=row["id"], content_hash=row["content_hash"], path=row["path"], title=_safe(row["title"]),
+            body=_safe(row["body"]), date=row["date"] or None, dateline=_safe(row["dateline"]),
+            place=_safe(row["place"]), source=_safe(row["source"]), note=_safe(row["note"]),
+            tags=self.article_tags(article_id),
         )
 
     def count_articles(self, tag: str | None = None) -> int:
@@ -616,10 +637,11 @@ class Library:
                 WHERE article_id IN ({marks}) ORDER BY key""",
             ids,
         ):
-            tags.setdefault(r[0], []).append(r[1])
+            tags.setdefault(r[0], []).append(_safe(r[1]))
         return [
             ArticleSummary(
-                id=r["id"], title=r["title"], date=r["date"] or None, place=r["place"], source=r["source"],
+                id=r["id"], title=_safe(r["title"]), date=r["date"] or None, place=_safe(r["place"]),
+                source=_safe(r["source"]),
                 read=r["id"] in read, tags=tuple(tags.get(r["id"], ())),
             )
             for r in rows
@@ -733,7 +755,7 @@ class Library:
         title_pattern = query.hit_pattern("title")
         results = []
         for row in rows:
-            body = row["body"]
+            body = _safe(row["body"])
             exact = None if row["body_exact"] is None else bool(row["body_exact"])
             body_hits = find_hits(body, body_pattern, row["body_folded"], exact)
             source, hits, where = body, body_hits, "body"
@@ -745,11 +767,11 @@ class Library:
                     source, hits, where = notes, note_hits, "notes"
             excerpt, excerpt_hits = snippet(source, hits)
             results.append(SearchResult(
-                id=row["id"], title=row["title"], date=row["date"] or None, place=row["place"],
-                source=row["source"], read=bool(row["read"]),
-                tags=tuple(row["tag_names"].split("\x1f")) if row["tag_names"] else (),
+                id=row["id"], title=_safe(row["title"]), date=row["date"] or None, place=_safe(row["place"]),
+                source=_safe(row["source"]), read=bool(row["read"]),
+                tags=tuple(_safe(row["tag_names"]).split("\x1f")) if row["tag_names"] else (),
                 snippet=excerpt, snippet_hits=tuple(excerpt_hits),
-                title_hits=tuple(find_hits(row["title"], title_pattern, row["title_folded"])),
+                title_hits=tuple(find_hits(_safe(row["title"]), title_pattern, row["title_folded"])),
                 body_hits=tuple(body_hits),
                 snippet_from=where, rank=row["rank"] or 0.0,
             ))
@@ -762,7 +784,7 @@ class Library:
             'SELECT quote, note, orphan FROM highlights WHERE article_id = ? ORDER BY start, "end", id', (article_id,)
         ):
             parts += [row["quote"] if row["orphan"] else "", row["note"]]
-        return " · ".join(p for p in parts if p)
+        return _safe(" · ".join(p for p in parts if p))
 
     # -- reading state ---------------------------------------------------------------------
 
@@ -808,7 +830,7 @@ class Library:
     def article_tags(self, article_id: int) -> list[str]:
         """The tags on an article, alphabetically."""
         return [
-            r[0] for r in self.conn.execute(
+            _safe(r[0]) for r in self.conn.execute(
                 "SELECT name FROM article_tags JOIN tags ON tags.id = tag_id WHERE article_id = ? ORDER BY key",
                 (article_id,),
             )
@@ -844,7 +866,7 @@ class Library:
                + (SELECT count(*) FROM highlight_tags WHERE tag_id = tags.id) AS n
                FROM tags ORDER BY key"""
         )
-        return [Tag(r["name"], r["n"]) for r in rows]
+        return [Tag(_safe(r["name"]), r["n"]) for r in rows]
 
     def rename_tag(self, old: str, new: str) -> str:
         """Rename a tag; if the new name exists already, merge the two. Returns 'renamed' or 'merged'."""
@@ -906,15 +928,15 @@ class Library:
 
     def _highlight_from_row(self, row: sqlite3.Row) -> Highlight:
         tags = [
-            r[0] for r in self.conn.execute(
+            _safe(r[0]) for r in self.conn.execute(
                 "SELECT name FROM highlight_tags JOIN tags ON tags.id = tag_id WHERE highlight_id = ? ORDER BY key",
                 (row["id"],),
             )
         ]
         return Highlight(
             id=row["id"], article_id=row["article_id"],
-            anchor=Anchor(row["start"], row["end"], row["quote"], row["prefix"], row["suffix"]),
-            color=row["color"], note=row["note"], tags=tags, orphan=bool(row["orphan"]),
+            anchor=Anchor(row["start"], row["end"], _safe(row["quote"]), _safe(row["prefix"]), _safe(row["suffix"])),
+            color=row["color"], note=_safe(row["note"]), tags=tags, orphan=bool(row["orphan"]),
             created=row["created"], modified=row["modified"],
         )
 
@@ -1021,6 +1043,15 @@ class Library:
         """The article with this content hash, if the library holds it."""
         row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
         return self.get_article(row["id"]) if row else None
+
+
+def _safe(value: str) -> str:
+    """Text read back from the file: sanitised again, since another program may have written it.
+
+    Everything reader stores is clean already (a no-op then); this keeps a tampered or foreign
+    library from sending escape sequences to the terminal.
+    """
+    return text.sanitise(value) if value else value
 
 
 def _check_color(color: int) -> int:

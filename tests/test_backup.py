@@ -6,9 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from click.testing import CliRunner
 
 from reader import migrations as migrations_module
+from reader import store
 from reader.cli import main
 from reader.model import Anchor, Article
 from reader.store import Library, LibraryError
@@ -75,9 +77,11 @@ class NewerReader:
             db.execute("ALTER TABLE highlights ADD COLUMN fault_test TEXT NOT NULL DEFAULT ''")
 
         migrations._migrations.append(migrations._Migration(self.name, m900_fault_test))
+        store.SCHEMA = (*store.SCHEMA, self.name)  # the store knows the names of the migrations it ships
 
     def unregister(self) -> None:
         migrations._migrations[:] = [m for m in migrations._migrations if m.name != self.name]
+        store.SCHEMA = tuple(name for name in store.SCHEMA if name != self.name)
 
 
 @pytest.fixture
@@ -340,6 +344,8 @@ def test_two_programs_opening_an_old_library_at_once_upgrade_it_once(tmp_path):
             time.sleep(0.3)  # a slow upgrade, so that the other program arrives during it
             db.execute("ALTER TABLE highlights ADD COLUMN fault_test TEXT NOT NULL DEFAULT ''")
         migrations._migrations.append(migrations._Migration("m900_fault_test", m900_fault_test))
+        from reader import store
+        store.SCHEMA = (*store.SCHEMA, "m900_fault_test")
         from reader.store import Library
         with Library(sys.argv[1]) as library:
             print(library.schema_version(), library.upgrade_backup is not None)

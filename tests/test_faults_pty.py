@@ -192,9 +192,6 @@ def test_hostile_articles_never_reach_the_terminal(hostile_library, tmp_path):
         assert out[esc.start() + 1:esc.start() + 2] in (b"[", b"]"), out[esc.start():esc.start() + 20]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no defence in depth yet: text that is already in a library file (written by another program, "
-    "not through reader's importers) is not sanitised on its way out of the store"))
 def test_text_already_in_a_library_file_is_sanitised_on_the_way_out(tmp_path):
     import sqlite3
 

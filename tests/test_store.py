@@ -155,3 +155,23 @@ def test_keyset_pages_and_window_match_a_plain_query(library):
     for index in [999, 500, 499, 0, 1, 750, 251, 998, 3]:
         assert window.get(index).id == expected[index]
     assert window.get(1000) is None
+
+
+def test_the_store_knows_every_migration_by_name():
+    from reader.migrations import migrations
+    from reader.store import SCHEMA
+
+    assert SCHEMA == tuple(m.name for m in migrations._migrations)
+
+
+def test_an_up_to_date_library_opens_without_sqlite_utils(tmp_path):
+    import subprocess
+    import sys
+
+    Library(tmp_path / "lib.db").close()
+    code = (
+        "import sys; from reader.store import Library; Library(sys.argv[1]).close(); "
+        "print('sqlite_utils' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "lib.db")], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr

@@ -131,9 +131,14 @@ class ArticleList(ScrollView, can_focus=True):
             if event.chain >= 2:
                 self.action_open()
 
+    def render_lines(self, crop):
+        # The base style costs as much as drawing a row: work it out once per frame, not per line.
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = getattr(self, "_base_style", None) or self.rich_style
         if self.window is None or not len(self.window):
             text = self.empty_message if y == 0 else ""
             return Strip([Segment(text, base + Style(dim=True))]).adjust_cell_length(width, base)

@@ -233,9 +233,17 @@ class ReadingPane(ScrollView, can_focus=True):
 
     # -- drawing ---------------------------------------------------------------------------
 
+    def render_lines(self, crop):
+        # The base style and the styled ranges are the same for every line of a frame.
+        self._frame = (self.rich_style, self._spans())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base, spans = getattr(self, "_frame", None) or (self.rich_style, self._spans())
         vy = y + int(self.scroll_y)
         margin = Segment(" " * MARGIN, base)
         if vy < len(self._header):
@@ -248,7 +256,7 @@ class ReadingPane(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         body = self.article.body
         segments = [margin]
-        for start, end, styles in pieces(line.start, line.end, self._spans()):
+        for start, end, styles in pieces(line.start, line.end, spans):
             style = base
             for extra in styles:
                 style += extra
