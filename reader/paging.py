@@ -60,6 +60,8 @@ class ArticleWindow:
             page = self.library.page_articles(after=self._key(previous[-1]), **where)
         elif following:  # keyset backwards: the rows before the page below
             page = self.library.page_articles(before=self._key(following[0]), **where)
+        elif page_no == (self.count - 1) // size:  # the end (G): read the index backwards, no jump needed
+            page = self.library.page_articles(last=True, **{**where, "limit": self.count - page_no * size})
         else:  # a jump (G, a scrollbar drag): find the page's first key on the index, keyset from there
             key = self.library.key_at(page_no * size, tag=self.tag, sort=self.sort)
             page = self.library.page_articles(from_key=key, **where) if key else []

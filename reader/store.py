@@ -557,11 +557,12 @@ class Library:
         after: tuple[str, int] | None = None,
         before: tuple[str, int] | None = None,
         from_key: tuple[str, int] | None = None,
+        last: bool = False,
         limit: int = 100,
         tag: str | None = None,
         sort: str = "date",
     ) -> list[ArticleSummary]:
-        """A page of the list by keyset: rows after, before or from a key (sort value, id).
+        """A page of the list by keyset: rows after, before or from a key (sort value, id), or the last rows.
 
         `sort` is "date" (newest first), "title" or "place" (Vietnamese alphabetical order;
         by place, newest first within a place); key_of() gives an article's key.
@@ -576,9 +577,10 @@ class Library:
         elif from_key is not None:
             clauses.append(f"({column}, id) {ahead}= (?, ?)")
             params += tuple(from_key)
-        elif before is not None:
-            clauses.append(f"({column}, id) {behind} (?, ?)")
-            params += tuple(before)
+        elif before is not None or last:
+            if before is not None:
+                clauses.append(f"({column}, id) {behind} (?, ?)")
+                params += tuple(before)
             order = "ASC" if order == "DESC" else "DESC"
         where_sql = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.conn.execute(
@@ -586,7 +588,7 @@ class Library:
                 ORDER BY {column} {order}, id {order} LIMIT ?""",
             (*params, limit),
         ).fetchall()
-        if before is not None:
+        if before is not None or last:
             rows.reverse()
         return self._summaries(rows)
 

@@ -155,6 +155,9 @@ def test_keyset_pages_and_window_match_a_plain_query(library):
     for index in [999, 500, 499, 0, 1, 750, 251, 998, 3]:
         assert window.get(index).id == expected[index]
     assert window.get(1000) is None
+    # A last page that is not full is read backwards from the end (the G key), and agrees too.
+    odd = ArticleWindow(library, page_size=37)
+    assert [odd.get(i).id for i in (999, 998, 962, 961)] == [expected[i] for i in (999, 998, 962, 961)]
 
 
 def test_the_store_knows_every_migration_by_name():
