@@ -10,7 +10,6 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from reader import anchoring
 from reader.model import Article, Highlight
@@ -20,6 +19,7 @@ from reader.ui.messages import AnnotationRequest
 from reader.ui.screens.editors import NoteEditor, PromptDialog, TagEditor
 from reader.ui.screens.search import SORT_NAMES, SearchMixin
 from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.key_bar import KeyBar
 from reader.ui.widgets.notes_pane import NotesPane, trim
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
@@ -56,7 +56,7 @@ class MainScreen(SearchMixin, Screen):
                 yield ReadingPane(id="reading")
             with Vertical(id="notes-pane", classes="pane"):
                 yield NotesPane(id="notes")
-        yield Footer(compact=True)
+        yield KeyBar(id="key-bar")
 
     @property
     def article_list(self) -> ArticleList:

@@ -1,0 +1,21 @@
+"""The key bar names the keys of the focused pane, and quit and help everywhere on the main screen."""
+
+from reader.ui.app import make_app
+from reader.ui.widgets.key_bar import KeyBar
+from tests.tui_helpers import library_with
+
+
+async def test_key_bar_follows_the_focus(tmp_path):
+    app = make_app(library_with(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        line = str(bar.render())
+        assert "⏎ Open" in line and "t Tag article" in line and "q Quit" in line and "? Help" in line
+        await pilot.press("enter")
+        await pilot.pause()
+        line = str(bar.render())
+        assert "h Highlight" in line and "n Note" in line and "⏎ Open" not in line
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "Go to passage" in str(bar.render())
