@@ -75,9 +75,9 @@ class SearchMixin:
 
     # -- the bar ---------------------------------------------------------------------------
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         self._mark_current_pane(self.article_list)
-        self.search_bar.open()
+        await self.search_bar.open()
         self.refresh_bindings()
 
     def on_search_bar_query_changed(self, message: SearchBar.QueryChanged) -> None:
