@@ -10,7 +10,6 @@ from textual.screen import Screen
 
 from reader.resources import resource_dir
 from reader.store import Library
-from reader.ui.screens.editors import NoteEditor, TagEditor
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
@@ -48,6 +47,8 @@ class ReaderApp(App):
 
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every binding, grouped by where it works."""
+        from reader.ui.screens.editors import NoteEditor, TagEditor
+
         return [
             ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS]),
             ("Article list", ArticleList.BINDINGS),

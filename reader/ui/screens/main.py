@@ -16,7 +16,6 @@ from reader.model import Article, Highlight
 from reader.paging import ArticleWindow
 from reader.store import Library, LibraryError
 from reader.ui.messages import AnnotationRequest
-from reader.ui.screens.editors import NoteEditor, PromptDialog, TagEditor
 from reader.ui.screens.search import SORT_NAMES, SearchMixin
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
@@ -25,6 +24,13 @@ from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
 
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
+
+
+def _editors():
+    """The dialogs, imported when first needed: TextArea is slow to import and not needed to start."""
+    from reader.ui.screens import editors
+
+    return editors
 
 
 class MainScreen(SearchMixin, Screen):
@@ -160,7 +166,7 @@ class MainScreen(SearchMixin, Screen):
             self.focus_pane(self.article_list)
 
         self.app.push_screen(
-            PromptDialog("Show only articles with the tag (empty for all):", self.tag_filter or "", known), chosen
+            _editors().PromptDialog("Show only articles with the tag (empty for all):", self.tag_filter or "", known), chosen
         )
 
     # -- export --------------------------------------------------------------------------
@@ -200,7 +206,7 @@ class MainScreen(SearchMixin, Screen):
             if value and value.strip():
                 self._export(tag=value.strip())
 
-        self.app.push_screen(PromptDialog("Export the notes tagged:", "", known), chosen)
+        self.app.push_screen(_editors().PromptDialog("Export the notes tagged:", "", known), chosen)
 
     # -- panes -----------------------------------------------------------------------------
 
@@ -310,7 +316,7 @@ class MainScreen(SearchMixin, Screen):
             return None
 
         heading = f"Note on “{trim(highlight.quote, 120)}”"
-        self.app.push_screen(NoteEditor(heading, highlight.note, save))
+        self.app.push_screen(_editors().NoteEditor(heading, highlight.note, save))
 
     def _request_tags(self, request: AnnotationRequest) -> None:
         highlight = self._target(request)
@@ -327,7 +333,7 @@ class MainScreen(SearchMixin, Screen):
             return None
 
         known = [t.name for t in self.library.tags()]
-        self.app.push_screen(TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", highlight.tags, known, save))
+        self.app.push_screen(_editors().TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", highlight.tags, known, save))
 
     def _request_delete(self, request: AnnotationRequest) -> None:
         try:
@@ -387,7 +393,7 @@ class MainScreen(SearchMixin, Screen):
             self.notify("Article note saved.")
             return None
 
-        self.app.push_screen(NoteEditor(f"Note on the article “{trim(article.title, 100)}”", article.note, save))
+        self.app.push_screen(_editors().NoteEditor(f"Note on the article “{trim(article.title, 100)}”", article.note, save))
 
     def edit_article_tags(self, article_id: int) -> None:
         """Open the tag editor on an article's tags."""
@@ -405,7 +411,7 @@ class MainScreen(SearchMixin, Screen):
             return None
 
         known = [t.name for t in self.library.tags()]
-        self.app.push_screen(TagEditor(f"Tags for “{trim(article.title, 100)}”", article.tags, known, save))
+        self.app.push_screen(_editors().TagEditor(f"Tags for “{trim(article.title, 100)}”", article.tags, known, save))
 
     def _article_changed(self, article_id: int) -> None:
         """Show an article's new note or tags everywhere they appear."""
