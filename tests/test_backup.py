@@ -337,7 +337,7 @@ def test_two_programs_opening_an_old_library_at_once_upgrade_it_once(tmp_path):
 
     db = tmp_path / "lib.db"
     filled(db, 50).close()
-    code = textwrap.dedent(f"""
+    code = textwrap.dedent("""
         import sys, time
         from reader.migrations import migrations
         def m900_fault_test(db):

@@ -9,7 +9,7 @@ from textual.widgets.option_list import Option
 
 from reader.model import Article, Highlight
 from reader.ui.messages import AnnotationRequest
-from reader.ui.widgets.reading_pane import COLOUR_NAMES, HIGHLIGHT_COLOURS
+from reader.ui.widgets.reading_pane import HIGHLIGHT_COLOURS
 
 ARTICLE_NOTE = "article-note"
 QUOTE_LENGTH = 140
