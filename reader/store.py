@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from reader import anchoring, text
+from reader.files import fsync_path
 from reader.model import Anchor, Article, ArticleSummary, Highlight, SearchResult, Tag
 from reader.query import Query, QueryError, after_bound, find_hits, folds_exactly, snippet, tag_match_key
 from reader.query import parse as parse_query
@@ -59,20 +60,6 @@ def _same_file(a: Path, b: Path) -> bool:
         pass
     a, b = a.resolve(), b.resolve()
     return a in (b, b.with_name(b.name + "-wal"), b.with_name(b.name + "-shm"), b.with_name(b.name + "-journal"))
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file (or a folder, making a rename in it durable) to the disk."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return  # folders cannot be opened on Windows, nor need to be
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _explain_backup(error: Exception) -> str:
@@ -385,7 +372,7 @@ class Library:
                 source.close()
             if verdict != "ok":
                 raise LibraryError(f"the backup to {target} failed: the copy failed its check ({verdict})")
-            _fsync(tmp)
+            fsync_path(tmp)
             if force:
                 os.replace(tmp, target)
             else:
@@ -399,7 +386,7 @@ class Library:
                     os.replace(tmp, target)
                 else:
                     os.unlink(tmp)
-            _fsync(target.parent)
+            fsync_path(target.parent)
         except (OSError, sqlite3.Error) as error:
             raise LibraryError(f"the backup to {target} failed: {_explain_backup(error)}") from error
         finally:

@@ -7,6 +7,7 @@ import re
 import secrets
 from pathlib import Path
 
+from reader.files import fsync_path
 from reader.model import Article
 from reader.text import fold
 
@@ -92,7 +93,7 @@ def write_atomic(path: Path, text: str, force: bool = False) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_directory(path.parent)
+    fsync_path(path.parent)  # makes the rename itself durable
 
 
 def _rename_no_clobber(tmp: Path, path: Path) -> None:
@@ -108,17 +109,3 @@ def _rename_no_clobber(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
         return
     os.unlink(tmp)
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable; not possible (nor needed) on Windows.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
