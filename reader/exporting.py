@@ -94,8 +94,13 @@ class ImportedAnnotation:
 def import_annotations(library: Library, data: str) -> list[ImportedAnnotation]:
     """Add W3C annotations to the library, re-anchoring them by their selectors; raises ValueError on a bad file."""
     results = []
+    # Read each article and its highlights once, not once per annotation.
+    articles: dict[str, Article | None] = {}
+    present: dict[int, set[tuple]] = {}
     for parsed in webanno.parse(data):
-        article = library.find_article_by_hash(parsed.article_hash) if parsed.article_hash else None
+        if parsed.article_hash and parsed.article_hash not in articles:
+            articles[parsed.article_hash] = library.find_article_by_hash(parsed.article_hash)
+        article = articles.get(parsed.article_hash)
         if article is None:
             results.append(ImportedAnnotation("skipped", parsed.anchor.quote,
                                               f"article not in this library: {parsed.article_title or parsed.article_source}"))
@@ -107,16 +112,16 @@ def import_annotations(library: Library, data: str) -> list[ImportedAnnotation]:
                 anchor = type(anchor)(0, len(anchor.quote), anchor.quote, anchor.prefix, anchor.suffix)
             found = anchoring.reanchor(article.body, anchor)
         placed = found or anchor
-        existing = [
-            h for h in library.highlights(article.id)
-            if (h.start, h.end, h.quote, h.note) == (placed.start, placed.end, placed.quote, parsed.note)
-        ]
-        if existing:
+        if article.id not in present:
+            present[article.id] = {(h.start, h.end, h.quote, h.note) for h in library.highlights(article.id)}
+        key = (placed.start, placed.end, placed.quote, parsed.note)
+        if key in present[article.id]:
             results.append(ImportedAnnotation("unchanged", parsed.anchor.quote))
             continue
-        library.add_highlight(
+        added = library.add_highlight(
             article.id, placed, color=parsed.color, note=parsed.note, tags=parsed.tags,
             created=parsed.created or None, modified=parsed.modified or None, orphan=found is None,
         )
+        present[article.id].add((added.start, added.end, added.quote, added.note))
         results.append(ImportedAnnotation("added" if found else "orphaned", parsed.anchor.quote))
     return results

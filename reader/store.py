@@ -503,8 +503,9 @@ class Library:
 
     def _reanchor(self, article_id: int, body: str) -> None:
         """Move every highlight of an article onto its new text, or mark it an orphan."""
-        for highlight in self.highlights(article_id):
-            found = anchoring.reanchor(body, highlight.anchor)
+        highlights = self.highlights(article_id)
+        # One NFC pass over the body for all of them, not one per highlight.
+        for highlight, found in zip(highlights, anchoring.reanchor_all(body, [h.anchor for h in highlights])):
             if found is None:
                 self.conn.execute("UPDATE highlights SET orphan = 1 WHERE id = ?", (highlight.id,))
             else:
