@@ -71,14 +71,7 @@ class ArticleWindow:
         return page
 
     def _key(self, summary: ArticleSummary) -> tuple[str, int]:
-        if self.sort == "date":
-            return _key(summary)
-        # Title and place keys are stored sort keys, not shown fields: ask for the stored one.
-        return self.library.key_of(summary.id, self.sort) or ("", summary.id)
-
-
-def _key(summary: ArticleSummary) -> tuple[str, int]:
-    return (summary.date or "", summary.id)
+        return self.library.summary_key(summary, self.sort)
 
 
 class ResultsWindow:

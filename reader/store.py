@@ -599,6 +599,12 @@ class Library:
         row = self.conn.execute(f"SELECT {column}, id FROM articles WHERE id = ?", (article_id,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def summary_key(self, summary: ArticleSummary, sort: str = "date") -> tuple[str, int]:
+        """The keyset key of a listed row: its date is shown; title and place keys are asked for."""
+        if sort == "date":
+            return (summary.date or "", summary.id)
+        return self.key_of(summary.id, sort) or ("", summary.id)
+
     def get_summaries(self, ids: Iterable[int]) -> list[ArticleSummary]:
         """List rows for the given articles, in the order given (missing ones left out)."""
         ids = list(ids)
@@ -647,7 +653,7 @@ class Library:
             yield from page
             if len(page) < page_size:
                 return
-            after = (page[-1].date or "", page[-1].id) if sort == "date" else self.key_of(page[-1].id, sort)
+            after = self.summary_key(page[-1], sort)
 
     # -- search ----------------------------------------------------------------------------
 
