@@ -18,10 +18,7 @@ def open_library(db: Path | None) -> Library:
     """Open the chosen library, or the default one (which starts out holding the sample articles)."""
     path = db or default_db_path()
     first_launch = db is None and not path.exists()
-    try:
-        library = Library(path)
-    except LibraryError as error:
-        raise click.ClickException(str(error)) from error
+    library = Library(path)
     if library.upgrade_backup:
         click.echo(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
     if first_launch:
@@ -45,7 +42,17 @@ def _article(library: Library, article_id: int) -> Article:
     return article
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class ReaderGroup(click.Group):
+    """A click group that shows any library error as a one-line message with exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LibraryError as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=ReaderGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -207,10 +214,7 @@ def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> 
     if not 0 <= index < len(starts):
         raise click.ClickException(f"--occurrence must be between 1 and {len(starts)}")
     anchor = anchoring.make_anchor(article.body, starts[index], starts[index] + len(quote))
-    try:
-        highlight = library.add_highlight(article_id, anchor, color=color, note=note, tags=tags)
-    except LibraryError as error:
-        raise click.ClickException(str(error)) from error
+    highlight = library.add_highlight(article_id, anchor, color=color, note=note, tags=tags)
     click.echo(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
 
 
@@ -272,10 +276,7 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
     """Add TAGS to an article."""
     library = _library(ctx)
     _article(library, article_id)
-    try:
-        stored = library.add_article_tags(article_id, tags)
-    except LibraryError as error:
-        raise click.ClickException(str(error)) from error
+    stored = library.add_article_tags(article_id, tags)
     click.echo(f"article {article_id}: " + ", ".join(stored))
 
 
@@ -291,20 +292,13 @@ def tags_group(ctx: click.Context) -> None:
             click.echo(f"{tag.count:>5}  {tag.name}")
 
 
-def _tag_change(ctx: click.Context, change, *args) -> str:
-    try:
-        return change(*args)
-    except LibraryError as error:
-        raise click.ClickException(str(error)) from error
-
-
 @tags_group.command("rename")
 @click.argument("old")
 @click.argument("new")
 @click.pass_context
 def tags_rename(ctx: click.Context, old: str, new: str) -> None:
     """Rename tag OLD to NEW (merging them if NEW exists)."""
-    outcome = _tag_change(ctx, _library(ctx).rename_tag, old, new)
+    outcome = _library(ctx).rename_tag(old, new)
     click.echo(f"{outcome} {old!r} → {new!r}")
 
 
@@ -314,7 +308,7 @@ def tags_rename(ctx: click.Context, old: str, new: str) -> None:
 @click.pass_context
 def tags_merge(ctx: click.Context, old: str, into: str) -> None:
     """Merge tag OLD into tag INTO."""
-    _tag_change(ctx, _library(ctx).rename_tag, old, into)
+    _library(ctx).rename_tag(old, into)
     click.echo(f"merged {old!r} into {into!r}")
 
 
@@ -323,7 +317,7 @@ def tags_merge(ctx: click.Context, old: str, into: str) -> None:
 @click.pass_context
 def tags_delete(ctx: click.Context, name: str) -> None:
     """Delete a tag from every article and highlight."""
-    _tag_change(ctx, _library(ctx).delete_tag, name)
+    _library(ctx).delete_tag(name)
     click.echo(f"deleted {name!r}")
 
 
@@ -384,8 +378,6 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
         results = exporting.import_annotations(library, data)
     except (ValueError, OSError) as error:
         raise click.ClickException(f"cannot read {file}: {error}") from error
-    except LibraryError as error:
-        raise click.ClickException(str(error)) from error
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -407,10 +399,7 @@ def _size(n: int) -> str:
 def backup_command(ctx: click.Context, path: Path, force: bool) -> None:
     """Copy the library to the file PATH (a consistent snapshot; safe while the reader is open)."""
     library = _library(ctx)
-    try:
-        written = library.backup(path, force=force)
-    except LibraryError as error:
-        raise click.ClickException(str(error)) from error
+    written = library.backup(path, force=force)
     report = library.check()
     click.echo(
         f"backed up {library.path} to {written} ({_size(written.stat().st_size)}: "
@@ -426,10 +415,7 @@ def check_command(ctx: click.Context) -> None:
     path = ctx.find_root().params.get("db") or default_db_path()
     if not path.exists():
         raise click.ClickException(f"there is no library at {path}")
-    try:
-        library = Library(path, look_only=True)  # change nothing, not even by an upgrade
-    except LibraryError as error:
-        raise click.ClickException(str(error)) from error
+    library = Library(path, look_only=True)  # change nothing, not even by an upgrade
     with library:
         report = library.check()
     click.echo(f"library     {report.path}")
