@@ -301,20 +301,27 @@ class MainScreen(SearchMixin, Screen):
             return None
         return self._create_highlight(request.span)
 
+    def _saver(self, write, then, saved: str):
+        """A save callback for an editor: write (committed), then refresh and confirm; or the reason it failed."""
+
+        def save(value: str) -> str | None:
+            try:
+                write(value)
+            except LibraryError as error:
+                return str(error)
+            then()
+            self.notify(saved)
+            return None
+
+        return save
+
     def _request_note(self, request: AnnotationRequest) -> None:
         highlight = self._target(request)
         if highlight is None:
             return
 
-        def save(note: str) -> str | None:
-            try:
-                self.library.set_highlight_note(highlight.id, note)
-            except LibraryError as error:
-                return str(error)
-            self._reload_annotations()
-            self.notify("Note saved.")
-            return None
-
+        save = self._saver(lambda note: self.library.set_highlight_note(highlight.id, note),
+                           self._reload_annotations, "Note saved.")
         heading = f"Note on “{trim(highlight.quote, 120)}”"
         self.app.push_screen(_editors().NoteEditor(heading, highlight.note, save))
 
@@ -323,15 +330,8 @@ class MainScreen(SearchMixin, Screen):
         if highlight is None:
             return
 
-        def save(value: str) -> str | None:
-            try:
-                self.library.set_highlight_tags(highlight.id, value.split(","))
-            except LibraryError as error:
-                return str(error)
-            self._reload_annotations()
-            self.notify("Tags saved.")
-            return None
-
+        save = self._saver(lambda value: self.library.set_highlight_tags(highlight.id, value.split(",")),
+                           self._reload_annotations, "Tags saved.")
         known = [t.name for t in self.library.tags()]
         self.app.push_screen(_editors().TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", highlight.tags, known, save))
 
@@ -384,15 +384,8 @@ class MainScreen(SearchMixin, Screen):
         if article is None:
             return
 
-        def save(note: str) -> str | None:
-            try:
-                self.library.set_article_note(article_id, note)
-            except LibraryError as error:
-                return str(error)
-            self._article_changed(article_id)
-            self.notify("Article note saved.")
-            return None
-
+        save = self._saver(lambda note: self.library.set_article_note(article_id, note),
+                           lambda: self._article_changed(article_id), "Article note saved.")
         self.app.push_screen(_editors().NoteEditor(f"Note on the article “{trim(article.title, 100)}”", article.note, save))
 
     def edit_article_tags(self, article_id: int) -> None:
@@ -401,15 +394,8 @@ class MainScreen(SearchMixin, Screen):
         if article is None:
             return
 
-        def save(value: str) -> str | None:
-            try:
-                self.library.set_article_tags(article_id, value.split(","))
-            except LibraryError as error:
-                return str(error)
-            self._article_changed(article_id)
-            self.notify("Tags saved.")
-            return None
-
+        save = self._saver(lambda value: self.library.set_article_tags(article_id, value.split(",")),
+                           lambda: self._article_changed(article_id), "Tags saved.")
         known = [t.name for t in self.library.tags()]
         self.app.push_screen(_editors().TagEditor(f"Tags for “{trim(article.title, 100)}”", article.tags, known, save))
 
