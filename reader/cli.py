@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -14,13 +15,24 @@ from reader.model import Article, Highlight
 from reader.store import SORT_ORDERS, Library, LibraryError, default_db_path
 
 
+def say(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print to the terminal; outside text in it (file names, titles, queries, errors) is sanitised first."""
+    # Escape sequences pass through pipes too, so this holds whatever stdout is.
+    click.echo(text.sanitise(str(message)), err=err, nl=nl)
+
+
+def shown_path(path: Path | str) -> str:
+    """A file name as one printable line: controls removed, undecodable bytes and newlines made visible."""
+    return text.sanitise(str(path)).replace("\n", "␤").replace("\t", "␉")
+
+
 def open_library(db: Path | None) -> Library:
     """Open the chosen library, or the default one (which starts out holding the sample articles)."""
     path = db or default_db_path()
     first_launch = db is None and not path.exists()
     library = Library(path)
     if library.upgrade_backup:
-        click.echo(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
+        say(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
     if first_launch:
         add_sample_articles(library)
     return library
@@ -42,14 +54,38 @@ def _article(library: Library, article_id: int) -> Article:
     return article
 
 
+class _SanitisedError(click.ClickException):
+    """A click error whose message is sanitised when shown: it may quote a file name or a query."""
+
+    def __init__(self, error: click.ClickException) -> None:
+        super().__init__(error.format_message())
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        shown = io.StringIO()
+        self.error.show(file=shown)
+        say(shown.getvalue(), err=True, nl=False)
+
+
 class ReaderGroup(click.Group):
     """A click group that shows any library error as a one-line message with exit status 1."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as error:
+            raise _SanitisedError(error) from error
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except LibraryError as error:
-            raise click.ClickException(str(error)) from error
+            raise _SanitisedError(click.ClickException(str(error))) from error
+        except _SanitisedError:
+            raise
+        except click.ClickException as error:
+            raise _SanitisedError(error) from error
 
 
 @click.group(cls=ReaderGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,11 +119,11 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | 
     for result in import_paths(library, paths, encoding):
         counts[result.status] += 1
         if result.status == "refused":
-            click.echo(f"refused    {result.path}: {result.detail}", err=False)
+            say(f"refused    {shown_path(result.path)}: {result.detail}")
         else:
-            click.echo(f"{result.status:<10} {result.path} → #{result.article_id} {result.detail}")
+            say(f"{result.status:<10} {shown_path(result.path)} → #{result.article_id} {result.detail}")
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
-    click.echo(f"{sum(counts.values())} files: {summary}")
+    say(f"{sum(counts.values())} files: {summary}")
     if counts["refused"]:
         ctx.exit(1)
 
@@ -105,7 +141,7 @@ def list_command(ctx: click.Context, tag: str | None, as_json: bool, sort: str) 
     library = _library(ctx)
     rows = library.list_articles(tag=tag, sort=sort)
     if as_json:
-        click.echo(json.dumps(
+        say(json.dumps(
             [{"id": r.id, "date": r.date, "place": r.place, "title": r.title, "source": r.source,
               "read": r.read, "tags": list(r.tags)} for r in rows],
             ensure_ascii=False, indent=2,
@@ -115,9 +151,9 @@ def list_command(ctx: click.Context, tag: str | None, as_json: bool, sort: str) 
     for r in rows:
         empty = False
         tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
-        click.echo(f"{r.id:>5}  {r.date or '----------'}  {r.place or '-':<14.14}  {r.title}  ({r.source or '-'}){tags}")
+        say(f"{r.id:>5}  {r.date or '----------'}  {r.place or '-':<14.14}  {r.title}  ({r.source or '-'}){tags}")
     if empty:
-        click.echo("No articles." + (f" None is tagged {tag!r}." if tag else " Add some with `reader import PATH`."))
+        say("No articles." + (f" None is tagged {tag!r}." if tag else " Add some with `reader import PATH`."))
 
 
 def _marked(s: str, spans, on: str, off: str) -> str:
@@ -152,7 +188,7 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
     except QueryError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps(
+        say(json.dumps(
             [{"id": r.id, "title": r.title, "date": r.date, "place": r.place, "source": r.source,
               "read": r.read, "tags": list(r.tags), "snippet": r.snippet,
               "snippet_hits": [list(h) for h in r.snippet_hits], "snippet_from": r.snippet_from,
@@ -162,18 +198,18 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
         ))
         return
     if not results:
-        click.echo(f"No article matches “{joined}”.")
+        say(f"No article matches “{joined}”.")
         return
     # Bold on a terminal; «guillemets» in a pipe or a file, where escape codes would be noise.
     on, off = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("«", "»")
     for r in results:
         meta = " · ".join(p for p in (r.date, r.place, r.source) if p)
-        click.echo(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta})")
+        say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta})")
         if r.snippet:
             label = "note: " if r.snippet_from == "notes" else ""
-            click.echo(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
+            say(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
     more = " (there may be more: raise --limit)" if len(results) == limit else ""
-    click.echo(f"{len(results)} {'article' if len(results) == 1 else 'articles'}{more}")
+    say(f"{len(results)} {'article' if len(results) == 1 else 'articles'}{more}")
 
 
 @main.command("show")
@@ -182,12 +218,12 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
 def show_command(ctx: click.Context, article_id: int) -> None:
     """Print one article."""
     article = _article(_library(ctx), article_id)
-    click.echo(article.title)
-    click.echo(" · ".join(part for part in (article.place, article.date, article.source) if part))
+    say(article.title)
+    say(" · ".join(part for part in (article.place, article.date, article.source) if part))
     if article.tags:
-        click.echo("Tags: " + ", ".join(article.tags))
-    click.echo()
-    click.echo(article.body)
+        say("Tags: " + ", ".join(article.tags))
+    say()
+    say(article.body)
 
 
 @main.command("highlight")
@@ -215,7 +251,7 @@ def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> 
         raise click.ClickException(f"--occurrence must be between 1 and {len(starts)}")
     anchor = anchoring.make_anchor(article.body, starts[index], starts[index] + len(quote))
     highlight = library.add_highlight(article_id, anchor, color=color, note=note, tags=tags)
-    click.echo(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
+    say(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
 
 
 def find_all(haystack: str, needle: str) -> list[int]:
@@ -248,24 +284,24 @@ def notes_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
     article = _article(library, article_id)
     highlights = [_highlight_json(h, article.body) for h in library.highlights(article_id)]
     if as_json:
-        click.echo(json.dumps(
+        say(json.dumps(
             {"article": {"id": article.id, "title": article.title, "note": article.note, "tags": article.tags},
              "highlights": highlights},
             ensure_ascii=False, indent=2,
         ))
         return
-    click.echo(article.title)
+    say(article.title)
     if article.note:
-        click.echo(f"\nNote: {article.note}")
+        say(f"\nNote: {article.note}")
     if not highlights:
-        click.echo("\nNo highlights yet.")
+        say("\nNo highlights yet.")
     for h in highlights:
         where = "orphan: passage not found" if h["orphan"] else f"paragraph {h['paragraph']}"
-        click.echo(f"\n#{h['id']} [{where}, colour {h['color']}] “{h['quote']}”")
+        say(f"\n#{h['id']} [{where}, colour {h['color']}] “{h['quote']}”")
         if h["note"]:
-            click.echo(f"  {h['note']}")
+            say(f"  {h['note']}")
         if h["tags"]:
-            click.echo("  tags: " + ", ".join(h["tags"]))
+            say("  tags: " + ", ".join(h["tags"]))
 
 
 @main.command("tag")
@@ -277,7 +313,7 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
     library = _library(ctx)
     _article(library, article_id)
     stored = library.add_article_tags(article_id, tags)
-    click.echo(f"article {article_id}: " + ", ".join(stored))
+    say(f"article {article_id}: " + ", ".join(stored))
 
 
 @main.group("tags", invoke_without_command=True)
@@ -287,9 +323,9 @@ def tags_group(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         tags = _library(ctx).tags()
         if not tags:
-            click.echo("No tags yet.")
+            say("No tags yet.")
         for tag in tags:
-            click.echo(f"{tag.count:>5}  {tag.name}")
+            say(f"{tag.count:>5}  {tag.name}")
 
 
 @tags_group.command("rename")
@@ -299,7 +335,7 @@ def tags_group(ctx: click.Context) -> None:
 def tags_rename(ctx: click.Context, old: str, new: str) -> None:
     """Rename tag OLD to NEW (merging them if NEW exists)."""
     outcome = _library(ctx).rename_tag(old, new)
-    click.echo(f"{outcome} {old!r} → {new!r}")
+    say(f"{outcome} {old!r} → {new!r}")
 
 
 @tags_group.command("merge")
@@ -309,7 +345,7 @@ def tags_rename(ctx: click.Context, old: str, new: str) -> None:
 def tags_merge(ctx: click.Context, old: str, into: str) -> None:
     """Merge tag OLD into tag INTO."""
     _library(ctx).rename_tag(old, into)
-    click.echo(f"merged {old!r} into {into!r}")
+    say(f"merged {old!r} into {into!r}")
 
 
 @tags_group.command("delete")
@@ -318,7 +354,7 @@ def tags_merge(ctx: click.Context, old: str, into: str) -> None:
 def tags_delete(ctx: click.Context, name: str) -> None:
     """Delete a tag from every article and highlight."""
     _library(ctx).delete_tag(name)
-    click.echo(f"deleted {name!r}")
+    say(f"deleted {name!r}")
 
 
 @main.command("export")
@@ -341,10 +377,10 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if not items:
-        click.echo("Nothing to export.", err=True)
+        say("Nothing to export.", err=True)
         return
     if output is None:
-        click.echo(exporting.render_all(items, fmt), nl=False)
+        say(exporting.render_all(items, fmt), nl=False)
         return
     wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
     output = Path(output)
@@ -352,13 +388,13 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
         if wants_folder or output.is_dir():
             written = exporting.write_files(items, output, fmt, force=force)
             for w in written:
-                click.echo(f"wrote {w.path}")
+                say(f"wrote {w.path}")
         else:
             from reader.exporters.paths import write_atomic
 
             output.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(output, exporting.render_all(items, fmt), force=force)
-            click.echo(f"wrote {output} ({len(items)} articles)")
+            say(f"wrote {output} ({len(items)} articles)")
     except FileExistsError as error:
         raise click.ClickException(f"{error.filename or error} exists; use --force to overwrite it") from error
     except (OSError, ValueError) as error:
@@ -371,19 +407,20 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
 def import_annotations_command(ctx: click.Context, file: Path) -> None:
     """Read W3C Web Annotation JSON (from `reader export --format json`) into this library."""
     from reader import exporting
+    from reader.ingest import read_limited
 
     library = _library(ctx)
     try:
-        data = text.decode(file.read_bytes())
+        data = text.decode(read_limited(file))
         results = exporting.import_annotations(library, data)
-    except (ValueError, OSError) as error:
-        raise click.ClickException(f"cannot read {file}: {error}") from error
+    except (ValueError, OSError, text.InputError) as error:
+        raise click.ClickException(f"cannot read {shown_path(file)}: {error}") from error
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
         if r.status in ("skipped", "orphaned"):
-            click.echo(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
-    click.echo(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+            say(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
+    say(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     if counts.get("skipped"):
         ctx.exit(1)
 
@@ -401,11 +438,11 @@ def backup_command(ctx: click.Context, path: Path, force: bool) -> None:
     library = _library(ctx)
     written = library.backup(path, force=force)
     report = library.check()
-    click.echo(
+    say(
         f"backed up {library.path} to {written} ({_size(written.stat().st_size)}: "
         f"{report.articles} articles, {report.highlights} highlights)"
     )
-    click.echo(f"to restore it, quit the reader and run: reader --db {written} backup {library.path} --force")
+    say(f"to restore it, quit the reader and run: reader --db {written} backup {library.path} --force")
 
 
 @main.command("check")
@@ -418,24 +455,24 @@ def check_command(ctx: click.Context) -> None:
     library = Library(path, look_only=True)  # change nothing, not even by an upgrade
     with library:
         report = library.check()
-    click.echo(f"library     {report.path}")
-    click.echo(f"integrity   {'ok' if report.ok else 'FAILED'}")
+    say(f"library     {report.path}")
+    say(f"integrity   {'ok' if report.ok else 'FAILED'}")
     for problem in report.problems:
-        click.echo(f"            {problem}")
+        say(f"            {problem}")
     schema = report.schema_version or "none"
     if report.pending:
         schema += f" ({len(report.pending)} upgrade pending: {', '.join(report.pending)}; applied when reader next opens it)"
-    click.echo(f"schema      {schema}")
+    say(f"schema      {schema}")
 
     def n(value: int | None) -> str:
         return "unreadable" if value is None else str(value)
 
-    click.echo(f"articles    {n(report.articles)}")
+    say(f"articles    {n(report.articles)}")
     orphans = f" ({report.orphans} orphaned: passage no longer found)" if report.orphans else ""
-    click.echo(f"highlights  {n(report.highlights)}{orphans}")
-    click.echo(f"tags        {n(report.tags)}")
+    say(f"highlights  {n(report.highlights)}{orphans}")
+    say(f"tags        {n(report.tags)}")
     if not report.ok:
-        click.echo(
+        say(
             "The library is damaged. Keep the file as it is, make a copy with `reader backup`, "
             "and restore your latest good backup.", err=True,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +12,7 @@ from reader import importers
 from reader.importers import SUPPORTED_SUFFIXES
 from reader.resources import resource_dir
 from reader.store import Library, LibraryError
-from reader.text import InputError
+from reader.text import MAX_BYTES, InputError
 
 
 @dataclass(frozen=True)
@@ -23,23 +25,64 @@ class ImportResult:
     article_id: int | None = None
 
 
-def walk(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and the .txt/.md files under folders (recursively, sorted)."""
+class _Unreadable(Exception):
+    """A folder that could not be listed, carried out of `os.walk`."""
+
+
+def walk(paths: Iterable[Path]) -> Iterator[Path | ImportResult]:
+    """Files named directly, and the .txt/.md files under folders (recursively, sorted).
+
+    A folder that cannot be listed comes out as a refusal, so nothing is skipped silently.
+    """
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        found: list[Path] = []
+        refused: list[ImportResult] = []
+
+        def unreadable(error: OSError) -> None:
+            refused.append(ImportResult(Path(error.filename or path), "refused", f"cannot read the folder: {error.strerror}"))
+
+        for folder, _dirs, files in os.walk(path, onerror=unreadable):
+            found.extend(Path(folder, name) for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES)
+        yield from refused
+        yield from sorted(found)
+
+
+def read_limited(path: Path) -> bytes:
+    """The bytes of a regular file, reading at most one byte past the size limit.
+
+    Raises InputError for what is not a regular file (a FIFO would block forever, a device never ends).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except OSError as error:
+        raise InputError(error.strerror or str(error)) from None
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a folder")
+        if not stat.S_ISREG(mode):
+            raise InputError("not a regular file (a pipe, socket or device)")
+        size = os.fstat(fd).st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file is {size / (1024 * 1024):.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+        return file.read(MAX_BYTES + 1)
 
 
 def import_file(library: Library, path: Path, encoding: str | None = None) -> ImportResult:
     """Parse one file and store it; a refusal never raises, it is reported."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return ImportResult(path, "refused", "no such file")
+        os.fsencode(str(path)).decode("utf-8")
+    except UnicodeDecodeError:
+        return ImportResult(path, "refused", "the file name is not valid UTF-8 (rename the file)")
+    try:
+        data = read_limited(path)
+    except InputError as error:
+        return ImportResult(path, "refused", str(error))
     except OSError as error:
         return ImportResult(path, "refused", error.strerror or str(error))
     try:
@@ -57,7 +100,7 @@ def import_file(library: Library, path: Path, encoding: str | None = None) -> Im
 def import_paths(library: Library, paths: Iterable[Path], encoding: str | None = None) -> Iterator[ImportResult]:
     """Import every file under the paths, one result per file."""
     for path in walk(paths):
-        yield import_file(library, path, encoding)
+        yield path if isinstance(path, ImportResult) else import_file(library, path, encoding)
 
 
 def add_sample_articles(library: Library) -> list[ImportResult]:

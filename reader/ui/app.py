@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from reader.resources import resource_dir
@@ -18,10 +22,41 @@ from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
 
 
+def plain_highlight(matcher: Matcher, candidate: str) -> Content:
+    """The candidate as plain text with the fuzzy match marked: unlike `Matcher.highlight`, no markup is parsed."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if score:
+        for offset in offsets:
+            if not candidate[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class TagCommands(Provider):
+    """Palette commands "Show articles tagged …", one per tag.
+
+    Tag names come from imported files: they are shown as plain text, never parsed as markup
+    (Textual's system commands parse their titles, which let a tag plant clickable actions).
+    """
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = self.app
+        for tag in app.library.tags():
+            title = f"Show articles tagged {tag.name}"
+            score = matcher.match(title)
+            if score > 0:
+                # `help` is parsed as markup by the palette: it holds only a number here.
+                yield Hit(score, plain_highlight(matcher, title), partial(app.show_tag, tag.name), text=title,
+                          help=f"{tag.count} articles and highlights")
+
+
 class ReaderApp(App):
     """A terminal reader and annotator for news articles."""
 
     TITLE = "reader"
+    COMMANDS = App.COMMANDS | {TagCommands}
     CSS_PATH = [str(resource_dir("styles") / "reader.tcss")]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -72,16 +107,12 @@ class ReaderApp(App):
         yield SystemCommand("Export all notes", "Markdown, one file per article, in the export folder", main.export_all)
         yield SystemCommand("Export notes tagged …", "Markdown of the notes with one tag", main.export_tagged)
         yield SystemCommand("Export this article's notes", "Same as e", main.action_export_article)
-        for tag in self.library.tags():
-            yield SystemCommand(
-                f"Show articles tagged {tag.name}", f"{tag.count} articles and highlights",
-                lambda name=tag.name: self._show_tag(name), discover=False,
-            )
 
     def _show_all(self) -> None:
-        self._show_tag(None)
+        self.show_tag(None)
 
-    def _show_tag(self, name: str | None) -> None:
+    def show_tag(self, name: str | None) -> None:
+        """Show the articles with this tag (None: every article)."""
         self.main.tag_filter = name
         self.main.load_list()
 
