@@ -98,7 +98,7 @@ class PaintHook:
                 event.clear()
                 try:
                     await asyncio.wait_for(event.wait(), max(deadline - time.perf_counter(), 0.001))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     return (float("nan"), float("nan"), 0)
             first = self.first
             while True:
@@ -200,7 +200,9 @@ def first_screen(kind: str, db: str | None, profile: bool = False) -> None:
             result["maxrss_kb"] = maxrss_kb()
             if kind == "app" and profiler is not None:
                 profiler.disable()
-                result["profile_first"] = _profile_text(profiler, 40, "cumulative") + _profile_text(profiler, 25, "tottime")
+                result["profile_first"] = _profile_text(profiler, 40, "cumulative") + _profile_text(
+                    profiler, 25, "tottime"
+                )
             app.set_interval(0.03, finish)
 
     PaintHook(app, on_paint)
@@ -273,7 +275,13 @@ async def _press(app, hook, key: str, profiler=None) -> dict:
     if not frames and getattr(app, "_exception", None) is not None:
         raise RuntimeError(f"the app failed after {key!r}: {app._exception!r}")
     cpu = (hook.cpu_first - c0) if frames else float("nan")
-    return {"key": key, "first_ms": (first - t0) * 1000, "last_ms": (last - t0) * 1000, "cpu_ms": cpu * 1000, "frames": frames}
+    return {
+        "key": key,
+        "first_ms": (first - t0) * 1000,
+        "last_ms": (last - t0) * 1000,
+        "cpu_ms": cpu * 1000,
+        "frames": frames,
+    }
 
 
 def _profile_text(profiler, limit: int = 25, sort: str = "cumulative") -> str:
@@ -299,8 +307,10 @@ def _mini_list_app(rows: int):
 
     class MiniList(ScrollView, can_focus=True):
         BINDINGS = [
-            Binding("j,down", "move(1)", "Down"), Binding("k,up", "move(-1)", "Up"),
-            Binding("g", "move(-1000000000)", "First", show=False), Binding("G", "move(1000000000)", "Last", show=False),
+            Binding("j,down", "move(1)", "Down"),
+            Binding("k,up", "move(-1)", "Up"),
+            Binding("g", "move(-1000000000)", "First", show=False),
+            Binding("G", "move(1000000000)", "Last", show=False),
             Binding("pagedown", "move(22)", "Page down", show=False),
         ]
 
@@ -473,8 +483,11 @@ def reading(db: str, big_row: int, small_row: int, profile_open: bool) -> None:
                 result[f"profile_open_{label}"] = _profile_text(profiler, 45)
             article = pane.article
             record.update(
-                chars=len(article.body) if article else 0, utf8_kb=len(article.body.encode()) / 1024 if article else 0,
-                lines=len(pane.lines), sentences=len(pane.sentences), focused=type(app.focused).__name__,
+                chars=len(article.body) if article else 0,
+                utf8_kb=len(article.body.encode()) / 1024 if article else 0,
+                lines=len(pane.lines),
+                sentences=len(pane.sentences),
+                focused=type(app.focused).__name__,
             )
             steps = {"open": record, "j": [], "pagedown": [], "pageup": []}
             for _ in range(50):

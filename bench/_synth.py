@@ -27,23 +27,63 @@ PLACES = [
 ]
 SOURCES = ["VNA/VNS", "VNS", "VNA", "Việt Nam News", "VnExpress International", "Tuổi Trẻ News"]
 PEOPLE = [
-    "Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Minh Tuấn", "Phạm Quốc Hùng", "Hoàng Thị Thu Hà",
-    "Võ Văn Thưởng", "Đặng Hoàng Long", "Bùi Thị Mai Anh", "Đỗ Đức Duy", "Ngô Thanh Hải",
-    "Huỳnh Tấn Phát", "Dương Thị Hồng Nhung", "Vũ Đức Đam", "Lý Quang Minh", "Trịnh Xuân Trường",
+    "Nguyễn Văn An",
+    "Trần Thị Bích Ngọc",
+    "Lê Minh Tuấn",
+    "Phạm Quốc Hùng",
+    "Hoàng Thị Thu Hà",
+    "Võ Văn Thưởng",
+    "Đặng Hoàng Long",
+    "Bùi Thị Mai Anh",
+    "Đỗ Đức Duy",
+    "Ngô Thanh Hải",
+    "Huỳnh Tấn Phát",
+    "Dương Thị Hồng Nhung",
+    "Vũ Đức Đam",
+    "Lý Quang Minh",
+    "Trịnh Xuân Trường",
 ]
 ROLES = [
-    "chairman of the provincial People's Committee", "Deputy Minister of Planning and Investment",
-    "director of the municipal Department of Transport", "head of the Việt Nam Chamber of Commerce and Industry",
-    "deputy director of the Department of Agriculture and Rural Development", "a senior economist",
-    "vice chairwoman of the city People's Committee", "director of the provincial Department of Health",
-    "Deputy Minister of Natural Resources and Environment", "general director of the port authority",
+    "chairman of the provincial People's Committee",
+    "Deputy Minister of Planning and Investment",
+    "director of the municipal Department of Transport",
+    "head of the Việt Nam Chamber of Commerce and Industry",
+    "deputy director of the Department of Agriculture and Rural Development",
+    "a senior economist",
+    "vice chairwoman of the city People's Committee",
+    "director of the provincial Department of Health",
+    "Deputy Minister of Natural Resources and Environment",
+    "general director of the port authority",
 ]
 SUBJECTS = [
-    "tourism", "seafood exports", "rice exports", "logistics", "renewable energy", "the coffee harvest",
-    "public investment", "digital transformation", "the metro line", "flood prevention", "foreign direct investment",
-    "the expressway project", "healthcare reform", "coastal erosion", "the start-up ecosystem", "textile exports",
+    "tourism",
+    "seafood exports",
+    "rice exports",
+    "logistics",
+    "renewable energy",
+    "the coffee harvest",
+    "public investment",
+    "digital transformation",
+    "the metro line",
+    "flood prevention",
+    "foreign direct investment",
+    "the expressway project",
+    "healthcare reform",
+    "coastal erosion",
+    "the start-up ecosystem",
+    "textile exports",
 ]
-VERBS = ["boosts", "steps up", "reviews", "speeds up", "launches", "plans", "cuts red tape for", "invests in", "targets"]
+VERBS = [
+    "boosts",
+    "steps up",
+    "reviews",
+    "speeds up",
+    "launches",
+    "plans",
+    "cuts red tape for",
+    "invests in",
+    "targets",
+]
 TITLE_TEMPLATES = [
     "{place} {verb} {subject}",
     "{place} {verb} {subject} as demand rises",
@@ -56,7 +96,18 @@ TITLE_TEMPLATES = [
     "Storm {storm} disrupts {subject} in {place}",
     "PM calls for breakthroughs in {subject}",
 ]
-COUNTRIES = ["Japan", "the Republic of Korea", "Singapore", "Australia", "France", "Laos", "Cambodia", "India", "the US", "Germany"]
+COUNTRIES = [
+    "Japan",
+    "the Republic of Korea",
+    "Singapore",
+    "Australia",
+    "France",
+    "Laos",
+    "Cambodia",
+    "India",
+    "the US",
+    "Germany",
+]
 STORMS = ["Yagi", "Noru", "Doksuri", "Molave", "Damrey", "Kalmaegi", "Trami"]
 SENTENCES = [
     "The province aims to welcome {n} million visitors this year, up {pct} per cent on last year.",
@@ -140,8 +191,13 @@ def article(i: int, rng: random.Random, *, target: int | None = None, day: date 
     day = day or START + timedelta(days=rng.randint(0, SPAN_DAYS))
     body = body_of(rng, i, dateline, place, target if target is not None else rng.randint(2000, 4000))
     return Article(
-        title=title, body=body, date=day.isoformat(), dateline=dateline, place=place,
-        source=rng.choice(SOURCES), path=f"/wire/{day.year}/{i:07d}.txt",
+        title=title,
+        body=body,
+        date=day.isoformat(),
+        dateline=dateline,
+        place=place,
+        source=rng.choice(SOURCES),
+        path=f"/wire/{day.year}/{i:07d}.txt",
     )
 
 
@@ -180,8 +236,13 @@ def build_library(path: Path, n: int, seed: int = 20240601) -> dict:
     closed = time.perf_counter()
     total = closed - started
     return {
-        "articles": n, "added": added, "total_s": total, "generate_s": source.seconds,
-        "insert_s": inserted - opened - source.seconds, "close_s": closed - inserted,
-        "rows_per_s": n / total, "insert_rows_per_s": n / max(inserted - opened - source.seconds, 1e-9),
+        "articles": n,
+        "added": added,
+        "total_s": total,
+        "generate_s": source.seconds,
+        "insert_s": inserted - opened - source.seconds,
+        "close_s": closed - inserted,
+        "rows_per_s": n / total,
+        "insert_rows_per_s": n / max(inserted - opened - source.seconds, 1e-9),
         "db_mb": sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6,
     }

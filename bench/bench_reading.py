@@ -31,6 +31,7 @@ from bench_tui import WARNINGS, fmt, median, p95, run_probe  # noqa: E402
 def build(path: Path, big_kb: int, small_kb: int, others: int = 40) -> dict:
     """A library whose newest article is the big one (row 0), then the small one (row 1), then others."""
     import _synth
+
     from reader.store import Library
 
     rng = random.Random(7)
@@ -58,8 +59,11 @@ def main() -> int:
     try:
         db = temp / "library.db"
         sizes = build(db, args.big_kb, args.small_kb)
-        print(f"Library: big article {sizes['big_bytes'] / 1024:,.0f} KB (UTF-8), small {sizes['small_bytes'] / 1024:.1f} KB; "
-              f"{args.runs} runs at 160x48 headless, TEXTUAL_FPS=1000 …", flush=True)
+        print(
+            f"Library: big article {sizes['big_bytes'] / 1024:,.0f} KB (UTF-8), small {sizes['small_bytes'] / 1024:.1f} KB; "
+            f"{args.runs} runs at 160x48 headless, TEXTUAL_FPS=1000 …",
+            flush=True,
+        )
         fps = {"TEXTUAL_FPS": "1000"}
         results = [run_probe("reading", "--db", str(db), env=fps)[1] for _ in range(args.runs)]
         profiled = run_probe("reading", "--db", str(db), "--profile-open", env=fps)[1] if args.profile else None
@@ -68,8 +72,10 @@ def main() -> int:
         print()
         for label in ("small", "big"):
             o = info[label]
-            print(f"{label:>5}: {o['utf8_kb']:,.1f} KB, {o['chars']:,} characters, {o['sentences']:,} sentences, "
-                  f"{o['lines']:,} wrapped lines; focus after enter: {o['focused']}")
+            print(
+                f"{label:>5}: {o['utf8_kb']:,.1f} KB, {o['chars']:,} characters, {o['sentences']:,} sentences, "
+                f"{o['lines']:,} wrapped lines; focus after enter: {o['focused']}"
+            )
         print()
         line = "{:<34} {:>10} {:>10} {:>10} {:>10}  {}"
         b, sm = f"{args.big_kb} KB", f"{args.small_kb} KB"
@@ -97,11 +103,21 @@ def main() -> int:
         for title, key, field, note in rows:
             small, big = values("small", key, field), values("big", key, field)
             ratio = median(big) / median(small) if median(small) else float("nan")
-            print(line.format(title, fmt(median(small), 2), fmt(median(big), 2), fmt(p95(big), 2), f"{ratio:.1f}×", note))
+            print(
+                line.format(title, fmt(median(small), 2), fmt(median(big), 2), fmt(p95(big), 2), f"{ratio:.1f}×", note)
+            )
         small_render = [v for r in results for v in r["small"]["render_ms"]]
         big_render = [v for r in results for v in r["big"]["render_ms"]]
-        print(line.format("draw visible lines (render_line)", fmt(median(small_render), 2), fmt(median(big_render), 2),
-                          fmt(p95(big_render), 2), f"{median(big_render) / median(small_render):.1f}×", ""))
+        print(
+            line.format(
+                "draw visible lines (render_line)",
+                fmt(median(small_render), 2),
+                fmt(median(big_render), 2),
+                fmt(p95(big_render), 2),
+                f"{median(big_render) / median(small_render):.1f}×",
+                "",
+            )
+        )
         print()
         print(f"Peak RSS after both articles: {median(r['maxrss_kb'] for r in results) / 1024:.1f} MB")
         if profiled is not None:

@@ -78,8 +78,12 @@ def time_queries(library, runs: int, limit: int) -> list[dict]:
         results = library.search(typed, limit=limit)
         raw_ids = [r[0] for r in library.conn.execute(RAW_SQL, (match, limit))]
         row = {
-            "label": label, "query": typed, "match": match, "matching_articles": matches,
-            "returned": len(results), "same_order_as_raw": [r.id for r in results] == raw_ids,
+            "label": label,
+            "query": typed,
+            "match": match,
+            "matching_articles": matches,
+            "returned": len(results),
+            "same_order_as_raw": [r.id for r in results] == raw_ids,
             **{f"{kind}_ms": median_ms(values) for kind, values in times.items()},
         }
         row["ratio"] = row["search_ms"] / row["raw_ms"]
@@ -124,28 +128,37 @@ def main() -> int:
             print(f"building {args.articles:,} synthetic articles in {db} (insert, then index) …", flush=True)
             built = build_library(db, args.articles)
             report["build"] = built
-            print(f"  built in {built['total_s']:.1f} s: generating {built['generate_s']:.1f} s, "
-                  f"inserting and indexing {built['insert_s']:.1f} s "
-                  f"({built['insert_rows_per_s']:,.0f} articles/s), {built['db_mb']:.0f} MB")
+            print(
+                f"  built in {built['total_s']:.1f} s: generating {built['generate_s']:.1f} s, "
+                f"inserting and indexing {built['insert_s']:.1f} s "
+                f"({built['insert_rows_per_s']:,.0f} articles/s), {built['db_mb']:.0f} MB"
+            )
 
         with Library(db) as library:
             rows = time_queries(library, args.runs, args.limit)
             report["queries"] = rows
-            print(f"\nsearch at {report['articles']:,} articles, LIMIT {args.limit}, "
-                  f"medians of {args.runs} interleaved runs (ms)")
-            print(f"{'':12} {'query':18} {'matches':>8} {'raw FTS5':>9} {'+snippet()':>10} "
-                  f"{'search':>9} {'ratio':>6}  {'goal ≤ 2×':>9}")
+            print(
+                f"\nsearch at {report['articles']:,} articles, LIMIT {args.limit}, "
+                f"medians of {args.runs} interleaved runs (ms)"
+            )
+            print(
+                f"{'':12} {'query':18} {'matches':>8} {'raw FTS5':>9} {'+snippet()':>10} "
+                f"{'search':>9} {'ratio':>6}  {'goal ≤ 2×':>9}"
+            )
             for row in rows:
                 verdict = "ok" if row["ratio"] <= 2 else "MISSED"
-                print(f"{row['label']:12} {row['query']:18} {row['matching_articles']:>8,} {row['raw_ms']:>9.2f} "
-                      f"{row['raw_snippet_ms']:>10.2f} {row['search_ms']:>9.2f} {row['ratio']:>5.2f}×  {verdict:>9}")
+                print(
+                    f"{row['label']:12} {row['query']:18} {row['matching_articles']:>8,} {row['raw_ms']:>9.2f} "
+                    f"{row['raw_snippet_ms']:>10.2f} {row['search_ms']:>9.2f} {row['ratio']:>5.2f}×  {verdict:>9}"
+                )
             print("* extra, not one of the goal's three: one matching article; shows the fixed cost per search")
             if not all(row["same_order_as_raw"] for row in rows):
                 print("note: a search returned another order than the raw query (ties in rank)")
 
             if not args.no_rebuild:
-                print("\nrebuilding the whole index (delete every row, fold every article again, optimize) …",
-                      flush=True)
+                print(
+                    "\nrebuilding the whole index (delete every row, fold every article again, optimize) …", flush=True
+                )
                 started = time.perf_counter()
                 count = library.rebuild_search_index()
                 seconds = time.perf_counter() - started

@@ -111,12 +111,20 @@ def main() -> int:
     parser.add_argument("--step-runs", type=int, default=2, help="processes for the cursor steps (default 2)")
     parser.add_argument("--db", type=Path, help="reuse (or create) the library here instead of a temp dir")
     parser.add_argument("--keep", action="store_true", help="keep the temp library")
-    parser.add_argument("--profile", action="store_true", help="extra profiled runs (not in the table): first screen, j steps, G")
+    parser.add_argument(
+        "--profile", action="store_true", help="extra profiled runs (not in the table): first screen, j steps, G"
+    )
     parser.add_argument("--verbose", action="store_true", help="print every run")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="what-if: also time j steps with gc.freeze() called after the first screen")
-    parser.add_argument("--no-pyc-cache", action="store_true",
-                        help="run the children with the inherited environment (PYTHONDONTWRITEBYTECODE stays)")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="what-if: also time j steps with gc.freeze() called after the first screen",
+    )
+    parser.add_argument(
+        "--no-pyc-cache",
+        action="store_true",
+        help="run the children with the inherited environment (PYTHONDONTWRITEBYTECODE stays)",
+    )
     args = parser.parse_args()
     global PYCACHE
 
@@ -159,23 +167,42 @@ def main() -> int:
         if args.verbose:
             for kind, results in screens.items():
                 for r in results:
-                    print(f"  {kind}: whole screen {r['from_import_ms']:.0f} ms from import ({r['from_spawn_ms']:.0f} from spawn), "
-                          f"{r['maxrss_kb'] / 1024:.1f} MB, frames {r['frames']}")
+                    print(
+                        f"  {kind}: whole screen {r['from_import_ms']:.0f} ms from import ({r['from_spawn_ms']:.0f} from spawn), "
+                        f"{r['maxrss_kb'] / 1024:.1f} MB, frames {r['frames']}"
+                    )
         app_first_row = screens["app"][0].get("first_row", "")
-        common = ("from_import_ms", "from_spawn_ms", "first_frame_ms", "settled_ms", "import_textual_ms", "app_to_paint_ms", "maxrss_kb")
+        common = (
+            "from_import_ms",
+            "from_spawn_ms",
+            "first_frame_ms",
+            "settled_ms",
+            "import_textual_ms",
+            "app_to_paint_ms",
+            "maxrss_kb",
+        )
         base = {k: median(r[k] for r in screens["baseline"]) for k in common}
         app = {k: median(r[k] for r in screens["app"]) for k in (*common, "import_reader_ms", "open_library_ms")}
         coverage = median(r["first_frame_coverage"] for r in screens["app"])
 
-        print(f"Cursor steps: {args.step_runs} processes each × (200 j, G, 50 k, g, 20 pagedown), TEXTUAL_FPS=1000 …", flush=True)
+        print(
+            f"Cursor steps: {args.step_runs} processes each × (200 j, G, 50 k, g, 20 pagedown), TEXTUAL_FPS=1000 …",
+            flush=True,
+        )
         fps = {"TEXTUAL_FPS": "1000"}  # no waiting for the 60 Hz frame timer: what is left is work
         step_results, floor_results = [], []
         for _ in range(args.step_runs):
             floor_results.append(run_probe("steps", "baseline", "--rows", str(args.articles), env=fps)[1])
             step_results.append(run_probe("steps", "app", "--db", str(db), env=fps)[1])
-        frozen = [run_probe("steps", "app", "--db", str(db), "--gc-freeze", env=fps)[1] for _ in range(args.step_runs)] if args.gc_freeze else []
+        frozen = (
+            [run_probe("steps", "app", "--db", str(db), "--gc-freeze", env=fps)[1] for _ in range(args.step_runs)]
+            if args.gc_freeze
+            else []
+        )
         profiled = run_probe("steps", "app", "--db", str(db), "--profile-jump", env=fps)[1] if args.profile else None
-        profiled_first = run_probe("first-screen", "app", "--db", str(db), "--profile-first")[1] if args.profile else None
+        profiled_first = (
+            run_probe("first-screen", "app", "--db", str(db), "--profile-first")[1] if args.profile else None
+        )
         by_key = summarise_steps(step_results)
         floor_by_key = summarise_steps(floor_results)
         render_warm = [v for r in step_results for v in r["render_warm_ms"]]
@@ -185,28 +212,71 @@ def main() -> int:
 
         rows = step_results[0]["rows"]
         print()
-        print(f"Library: {rows:,} articles; list shows {step_results[0]['visible_rows']} lines; first row: {app_first_row[:70]!r}")
+        print(
+            f"Library: {rows:,} articles; list shows {step_results[0]['visible_rows']} lines; first row: {app_first_row[:70]!r}"
+        )
         print()
         line = "{:<36} {:>10} {:>10} {:>8}  {}"
         print(line.format("", "baseline", "app", "ratio", "target"))
         print(line.format("-" * 36, "-" * 10, "-" * 10, "-" * 8, "-" * 14))
         ratio = app["from_import_ms"] / base["from_import_ms"]
-        print(line.format("first screen, from import (ms)", fmt(base["from_import_ms"]), fmt(app["from_import_ms"]), f"{ratio:.2f}×",
-                          "≤ 1.5× " + ("OK" if ratio <= 1.5 else "MISSED")))
-        print(line.format("first screen, from spawn (ms)", fmt(base["from_spawn_ms"]), fmt(app["from_spawn_ms"]),
-                          f"{app['from_spawn_ms'] / base['from_spawn_ms']:.2f}×", ""))
-        print(line.format("  first frame, from import (ms)", fmt(base["first_frame_ms"]), fmt(app["first_frame_ms"]),
-                          f"{app['first_frame_ms'] / base['first_frame_ms']:.2f}×", f"app's covers {coverage:.0%} of the screen"))
-        print(line.format("  settled (last frame), from import", fmt(base["settled_ms"]), fmt(app["settled_ms"]),
-                          f"{app['settled_ms'] / base['settled_ms']:.2f}×", ""))
+        print(
+            line.format(
+                "first screen, from import (ms)",
+                fmt(base["from_import_ms"]),
+                fmt(app["from_import_ms"]),
+                f"{ratio:.2f}×",
+                "≤ 1.5× " + ("OK" if ratio <= 1.5 else "MISSED"),
+            )
+        )
+        print(
+            line.format(
+                "first screen, from spawn (ms)",
+                fmt(base["from_spawn_ms"]),
+                fmt(app["from_spawn_ms"]),
+                f"{app['from_spawn_ms'] / base['from_spawn_ms']:.2f}×",
+                "",
+            )
+        )
+        print(
+            line.format(
+                "  first frame, from import (ms)",
+                fmt(base["first_frame_ms"]),
+                fmt(app["first_frame_ms"]),
+                f"{app['first_frame_ms'] / base['first_frame_ms']:.2f}×",
+                f"app's covers {coverage:.0%} of the screen",
+            )
+        )
+        print(
+            line.format(
+                "  settled (last frame), from import",
+                fmt(base["settled_ms"]),
+                fmt(app["settled_ms"]),
+                f"{app['settled_ms'] / base['settled_ms']:.2f}×",
+                "",
+            )
+        )
         mem_ratio = app["maxrss_kb"] / base["maxrss_kb"]
-        print(line.format("peak RSS at first screen (MB)", fmt(base["maxrss_kb"] / 1024), fmt(app["maxrss_kb"] / 1024),
-                          f"{mem_ratio:.2f}×", "≤ 2× " + ("OK" if mem_ratio <= 2 else "MISSED")))
+        print(
+            line.format(
+                "peak RSS at first screen (MB)",
+                fmt(base["maxrss_kb"] / 1024),
+                fmt(app["maxrss_kb"] / 1024),
+                f"{mem_ratio:.2f}×",
+                "≤ 2× " + ("OK" if mem_ratio <= 2 else "MISSED"),
+            )
+        )
         print()
         cline = "{:<36} {:>10} {:>10} {:>8} {:>8}  {}"
         print(cline.format(f"cursor step, {rows:,} rows (ms)", "bare list", "app med", "app p95", "app max", "target"))
         print(cline.format("-" * 36, "-" * 10, "-" * 10, "-" * 8, "-" * 8, "-" * 14))
-        for key, label in (("j", "j"), ("k", "k (near the end)"), ("pagedown", "pagedown"), ("G", "G (jump to end)"), ("g", "g (back to top)")):
+        for key, label in (
+            ("j", "j"),
+            ("k", "k (near the end)"),
+            ("pagedown", "pagedown"),
+            ("G", "G (jump to end)"),
+            ("g", "g (back to top)"),
+        ):
             steps = by_key.get(key, [])
             floor = floor_by_key.get(key, [])
             for field, what in (("first_ms", "key → frame"), ("cpu_ms", "CPU to frame")):
@@ -214,26 +284,66 @@ def main() -> int:
                 target = ""
                 if key == "j" and field == "first_ms":
                     target = f"< 16 ms {'OK' if median(values) < 16 else 'MISSED'} (p95 {'OK' if p95(values) < 16 else 'MISSED'})"
-                print(cline.format(f"{label}: {what}", fmt(median([s[field] for s in floor]), 2), fmt(median(values), 2),
-                                   fmt(p95(values), 2), fmt(max(values) if values else float("nan"), 1), target))
+                print(
+                    cline.format(
+                        f"{label}: {what}",
+                        fmt(median([s[field] for s in floor]), 2),
+                        fmt(median(values), 2),
+                        fmt(p95(values), 2),
+                        fmt(max(values) if values else float("nan"), 1),
+                        target,
+                    )
+                )
         if frozen:
             frozen_j = summarise_steps(frozen)["j"]
             for field, what in (("first_ms", "key → frame"), ("cpu_ms", "CPU to frame")):
                 values = [s[field] for s in frozen_j]
-                print(cline.format(f"j with gc.freeze(): {what}", "", fmt(median(values), 2), fmt(p95(values), 2),
-                                   fmt(max(values), 1), "what-if, not the app as is"))
-        print(cline.format("draw visible list rows, warm", fmt(median(floor_render), 2), fmt(median(render_warm), 2),
-                           fmt(p95(render_warm), 2), fmt(max(render_warm), 1), ""))
-        print(cline.format("draw visible list rows, page refetch", "", fmt(median(render_cold), 2),
-                           fmt(p95(render_cold), 2), fmt(max(render_cold), 1), ""))
+                print(
+                    cline.format(
+                        f"j with gc.freeze(): {what}",
+                        "",
+                        fmt(median(values), 2),
+                        fmt(p95(values), 2),
+                        fmt(max(values), 1),
+                        "what-if, not the app as is",
+                    )
+                )
+        print(
+            cline.format(
+                "draw visible list rows, warm",
+                fmt(median(floor_render), 2),
+                fmt(median(render_warm), 2),
+                fmt(p95(render_warm), 2),
+                fmt(max(render_warm), 1),
+                "",
+            )
+        )
+        print(
+            cline.format(
+                "draw visible list rows, page refetch",
+                "",
+                fmt(median(render_cold), 2),
+                fmt(p95(render_cold), 2),
+                fmt(max(render_cold), 1),
+                "",
+            )
+        )
         print()
         print("Where the first screen goes (medians, ms):")
-        print(f"  baseline: import textual.app {base['import_textual_ms']:.0f}, app built → painted {base['app_to_paint_ms']:.0f}")
-        print(f"  app:      import textual.app {app['import_textual_ms']:.0f}, import reader.ui.app {app['import_reader_ms']:.0f}, "
-              f"Library() {app['open_library_ms']:.0f}, make_app → painted {app['app_to_paint_ms']:.0f}")
-        print(f"Peak RSS after the cursor steps: bare list {median(r['maxrss_kb'] for r in floor_results) / 1024:.1f} MB, "
-              f"app {steps_rss / 1024:.1f} MB")
-        print("'bare list' = the baseline layout with a minimal Line-API ScrollView of the same number of rows (no SQLite):")
+        print(
+            f"  baseline: import textual.app {base['import_textual_ms']:.0f}, app built → painted {base['app_to_paint_ms']:.0f}"
+        )
+        print(
+            f"  app:      import textual.app {app['import_textual_ms']:.0f}, import reader.ui.app {app['import_reader_ms']:.0f}, "
+            f"Library() {app['open_library_ms']:.0f}, make_app → painted {app['app_to_paint_ms']:.0f}"
+        )
+        print(
+            f"Peak RSS after the cursor steps: bare list {median(r['maxrss_kb'] for r in floor_results) / 1024:.1f} MB, "
+            f"app {steps_rss / 1024:.1f} MB"
+        )
+        print(
+            "'bare list' = the baseline layout with a minimal Line-API ScrollView of the same number of rows (no SQLite):"
+        )
         print("Textual's own floor for one step on this machine.")
         if profiled_first is not None:
             print()

@@ -132,7 +132,10 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | 
 @click.option("--tag", help="Only articles with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option(
-    "--sort", type=click.Choice(SORT_ORDERS), default="date", show_default=True,
+    "--sort",
+    type=click.Choice(SORT_ORDERS),
+    default="date",
+    show_default=True,
     help="Newest first, or title / place in Vietnamese alphabetical order.",
 )
 @click.pass_context
@@ -141,11 +144,24 @@ def list_command(ctx: click.Context, tag: str | None, as_json: bool, sort: str) 
     library = _library(ctx)
     rows = library.list_articles(tag=tag, sort=sort)
     if as_json:
-        say(json.dumps(
-            [{"id": r.id, "date": r.date, "place": r.place, "title": r.title, "source": r.source,
-              "read": r.read, "tags": list(r.tags)} for r in rows],
-            ensure_ascii=False, indent=2,
-        ))
+        say(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "date": r.date,
+                        "place": r.place,
+                        "title": r.title,
+                        "source": r.source,
+                        "read": r.read,
+                        "tags": list(r.tags),
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     empty = True
     for r in rows:
@@ -170,7 +186,9 @@ def _marked(s: str, spans, on: str, off: str) -> str:
 @main.command("search", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with hit offsets).")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="At most this many results.")
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="At most this many results."
+)
 @click.pass_context
 def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int) -> None:
     """Search titles, text, places, sources, tags and notes, with or without accents.
@@ -188,14 +206,30 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
     except QueryError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        say(json.dumps(
-            [{"id": r.id, "title": r.title, "date": r.date, "place": r.place, "source": r.source,
-              "read": r.read, "tags": list(r.tags), "snippet": r.snippet,
-              "snippet_hits": [list(h) for h in r.snippet_hits], "snippet_from": r.snippet_from,
-              "title_hits": [list(h) for h in r.title_hits], "body_hits": [list(h) for h in r.body_hits],
-              "rank": r.rank} for r in results],
-            ensure_ascii=False, indent=2,
-        ))
+        say(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "date": r.date,
+                        "place": r.place,
+                        "source": r.source,
+                        "read": r.read,
+                        "tags": list(r.tags),
+                        "snippet": r.snippet,
+                        "snippet_hits": [list(h) for h in r.snippet_hits],
+                        "snippet_from": r.snippet_from,
+                        "title_hits": [list(h) for h in r.title_hits],
+                        "body_hits": [list(h) for h in r.body_hits],
+                        "rank": r.rank,
+                    }
+                    for r in results
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not results:
         say(f"No article matches “{joined}”.")
@@ -232,7 +266,9 @@ def show_command(ctx: click.Context, article_id: int) -> None:
 @click.option("--note", default="", help="A note on the highlight.")
 @click.option("--tag", "tags", multiple=True, help="A tag for the highlight (repeatable).")
 @click.option("--color", type=click.IntRange(1, 5), default=1, show_default=True, help="Colour 1-5.")
-@click.option("--occurrence", type=int, help="Which occurrence of the quote, when it appears more than once (1 = first).")
+@click.option(
+    "--occurrence", type=int, help="Which occurrence of the quote, when it appears more than once (1 = first)."
+)
 @click.pass_context
 def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> None:
     """Highlight the exact QUOTE in an article."""
@@ -267,10 +303,17 @@ def _highlight_json(h: Highlight, body: str) -> dict:
     from reader.segment import paragraph_index
 
     return {
-        "id": h.id, "quote": h.quote, "start": h.start, "end": h.end,
+        "id": h.id,
+        "quote": h.quote,
+        "start": h.start,
+        "end": h.end,
         "paragraph": None if h.orphan else paragraph_index(body, h.start) + 1,
-        "color": h.color, "note": h.note, "tags": h.tags, "orphan": h.orphan,
-        "created": h.created, "modified": h.modified,
+        "color": h.color,
+        "note": h.note,
+        "tags": h.tags,
+        "orphan": h.orphan,
+        "created": h.created,
+        "modified": h.modified,
     }
 
 
@@ -284,11 +327,16 @@ def notes_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
     article = _article(library, article_id)
     highlights = [_highlight_json(h, article.body) for h in library.highlights(article_id)]
     if as_json:
-        say(json.dumps(
-            {"article": {"id": article.id, "title": article.title, "note": article.note, "tags": article.tags},
-             "highlights": highlights},
-            ensure_ascii=False, indent=2,
-        ))
+        say(
+            json.dumps(
+                {
+                    "article": {"id": article.id, "title": article.title, "note": article.note, "tags": article.tags},
+                    "highlights": highlights,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     say(article.title)
     if article.note:
@@ -362,8 +410,12 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 @click.option("--tag", help="Only notes tagged T (an article with the tag brings all its highlights).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only highlights made or changed since DATE.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
-@click.option("-o", "--output", type=click.Path(),
-              help="A file, or a folder (ending in / or existing) for one file per article. Default: stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="A file, or a folder (ending in / or existing) for one file per article. Default: stdout.",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.pass_context
 def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
@@ -461,7 +513,9 @@ def check_command(ctx: click.Context) -> None:
         say(f"            {problem}")
     schema = report.schema_version or "none"
     if report.pending:
-        schema += f" ({len(report.pending)} upgrade pending: {', '.join(report.pending)}; applied when reader next opens it)"
+        schema += (
+            f" ({len(report.pending)} upgrade pending: {', '.join(report.pending)}; applied when reader next opens it)"
+        )
     say(f"schema      {schema}")
 
     def n(value: int | None) -> str:
@@ -474,7 +528,8 @@ def check_command(ctx: click.Context) -> None:
     if not report.ok:
         say(
             "The library is damaged. Keep the file as it is, make a copy with `reader backup`, "
-            "and restore your latest good backup.", err=True,
+            "and restore your latest good backup.",
+            err=True,
         )
         ctx.exit(1)
 

@@ -102,8 +102,13 @@ def import_annotations(library: Library, data: str) -> list[ImportedAnnotation]:
             articles[parsed.article_hash] = library.find_article_by_hash(parsed.article_hash)
         article = articles.get(parsed.article_hash)
         if article is None:
-            results.append(ImportedAnnotation("skipped", parsed.anchor.quote,
-                                              f"article not in this library: {parsed.article_title or parsed.article_source}"))
+            results.append(
+                ImportedAnnotation(
+                    "skipped",
+                    parsed.anchor.quote,
+                    f"article not in this library: {parsed.article_title or parsed.article_source}",
+                )
+            )
             continue
         anchor = parsed.anchor
         found = None
@@ -119,8 +124,14 @@ def import_annotations(library: Library, data: str) -> list[ImportedAnnotation]:
             results.append(ImportedAnnotation("unchanged", parsed.anchor.quote))
             continue
         added = library.add_highlight(
-            article.id, placed, color=parsed.color, note=parsed.note, tags=parsed.tags,
-            created=parsed.created or None, modified=parsed.modified or None, orphan=found is None,
+            article.id,
+            placed,
+            color=parsed.color,
+            note=parsed.note,
+            tags=parsed.tags,
+            created=parsed.created or None,
+            modified=parsed.modified or None,
+            orphan=found is None,
         )
         present[article.id].add((added.start, added.end, added.quote, added.note))
         results.append(ImportedAnnotation("added" if found else "orphaned", parsed.anchor.quote))

@@ -25,10 +25,6 @@ class ImportResult:
     article_id: int | None = None
 
 
-class _Unreadable(Exception):
-    """A folder that could not be listed, carried out of `os.walk`."""
-
-
 def walk(paths: Iterable[Path]) -> Iterator[Path | ImportResult]:
     """Files named directly, and the .txt/.md files under folders (recursively, sorted).
 
@@ -39,14 +35,11 @@ def walk(paths: Iterable[Path]) -> Iterator[Path | ImportResult]:
             yield path
             continue
         found: list[Path] = []
-        refused: list[ImportResult] = []
-
-        def unreadable(error: OSError) -> None:
-            refused.append(ImportResult(Path(error.filename or path), "refused", f"cannot read the folder: {error.strerror}"))
-
-        for folder, _dirs, files in os.walk(path, onerror=unreadable):
+        errors: list[OSError] = []
+        for folder, _dirs, files in os.walk(path, onerror=errors.append):
             found.extend(Path(folder, name) for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES)
-        yield from refused
+        for error in errors:
+            yield ImportResult(Path(error.filename or path), "refused", f"cannot read the folder: {error.strerror}")
         yield from sorted(found)
 
 

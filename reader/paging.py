@@ -13,7 +13,11 @@ class ArticleWindow:
     """Random access by row number over a sorted article list, a page at a time, with a small cache."""
 
     def __init__(
-        self, library: Library, tag: str | None = None, page_size: int = 100, max_pages: int = 64,
+        self,
+        library: Library,
+        tag: str | None = None,
+        page_size: int = 100,
+        max_pages: int = 64,
         sort: str = "date",
     ):
         self.library = library

@@ -170,7 +170,7 @@ def _read_quoted(s: str, i: int) -> tuple[str, int]:
     close = s.find('"', i + 1)
     if close < 0:
         raise QueryError('A quote is not closed: add the closing " (or remove the opening one).')
-    return s[i + 1:close], close + 1
+    return s[i + 1 : close], close + 1
 
 
 def _read_word(s: str, i: int) -> tuple[str, int]:
@@ -221,7 +221,9 @@ def parse(query: str, *, prefix_last: bool = False) -> Query:
                 raise QueryError(f"{name}: needs a value, e.g. {name}:{_FILTER_EXAMPLES[name]}")
             if name in ("before", "after"):
                 if negated:
-                    raise QueryError(f"-{name}: is not needed: use {'after' if name == 'before' else 'before'}: instead.")
+                    raise QueryError(
+                        f"-{name}: is not needed: use {'after' if name == 'before' else 'before'}: instead."
+                    )
                 checked = _date_value(name, value)
                 if name == "before":
                     before = min(before, checked) if before else checked
@@ -267,8 +269,12 @@ def parse(query: str, *, prefix_last: bool = False) -> Query:
 
 
 _FILTER_EXAMPLES = {
-    "tag": "economy", "place": '"Hà Nội"', "source": "VNS", "title": "tourism",
-    "before": "2024-05-31", "after": "2024-01-01",
+    "tag": "economy",
+    "place": '"Hà Nội"',
+    "source": "VNS",
+    "title": "tourism",
+    "before": "2024-05-31",
+    "after": "2024-01-01",
 }
 
 
@@ -315,7 +321,7 @@ def find_hits(
         # A hit ends where a token ends; marks that belong to its last letter go with it.
         if end < len(original) and original[end] >= "\u0300" and _extends(original[end]):
             end = text.snap_to_grapheme(original, end, forward=True)
-        if out and (start <= out[-1][1] or original[out[-1][1]:start].isspace()):
+        if out and (start <= out[-1][1] or original[out[-1][1] : start].isspace()):
             out[-1] = (out[-1][0], max(end, out[-1][1]))  # "Hà Nội" is one hit for `ha noi`, not two
         else:
             out.append((start, end))
@@ -326,7 +332,9 @@ def _extends(ch: str) -> bool:
     return unicodedata.category(ch) in ("Mn", "Mc", "Me")
 
 
-def snippet(original: str, hits: list[tuple[int, int]], width: int = SNIPPET_WIDTH) -> tuple[str, list[tuple[int, int]]]:
+def snippet(
+    original: str, hits: list[tuple[int, int]], width: int = SNIPPET_WIDTH
+) -> tuple[str, list[tuple[int, int]]]:
     """A one-line excerpt around the first hit, with the hits inside it as offsets into the excerpt."""
     if not original:
         return "", []
@@ -347,9 +355,5 @@ def snippet(original: str, hits: list[tuple[int, int]], width: int = SNIPPET_WID
     tail = "…" if end < len(original) else ""
     excerpt = original[start:end].replace("\n", " ").replace("\t", " ")
     shift = len(lead) - start
-    inside = [
-        (max(s, start) + shift, min(e, end) + shift)
-        for s, e in hits
-        if s < end and e > start
-    ]
+    inside = [(max(s, start) + shift, min(e, end) + shift) for s, e in hits if s < end and e > start]
     return lead + excerpt + tail, inside

@@ -29,14 +29,79 @@ _BOUNDARY = regex.compile(
 # "Sumitomo Corp. said"). Case matters: Vietnamese syllables such as "co", "sen" or "gen" end
 # sentences all the time, so titles only count capitalised.
 _ABBREVIATIONS = frozenset(
-    """
-    Mr Mrs Ms Mx Dr Prof St Sr Jr Gen Col Lt Sgt Capt Maj Adm Cmdr Rep Sen Gov Pres Rev Hon Fr
-    Mt Ft Messrs Mme Mlle Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Corp Inc Ltd Co Bros
-    Plc Dept Univ Ave Blvd Rd vs cf approx al viz TP Tp TX TS ThS PGS GS BS KS
-    """.split()
+    [
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Mx",
+        "Dr",
+        "Prof",
+        "St",
+        "Sr",
+        "Jr",
+        "Gen",
+        "Col",
+        "Lt",
+        "Sgt",
+        "Capt",
+        "Maj",
+        "Adm",
+        "Cmdr",
+        "Rep",
+        "Sen",
+        "Gov",
+        "Pres",
+        "Rev",
+        "Hon",
+        "Fr",
+        "Mt",
+        "Ft",
+        "Messrs",
+        "Mme",
+        "Mlle",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Corp",
+        "Inc",
+        "Ltd",
+        "Co",
+        "Bros",
+        "Plc",
+        "Dept",
+        "Univ",
+        "Ave",
+        "Blvd",
+        "Rd",
+        "vs",
+        "cf",
+        "approx",
+        "al",
+        "viz",
+        "TP",
+        "Tp",
+        "TX",
+        "TS",
+        "ThS",
+        "PGS",
+        "GS",
+        "BS",
+        "KS",
+    ]
 )
 # These abbreviate only before a number: "No. 5" but "He said no. Then".
-_NUMBER_ABBREVIATIONS = frozenset("No no Nos nos Vol vol p pp Fig fig Art art Ch ch Sec sec".split())
+_NUMBER_ABBREVIATIONS = frozenset(
+    ["No", "no", "Nos", "nos", "Vol", "vol", "p", "pp", "Fig", "fig", "Art", "art", "Ch", "ch", "Sec", "sec"]
+)
 _INITIAL = regex.compile(r"\p{Lu}\p{M}*")
 _INITIALISM = regex.compile(r"(?:\p{L}\p{M}*\.)+\p{L}\p{M}*")  # U.S, e.g, i.e
 _LEADING_PUNCT = regex.compile(r"^[^\p{L}\p{N}]+")

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from reader import anchoring, text
@@ -65,7 +65,11 @@ def _same_file(a: Path, b: Path) -> bool:
 def _explain_backup(error: Exception) -> str:
     """Why a backup failed, for the user."""
     message = str(error).lower()
-    if "full" in message or getattr(error, "errno", None) in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)):
+    if "full" in message or getattr(error, "errno", None) in (
+        errno.ENOSPC,
+        errno.EFBIG,
+        getattr(errno, "EDQUOT", errno.ENOSPC),
+    ):
         return "the disk is full"
     if "disk i/o error" in message:
         return "disk I/O error (is the disk full?)"
@@ -91,7 +95,7 @@ def default_db_path() -> Path:
 
 def now() -> str:
     """The current UTC time as ISO 8601 with milliseconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def tag_key(name: str) -> str:
@@ -198,7 +202,7 @@ def _sort(sort: str) -> tuple[str, str]:
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
     """Lists of at most `size` ids: SQLite limits the number of parameters in one statement."""
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 class Library:
@@ -246,9 +250,12 @@ class Library:
         ).fetchone()
         if not exists:
             return []
-        return [r[0] for r in self.conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'reader' ORDER BY rowid"
-        )]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'reader' ORDER BY rowid"
+            )
+        ]
 
     def _migrate(self) -> None:
         applied = self.applied_migrations()
@@ -279,7 +286,7 @@ class Library:
                 f"to {migration}; the file was not changed. Run `reader check` for details and "
                 "restore it from a backup."
             )
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{self.path.name}.backup-before-{migration}-{stamp}")
         n = 1
         while os.path.lexists(target):
@@ -329,7 +336,10 @@ class Library:
         except sqlite3.DatabaseError:
             version, pending = "unreadable", []
         return CheckReport(
-            path=self.path, problems=problems, schema_version=version, pending=pending,
+            path=self.path,
+            problems=problems,
+            schema_version=version,
+            pending=pending,
             articles=count("SELECT count(*) FROM articles"),
             highlights=count("SELECT count(*) FROM highlights"),
             orphans=count("SELECT count(*) FROM highlights WHERE orphan = 1"),
@@ -379,10 +389,14 @@ class Library:
                 try:
                     os.link(tmp, target)  # fails, unlike a rename, if the target appeared meanwhile
                 except FileExistsError:
-                    raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)") from None
+                    raise LibraryError(
+                        f"{target} already exists; nothing was written (use --force to replace it)"
+                    ) from None
                 except OSError:  # a filesystem without hard links
                     if os.path.lexists(target):
-                        raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)") from None
+                        raise LibraryError(
+                            f"{target} already exists; nothing was written (use --force to replace it)"
+                        ) from None
                     os.replace(tmp, target)
                 else:
                     os.unlink(tmp)
@@ -444,8 +458,15 @@ class Library:
                     "SELECT id FROM articles WHERE path = ? ORDER BY id LIMIT 1", (article.path,)
                 ).fetchone()
             values = (
-                content_hash, article.path, article.title, article.body, article.date or "",
-                article.dateline, article.place, article.source, now(),
+                content_hash,
+                article.path,
+                article.title,
+                article.body,
+                article.date or "",
+                article.dateline,
+                article.place,
+                article.source,
+                now(),
             )
             if old:
                 conn.execute(
@@ -473,9 +494,20 @@ class Library:
         """Insert many new articles in one transaction (no re-anchoring); returns how many were added."""
         stamp = now()
         rows = (
-            (a.content_hash or text.content_hash(a.title + "\n" + a.body), a.path, a.title, a.body,
-             a.date or "", a.dateline, a.place, a.source, stamp, stamp,
-             text.vi_sort_key(a.title), place_key(a.place, a.date))
+            (
+                a.content_hash or text.content_hash(a.title + "\n" + a.body),
+                a.path,
+                a.title,
+                a.body,
+                a.date or "",
+                a.dateline,
+                a.place,
+                a.source,
+                stamp,
+                stamp,
+                text.vi_sort_key(a.title),
+                place_key(a.place, a.date),
+            )
             for a in articles
         )
         with self.write() as conn:
@@ -520,9 +552,16 @@ class Library:
         if row is None:
             return None
         return Article(
-            id=row["id"], content_hash=row["content_hash"], path=row["path"], title=_safe(row["title"]),
-            body=_safe(row["body"]), date=row["date"] or None, dateline=_safe(row["dateline"]),
-            place=_safe(row["place"]), source=_safe(row["source"]), note=_safe(row["note"]),
+            id=row["id"],
+            content_hash=row["content_hash"],
+            path=row["path"],
+            title=_safe(row["title"]),
+            body=_safe(row["body"]),
+            date=row["date"] or None,
+            dateline=_safe(row["dateline"]),
+            place=_safe(row["place"]),
+            source=_safe(row["source"]),
+            note=_safe(row["note"]),
             tags=self.article_tags(article_id),
         )
 
@@ -558,7 +597,7 @@ class Library:
         column, order = _sort(sort)
         ahead, behind = ("<", ">") if order == "DESC" else (">", "<")
         where, params = self._tag_filter(tag)
-        clauses = [where[len("WHERE "):]] if where else []
+        clauses = [where[len("WHERE ") :]] if where else []
         if after is not None:
             clauses.append(f"({column}, id) {ahead} (?, ?)")
             params += tuple(after)
@@ -623,7 +662,8 @@ class Library:
         ids = [r["id"] for r in rows]
         marks = ",".join("?" * len(ids))
         read = {
-            r[0] for r in self.conn.execute(
+            r[0]
+            for r in self.conn.execute(
                 f"SELECT article_id FROM reading_state WHERE read = 1 AND article_id IN ({marks})", ids
             )
         }
@@ -636,9 +676,13 @@ class Library:
             tags.setdefault(r[0], []).append(_safe(r[1]))
         return [
             ArticleSummary(
-                id=r["id"], title=_safe(r["title"]), date=r["date"] or None, place=_safe(r["place"]),
+                id=r["id"],
+                title=_safe(r["title"]),
+                date=r["date"] or None,
+                place=_safe(r["place"]),
                 source=_safe(r["source"]),
-                read=r["id"] in read, tags=tuple(tags.get(r["id"], ())),
+                read=r["id"] in read,
+                tags=tuple(tags.get(r["id"], ())),
             )
             for r in rows
         ]
@@ -762,15 +806,23 @@ class Library:
                 if note_hits:
                     source, hits, where = notes, note_hits, "notes"
             excerpt, excerpt_hits = snippet(source, hits)
-            results.append(SearchResult(
-                id=row["id"], title=_safe(row["title"]), date=row["date"] or None, place=_safe(row["place"]),
-                source=_safe(row["source"]), read=bool(row["read"]),
-                tags=tuple(_safe(row["tag_names"]).split("\x1f")) if row["tag_names"] else (),
-                snippet=excerpt, snippet_hits=tuple(excerpt_hits),
-                title_hits=tuple(find_hits(_safe(row["title"]), title_pattern, row["title_folded"])),
-                body_hits=tuple(body_hits),
-                snippet_from=where, rank=row["rank"] or 0.0,
-            ))
+            results.append(
+                SearchResult(
+                    id=row["id"],
+                    title=_safe(row["title"]),
+                    date=row["date"] or None,
+                    place=_safe(row["place"]),
+                    source=_safe(row["source"]),
+                    read=bool(row["read"]),
+                    tags=tuple(_safe(row["tag_names"]).split("\x1f")) if row["tag_names"] else (),
+                    snippet=excerpt,
+                    snippet_hits=tuple(excerpt_hits),
+                    title_hits=tuple(find_hits(_safe(row["title"]), title_pattern, row["title_folded"])),
+                    body_hits=tuple(body_hits),
+                    snippet_from=where,
+                    rank=row["rank"] or 0.0,
+                )
+            )
         return results
 
     def _notes_text(self, article_id: int) -> str:
@@ -826,7 +878,8 @@ class Library:
     def article_tags(self, article_id: int) -> list[str]:
         """The tags on an article, alphabetically."""
         return [
-            _safe(r[0]) for r in self.conn.execute(
+            _safe(r[0])
+            for r in self.conn.execute(
                 "SELECT name FROM article_tags JOIN tags ON tags.id = tag_id WHERE article_id = ? ORDER BY key",
                 (article_id,),
             )
@@ -902,7 +955,8 @@ class Library:
     def _articles_with_tag(self, tag_id: int) -> list[int]:
         """The articles that carry a tag themselves or on one of their highlights."""
         return [
-            r[0] for r in self.conn.execute(
+            r[0]
+            for r in self.conn.execute(
                 """SELECT article_id FROM article_tags WHERE tag_id = ?
                    UNION SELECT h.article_id FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
                    WHERE x.tag_id = ?""",
@@ -924,16 +978,22 @@ class Library:
 
     def _highlight_from_row(self, row: sqlite3.Row) -> Highlight:
         tags = [
-            _safe(r[0]) for r in self.conn.execute(
+            _safe(r[0])
+            for r in self.conn.execute(
                 "SELECT name FROM highlight_tags JOIN tags ON tags.id = tag_id WHERE highlight_id = ? ORDER BY key",
                 (row["id"],),
             )
         ]
         return Highlight(
-            id=row["id"], article_id=row["article_id"],
+            id=row["id"],
+            article_id=row["article_id"],
             anchor=Anchor(row["start"], row["end"], _safe(row["quote"]), _safe(row["prefix"]), _safe(row["suffix"])),
-            color=row["color"], note=_safe(row["note"]), tags=tags, orphan=bool(row["orphan"]),
-            created=row["created"], modified=row["modified"],
+            color=row["color"],
+            note=_safe(row["note"]),
+            tags=tags,
+            orphan=bool(row["orphan"]),
+            created=row["created"],
+            modified=row["modified"],
         )
 
     def highlights(self, article_id: int) -> list[Highlight]:
@@ -949,8 +1009,15 @@ class Library:
         return self._highlight_from_row(row) if row else None
 
     def add_highlight(
-        self, article_id: int, anchor: Anchor, *, color: int = 1, note: str = "",
-        tags: Iterable[str] = (), created: str | None = None, modified: str | None = None,
+        self,
+        article_id: int,
+        anchor: Anchor,
+        *,
+        color: int = 1,
+        note: str = "",
+        tags: Iterable[str] = (),
+        created: str | None = None,
+        modified: str | None = None,
         orphan: bool = False,
     ) -> Highlight:
         """Create a highlight (committed before this returns)."""
@@ -959,8 +1026,19 @@ class Library:
             cursor = conn.execute(
                 """INSERT INTO highlights (article_id, start, "end", quote, prefix, suffix, color, note,
                    orphan, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
-                (article_id, anchor.start, anchor.end, anchor.quote, anchor.prefix, anchor.suffix,
-                 _check_color(color), text.clean(note), int(orphan), created or stamp, modified or stamp),
+                (
+                    article_id,
+                    anchor.start,
+                    anchor.end,
+                    anchor.quote,
+                    anchor.prefix,
+                    anchor.suffix,
+                    _check_color(color),
+                    text.clean(note),
+                    int(orphan),
+                    created or stamp,
+                    modified or stamp,
+                ),
             )
             highlight_id = cursor.lastrowid
             self._add_tags("highlight_tags", "highlight_id", highlight_id, clean_tags(tags))
@@ -969,7 +1047,9 @@ class Library:
 
     def _update_highlight(self, highlight_id: int, sql: str, params: tuple) -> Highlight:
         with self.write() as conn:
-            cursor = conn.execute(f"UPDATE highlights SET {sql}, modified = ? WHERE id = ?", (*params, now(), highlight_id))
+            cursor = conn.execute(
+                f"UPDATE highlights SET {sql}, modified = ? WHERE id = ?", (*params, now(), highlight_id)
+            )
             if cursor.rowcount == 0:
                 raise LibraryError(f"no highlight {highlight_id}")
             row = conn.execute("SELECT article_id FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
@@ -1006,8 +1086,13 @@ class Library:
     def restore_highlight(self, highlight: Highlight) -> Highlight:
         """Put a deleted highlight back, with its note, tags and times."""
         return self.add_highlight(
-            highlight.article_id, highlight.anchor, color=highlight.color, note=highlight.note,
-            tags=highlight.tags, created=highlight.created, modified=highlight.modified,
+            highlight.article_id,
+            highlight.anchor,
+            color=highlight.color,
+            note=highlight.note,
+            tags=highlight.tags,
+            created=highlight.created,
+            modified=highlight.modified,
             orphan=highlight.orphan,
         )
 
@@ -1033,7 +1118,10 @@ class Library:
             where += """ AND (id IN (SELECT article_id FROM highlights WHERE modified >= ?)
                          OR (note != '' AND note_modified >= ?))"""
             params += [since, since]
-        return [r[0] for r in self.conn.execute(f"SELECT id FROM articles WHERE {where} ORDER BY date DESC, id DESC", params)]
+        return [
+            r[0]
+            for r in self.conn.execute(f"SELECT id FROM articles WHERE {where} ORDER BY date DESC, id DESC", params)
+        ]
 
     def find_article_by_hash(self, content_hash: str) -> Article | None:
         """The article with this content hash, if the library holds it."""
@@ -1054,4 +1142,3 @@ def _check_color(color: int) -> int:
     if not 1 <= int(color) <= 5:
         raise LibraryError(f"colour must be 1 to 5, not {color}")
     return int(color)
-

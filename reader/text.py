@@ -101,10 +101,11 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     for bom, name, label in _BOMS:
         if data.startswith(bom):
             try:
-                decoded = data[len(bom):].decode(name)
+                decoded = data[len(bom) :].decode(name)
             except UnicodeDecodeError as e:
-                raise InputError(f"starts with a {label} byte-order mark but is not valid {label} "
-                                 f"(byte {e.start + len(bom)})") from None
+                raise InputError(
+                    f"starts with a {label} byte-order mark but is not valid {label} (byte {e.start + len(bom)})"
+                ) from None
             break
     # A user who names UTF-16/32 for a BOM-less file knows its NULs are text, and such bytes
     # would also pass as UTF-8 (with NULs), so that encoding goes before both checks below.
@@ -141,7 +142,7 @@ def decode(data: bytes, encoding: str | None = None) -> str:
 # Made visible rather than removed: a reader should see that someone tried to reorder or hide text.
 # ZWJ (U+200D) also glues emoji sequences (👨‍👩‍👧); showing it splits such an emoji into its
 # parts, an acceptable cost in news text for never letting invisible characters through.
-_INVISIBLE = "\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B\u200C\u200D\u2060\uFEFF"
+_INVISIBLE = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
 
 # String sequences (OSC, DCS, SOS, PM, APC) end at BEL or ST (ESC \ or U+009C). An unterminated
 # one ends at the end of its line: a terminal would swallow the rest of the file, but once the
@@ -155,14 +156,16 @@ _TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_INVISIBLE}]"
 _HAS_TRIGGER = re.compile(_TRIGGER)
 _SANITISE = re.compile(
     f"(?={_TRIGGER})(?:"
-    + "|".join((
-        r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])" + _STRING_BODY,  # OSC DCS SOS PM APC (7- and 8-bit)
-        r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?",  # CSI; without a final byte it is dropped as far as it goes
-        r"\x1b[ -/]*[0-~]?",  # two-byte (and nF) ESC sequences; a lone ESC too
-        r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]",  # C0 except \t \n, DEL, C1
-        r"(?P<sur>[\ud800-\udfff])",  # lone surrogates: they cannot be stored as UTF-8
-        f"(?P<vis>[{_INVISIBLE}])",
-    ))
+    + "|".join(
+        (
+            r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])" + _STRING_BODY,  # OSC DCS SOS PM APC (7- and 8-bit)
+            r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?",  # CSI; without a final byte it is dropped as far as it goes
+            r"\x1b[ -/]*[0-~]?",  # two-byte (and nF) ESC sequences; a lone ESC too
+            r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]",  # C0 except \t \n, DEL, C1
+            r"(?P<sur>[\ud800-\udfff])",  # lone surrogates: they cannot be stored as UTF-8
+            f"(?P<vis>[{_INVISIBLE}])",
+        )
+    )
     + ")"
 )
 
@@ -336,11 +339,39 @@ def content_hash(s: str) -> str:
 # A letter is (base, modifier): the breve, circumflex and horn make letters of their own.
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
 _VI_LETTERS = [
-    ("a", ""), ("a", _BREVE), ("a", _CIRCUMFLEX), ("b", ""), ("c", ""), ("d", ""), ("đ", ""),
-    ("e", ""), ("e", _CIRCUMFLEX), ("f", ""), ("g", ""), ("h", ""), ("i", ""), ("j", ""), ("k", ""),
-    ("l", ""), ("m", ""), ("n", ""), ("o", ""), ("o", _CIRCUMFLEX), ("o", _HORN), ("p", ""), ("q", ""),
-    ("r", ""), ("s", ""), ("t", ""), ("u", ""), ("u", _HORN), ("v", ""), ("w", ""), ("x", ""),
-    ("y", ""), ("z", ""),
+    ("a", ""),
+    ("a", _BREVE),
+    ("a", _CIRCUMFLEX),
+    ("b", ""),
+    ("c", ""),
+    ("d", ""),
+    ("đ", ""),
+    ("e", ""),
+    ("e", _CIRCUMFLEX),
+    ("f", ""),
+    ("g", ""),
+    ("h", ""),
+    ("i", ""),
+    ("j", ""),
+    ("k", ""),
+    ("l", ""),
+    ("m", ""),
+    ("n", ""),
+    ("o", ""),
+    ("o", _CIRCUMFLEX),
+    ("o", _HORN),
+    ("p", ""),
+    ("q", ""),
+    ("r", ""),
+    ("s", ""),
+    ("t", ""),
+    ("u", ""),
+    ("u", _HORN),
+    ("v", ""),
+    ("w", ""),
+    ("x", ""),
+    ("y", ""),
+    ("z", ""),
 ]
 # Primary weights as characters that compare in alphabet order, above digits (0x30-0x39) and below
 # every non-ASCII letter, which keeps its own code point.
@@ -395,7 +426,7 @@ def vi_sort_key(s: str) -> str:
         if base == " ":
             unit = (_SPACE_WEIGHT, "0", "0")
         else:
-            marks = decomposed[i + 1:j]
+            marks = decomposed[i + 1 : j]
             unit = _SORT_CACHE.get(base + marks)
             if unit is None:
                 unit = _SORT_CACHE[base + marks] = _sort_unit(base, marks)

@@ -51,7 +51,7 @@ def crash_worker(db: str, article_id: int, tag: str, seed: int) -> None:
         roll = rng.random()
         if roll < 0.35 or not mine:
             start = rng.randrange(0, len(body) - 10)
-            anchor = Anchor(start, start + 5, body[start:start + 5])
+            anchor = Anchor(start, start + 5, body[start : start + 5])
             tags = rng.sample(VOCABULARY, rng.randrange(0, 3))
             op = {"op": "add", "note": note, "tags": tags}
             say("intent", json.dumps(op, ensure_ascii=False))
@@ -89,8 +89,12 @@ def bulk_worker(db: str, n: int, tag: str) -> None:
     """One bulk import of n articles (one transaction), announced before and acknowledged after."""
     library = Library(db)
     articles = [
-        Article(title=f"Bulk {tag} {i}: Quảng Ninh", body=f"Thân bài {tag} {i}. " * 30, date="2025-02-01",
-                path=f"/bulk/{tag}/{i}.txt")
+        Article(
+            title=f"Bulk {tag} {i}: Quảng Ninh",
+            body=f"Thân bài {tag} {i}. " * 30,
+            date="2025-02-01",
+            path=f"/bulk/{tag}/{i}.txt",
+        )
         for i in range(n)
     ]
     say("begin", tag)

@@ -6,7 +6,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
 from reader import migrations as migrations_module
@@ -27,8 +26,12 @@ def filled(path: Path, n: int = 300) -> Library:
     """A library with n articles (enough for multi-page tables and indexes) and two highlights."""
     library = Library(path)
     library.add_articles_bulk(
-        Article(title=f"Bài {i}: Hà Nội", body=f"Nội dung {i}. " * 20, date=f"2025-01-{1 + i % 28:02d}",
-                path=f"/news/{i:05d}.txt")
+        Article(
+            title=f"Bài {i}: Hà Nội",
+            body=f"Nội dung {i}. " * 20,
+            date=f"2025-01-{1 + i % 28:02d}",
+            path=f"/news/{i:05d}.txt",
+        )
         for i in range(n)
     )
     library.add_highlight(1, Anchor(0, 7, "Nội dun"), note="giữ lại", tags=["ghi chú"])
@@ -135,17 +138,22 @@ def test_backup_writes_a_checked_single_file_copy_and_never_overwrites(tmp_path)
     assert sorted(p.name for p in target.parent.iterdir()) == ["lib-backup.db"]  # no temp files left
 
 
-@pytest.mark.parametrize("where, message", [
-    ("self", "is the library itself"),
-    ("wal", "is the library itself"),
-    ("folder", "folder"),
-    ("missing-folder", "no folder"),
-])
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("self", "is the library itself"),
+        ("wal", "is the library itself"),
+        ("folder", "folder"),
+        ("missing-folder", "no folder"),
+    ],
+)
 def test_backup_refuses_bad_targets_with_a_clear_message(tmp_path, where, message):
     db = tmp_path / "lib.db"
     filled(db, 5).close()
     target = {
-        "self": db, "wal": tmp_path / "lib.db-wal", "folder": tmp_path,
+        "self": db,
+        "wal": tmp_path / "lib.db-wal",
+        "folder": tmp_path,
         "missing-folder": tmp_path / "nowhere" / "b.db",
     }[where]
     before = snapshot(db)
@@ -352,8 +360,12 @@ def test_two_programs_opening_an_old_library_at_once_upgrade_it_once(tmp_path):
     """)
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root)}
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=env) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert sorted(out.strip() for out, _ in results) == ["m900_fault_test False", "m900_fault_test True"]

@@ -112,16 +112,25 @@ def test_highlight_notes_and_tags_from_the_command_line(run):
     assert result.exit_code == 0, result.output
     notes = json.loads(run("notes", str(hanoi), "--json").output)
     [h] = notes["highlights"]
-    assert (h["quote"], h["note"], h["tags"], h["color"], h["paragraph"]) == ("Tô Lâm", "Tổng Bí thư", ["Lãnh đạo"], 2, 1)
+    assert (h["quote"], h["note"], h["tags"], h["color"], h["paragraph"]) == (
+        "Tô Lâm",
+        "Tổng Bí thư",
+        ["Lãnh đạo"],
+        2,
+        1,
+    )
     # NFD input finds the NFC text.
     import unicodedata
+
     assert run("highlight", str(hanoi), unicodedata.normalize("NFD", "Lâm praised")).exit_code == 0
     missing = run("highlight", str(hanoi), "not in the article")
     assert missing.exit_code == 1 and "not in article" in missing.output
     ambiguous = run("highlight", str(hanoi), "Japan")
     assert ambiguous.exit_code == 1 and "--occurrence" in ambiguous.output
     assert run("highlight", str(hanoi), "Japan", "--occurrence", "2").exit_code == 0
-    assert run("tag", str(hanoi), "Ngoại giao", "ngoại giao", "Nhật Bản").output.strip().endswith("Ngoại giao, Nhật Bản")
+    assert (
+        run("tag", str(hanoi), "Ngoại giao", "ngoại giao", "Nhật Bản").output.strip().endswith("Ngoại giao, Nhật Bản")
+    )
     assert [r["id"] for r in json.loads(run("list", "--tag", "NGOẠI GIAO", "--json").output)] == [hanoi]
     tags = run("tags").output
     assert "Lãnh đạo" in tags and "Ngoại giao" in tags
@@ -134,6 +143,7 @@ def test_highlight_notes_and_tags_from_the_command_line(run):
 def test_refuses_a_database_from_the_future(run):
     run("list")
     import sqlite3
+
     conn = sqlite3.connect(run.db)
     conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('reader', 'm999', 'x')")
     conn.commit()

@@ -36,7 +36,10 @@ def test_reimport_moves_highlights_and_keeps_orphans(tmp_path):
     changed = (
         original.replace("Việt Nam consistently", "Việt Nam, in a statement, consistently")
         .replace("remains the key pillar", "remains the main pillar")
-        .replace("He called on the two sides to strengthen coordination, share positions, and support each other at international and regional forums.\n\n", "")
+        .replace(
+            "He called on the two sides to strengthen coordination, share positions, and support each other at international and regional forums.\n\n",
+            "",
+        )
     )
     path.write_text(changed, encoding="utf-8")
     result = import_file(library, path)
@@ -45,10 +48,10 @@ def test_reimport_moves_highlights_and_keeps_orphans(tmp_path):
     by_note = {h.note: h for h in library.highlights(article_id)}
     assert len(by_note) == 3  # nothing dropped
     h = by_note["exact move"]
-    assert not h.orphan and new_body[h.start:h.end] == "Political trust has been further strengthened"
+    assert not h.orphan and new_body[h.start : h.end] == "Political trust has been further strengthened"
     assert h.start > moved.start
     h = by_note["fuzzy move"]
-    assert not h.orphan and new_body[h.start:h.end] == "economic cooperation remains the main pillar in the relations"
+    assert not h.orphan and new_body[h.start : h.end] == "economic cooperation remains the main pillar in the relations"
     assert by_note["will be orphaned"].orphan
     assert by_note["will be orphaned"].quote == doomed.quote
     # Orphans come last in the notes order.
@@ -83,8 +86,13 @@ def test_two_processes_adding_highlights_at_once_lose_nothing(tmp_path):
     article_id = _article(library)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(article_id), name, "60"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), str(article_id), name, "60"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         for name in ("a", "b")
     ]
     outputs = [p.communicate(timeout=120) for p in procs]
@@ -104,7 +112,10 @@ def test_kill_9_after_a_save_loses_nothing(tmp_path):
     for round_number in range(5):
         proc = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(db), str(article_id), f"r{round_number}", "100000"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
         )
         acked = []
         deadline = time.monotonic() + 0.3 + round_number * 0.2
@@ -128,5 +139,7 @@ def test_core_modules_do_not_import_textual():
         "reader.exporters, reader.anchoring, reader.segment, reader.ingest, reader.paging\n"
         "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     assert out.stdout.strip() == "False", out.stderr

@@ -23,8 +23,21 @@ def annotate(run, db="a.db"):
     run(db, "import", str(SAMPLES))
     rows = json.loads(run(db, "list", "--json").output)
     hanoi = next(r["id"] for r in rows if r["place"] == "Hà Nội")
-    assert run(db, "highlight", str(hanoi), "Political trust has been further strengthened",
-               "--note", "# not a heading\n> nor a quote", "--tag", "ngoại giao", "--color", "3").exit_code == 0
+    assert (
+        run(
+            db,
+            "highlight",
+            str(hanoi),
+            "Political trust has been further strengthened",
+            "--note",
+            "# not a heading\n> nor a quote",
+            "--tag",
+            "ngoại giao",
+            "--color",
+            "3",
+        ).exit_code
+        == 0
+    )
     assert run(db, "highlight", str(hanoi), "Tô Lâm", "--note", "Tổng Bí thư", "--tag", "people").exit_code == 0
     return hanoi
 

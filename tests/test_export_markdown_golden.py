@@ -60,7 +60,14 @@ def seed_000() -> tuple[Article, list[Highlight]]:
             note="Compare with the 2024 restructuring:\n- fewer ministries\n- merged provinces\n\nFollow up: which agencies were merged *first*?",
             tags=["reform", "bộ máy nhà nước"],
         ),
-        at(article, "Political trust has been further strengthened", id=11, color=1, note="Key claim.", tags=["ngoại giao", "economy"]),
+        at(
+            article,
+            "Political trust has been further strengthened",
+            id=11,
+            color=1,
+            note="Key claim.",
+            tags=["ngoại giao", "economy"],
+        ),
         at(article, "a top important partner", id=10, color=3, tags=["Japan"]),
         Highlight(
             article_id=1,
@@ -76,7 +83,9 @@ def seed_000() -> tuple[Article, list[Highlight]]:
 
 
 def seed_002() -> tuple[Article, list[Highlight]]:
-    article = load_sample("002", "PM Phạm Minh Chính calls on Japanese localities to keep accompanying Việt Nam", "Quảng Ninh", 2)
+    article = load_sample(
+        "002", "PM Phạm Minh Chính calls on Japanese localities to keep accompanying Việt Nam", "Quảng Ninh", 2
+    )
     article.tags = ["Japan", "local cooperation", "investment"]
     highlights = [
         at(
@@ -130,4 +139,6 @@ def test_golden_reads_as_intended():
     assert "<li>" not in html and "<em>" not in html  # the note's "- " lines and *first* stay text
     assert "- fewer ministries<br />" in html
     assert "<h3>Paragraph 1 · blue</h3>" in html
-    assert html.index("Paragraph 1 ·") < html.index("Paragraph 3 ·") < html.index("Paragraph 4 ·") < html.index("Orphan 1")
+    assert (
+        html.index("Paragraph 1 ·") < html.index("Paragraph 3 ·") < html.index("Paragraph 4 ·") < html.index("Orphan 1")
+    )

@@ -62,7 +62,14 @@ def test_any_title_gives_a_valid_slug(title, max_length):
     slug = slugify(title, max_length)
     assert SLUG.fullmatch(slug)
     assert len(slug) <= max(max_length, len("article")) + len("-article")
-    assert slug not in {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+    assert slug not in {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{i}" for i in range(1, 10)),
+        *(f"lpt{i}" for i in range(1, 10)),
+    }
 
 
 def test_article_filename():

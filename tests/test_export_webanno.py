@@ -25,7 +25,9 @@ def highlight(phrase: str, **kw) -> Highlight:
     start = BODY.index(phrase)
     values = dict(
         article_id=2,
-        anchor=Anchor(start, start + len(phrase), phrase, BODY[max(0, start - 32) : start], BODY[start + len(phrase) :][:32]),
+        anchor=Anchor(
+            start, start + len(phrase), phrase, BODY[max(0, start - 32) : start], BODY[start + len(phrase) :][:32]
+        ),
         created="2025-11-25T08:00:00Z",
         modified="2025-11-25T09:30:00Z",
     )
@@ -61,7 +63,12 @@ def test_collection_has_the_w3c_shape():
     }
     quote, position = first["target"]["selector"]
     start = BODY.index("Phạm Minh Chính")
-    assert quote == {"type": "TextQuoteSelector", "exact": "Phạm Minh Chính", "prefix": "Prime Minister ", "suffix": BODY[start + 15 :][:32]}
+    assert quote == {
+        "type": "TextQuoteSelector",
+        "exact": "Phạm Minh Chính",
+        "prefix": "Prime Minister ",
+        "suffix": BODY[start + 15 :][:32],
+    }
     assert position == {"type": "TextPositionSelector", "start": start, "end": start + 15}
     assert first["body"] == [{"type": "TextualBody", "value": "people", "purpose": "tagging"}]
     assert first["reader:color"] == 2 and first["reader:orphan"] is False
@@ -87,7 +94,9 @@ def test_render_is_deterministic_and_pretty():
 
 
 def test_render_then_parse_gives_back_everything():
-    parsed = parse(render([(article(), HIGHLIGHTS), (article(content_hash="", title="Other"), [highlight("Hà Nội")])], "now"))
+    parsed = parse(
+        render([(article(), HIGHLIGHTS), (article(content_hash="", title="Other"), [highlight("Hà Nội")])], "now")
+    )
     assert len(parsed) == 4
     by_quote = {p.anchor.quote: p for p in parsed}
     for h in HIGHLIGHTS:
@@ -112,14 +121,25 @@ texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
 
 @settings(max_examples=300, deadline=None)
 @given(
-    quote=texts, prefix=texts, suffix=texts, note=texts, tags=st.lists(texts, max_size=3),
-    start=st.integers(0, 10**6), length=st.integers(0, 1000), color=st.integers(1, 5), orphan=st.booleans(),
+    quote=texts,
+    prefix=texts,
+    suffix=texts,
+    note=texts,
+    tags=st.lists(texts, max_size=3),
+    start=st.integers(0, 10**6),
+    length=st.integers(0, 1000),
+    color=st.integers(1, 5),
+    orphan=st.booleans(),
     title=texts,
 )
 def test_any_text_round_trips(quote, prefix, suffix, note, tags, start, length, color, orphan, title):
-    h = Highlight(1, Anchor(start, start + length, quote, prefix, suffix), color=color, note=note, tags=tags, orphan=orphan, id=1)
+    h = Highlight(
+        1, Anchor(start, start + length, quote, prefix, suffix), color=color, note=note, tags=tags, orphan=orphan, id=1
+    )
     (p,) = parse(render([(article(title=title), [h])], "now"))
-    assert p.anchor == Anchor(start, start + length, clean(quote), clean(prefix) if prefix else "", clean(suffix) if suffix else "")
+    assert p.anchor == Anchor(
+        start, start + length, clean(quote), clean(prefix) if prefix else "", clean(suffix) if suffix else ""
+    )
     assert p.note == clean(note)
     assert p.tags == [clean(t) for t in tags]
     assert (p.color, p.orphan) == (color, orphan)
@@ -144,7 +164,12 @@ def test_parse_accepts_other_w3c_shapes():
         "bodyValue": "A comment",
         "target": {
             "source": "http://example.org/page1",
-            "selector": {"type": "TextQuoteSelector", "exact": "anotation", "prefix": "this is an ", "suffix": " that has"},
+            "selector": {
+                "type": "TextQuoteSelector",
+                "exact": "anotation",
+                "prefix": "this is an ",
+                "suffix": " that has",
+            },
         },
     }
     for data in (anno, [anno], {"type": "AnnotationPage", "items": [anno]}):

@@ -25,18 +25,28 @@ MEASURED: dict[str, object] = {}
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
     """One run of the real command, as a user would type it."""
-    return subprocess.run([sys.executable, "-m", "reader.cli", "--db", str(db), *args], cwd=ROOT, env=ENV,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "reader.cli", "--db", str(db), *args],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def test_cli_and_two_app_processes_share_a_library(tmp_path):
     db = tmp_path / "shared.db"
     with Library(db) as library:
         ids = [
-            library.add_article(Article(
-                title=f"Bài {i}: Hà Nội và Đà Nẵng", date=f"2025-06-{1 + i:02d}",
-                body=f"Câu mở đầu số {i} về Quảng Ninh. " + "Nội dung tiếp theo của bài báo. " * 30,
-            ))[1].id
+            library.add_article(
+                Article(
+                    title=f"Bài {i}: Hà Nội và Đà Nẵng",
+                    date=f"2025-06-{1 + i:02d}",
+                    body=f"Câu mở đầu số {i} về Quảng Ninh. " + "Nội dung tiếp theo của bài báo. " * 30,
+                )
+            )[1].id
             for i in range(12)
         ]
     news = tmp_path / "news"
@@ -47,14 +57,29 @@ def test_cli_and_two_app_processes_share_a_library(tmp_path):
     started = time.monotonic()
     workers = {
         name: subprocess.Popen(
-            [sys.executable, "-m", "tests.fault_worker", "mixed", str(db), ",".join(map(str, ids)), name,
-             str(stop), str(MIN_OPS)],
-            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+            [
+                sys.executable,
+                "-m",
+                "tests.fault_worker",
+                "mixed",
+                str(db),
+                ",".join(map(str, ids)),
+                name,
+                str(stop),
+                str(MIN_OPS),
+            ],
+            cwd=ROOT,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
         )
         for name in ("app1", "app2")
     }
     runs: list[tuple[tuple[str, ...], subprocess.CompletedProcess]] = []
     try:
+
         def run(*args: str) -> subprocess.CompletedProcess:
             result = cli(db, *args)
             runs.append((args, result))
@@ -62,8 +87,17 @@ def test_cli_and_two_app_processes_share_a_library(tmp_path):
 
         for k in range(CLI_ROUNDS):
             article_id = ids[k % len(ids)]
-            run("highlight", str(article_id), f"Câu mở đầu số {k % len(ids)}", "--occurrence", "1",
-                "--note", f"cli-{k}", "--tag", "cli")
+            run(
+                "highlight",
+                str(article_id),
+                f"Câu mở đầu số {k % len(ids)}",
+                "--occurrence",
+                "1",
+                "--note",
+                f"cli-{k}",
+                "--tag",
+                "cli",
+            )
             run("tag", str(article_id), f"cli-tag-{k}")
             if k == 1:
                 run("import", str(news))
@@ -118,8 +152,11 @@ def test_cli_and_two_app_processes_share_a_library(tmp_path):
     assert cli(tmp_path / "during.db", "check").returncode == 0
 
     MEASURED["concurrency"] = dict(
-        seconds=round(elapsed, 1), cli_runs=len(runs), app_processes=counts,
-        highlights=len(stored), acknowledged_highlights=len(final_notes),
+        seconds=round(elapsed, 1),
+        cli_runs=len(runs),
+        app_processes=counts,
+        highlights=len(stored),
+        acknowledged_highlights=len(final_notes),
     )
     print("concurrency:", MEASURED["concurrency"])
     assert all(c["writes"] >= MIN_OPS for c in counts.values())

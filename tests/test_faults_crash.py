@@ -40,8 +40,14 @@ class ForkServer:
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.fault_worker", "serve"], cwd=ROOT, env=ENV,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+            [sys.executable, "-m", "tests.fault_worker", "serve"],
+            cwd=ROOT,
+            env=ENV,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []  # lines of the current worker read before it is killed
@@ -132,7 +138,8 @@ def read_state(library: Library, article_id: int) -> State:
     article = library.get_article(article_id)
     return State(
         {h.id: (h.note, frozenset(h.tags)) for h in library.highlights(article_id)},
-        article.note, frozenset(article.tags),
+        article.note,
+        frozenset(article.tags),
     )
 
 
@@ -157,8 +164,7 @@ def apply(state: State, op: dict) -> State:
 
 def body_text() -> str:
     return "\n\n".join(
-        f"Đoạn {i}: Thủ tướng Phạm Minh Chính phát biểu tại Hà Nội về hợp tác Việt Nam–Nhật Bản."
-        for i in range(40)
+        f"Đoạn {i}: Thủ tướng Phạm Minh Chính phát biểu tại Hà Nội về hợp tác Việt Nam–Nhật Bản." for i in range(40)
     )
 
 
@@ -170,8 +176,9 @@ def test_killed_writer_loses_no_acknowledged_write(tmp_path, server, rng):
     acked = in_flight_committed = in_flight_lost = killed_before_ready = 0
     started = time.monotonic()
     for cycle in range(CYCLES):
-        pid = server.start({"cmd": "crash", "db": str(db), "article": article_id, "tag": f"c{cycle}",
-                            "seed": rng.randrange(1 << 30)})
+        pid = server.start(
+            {"cmd": "crash", "db": str(db), "article": article_id, "tag": f"c{cycle}", "seed": rng.randrange(1 << 30)}
+        )
         # Mostly in the middle of a stream of writes; sometimes while the library is being opened.
         if rng.random() < 0.15:
             time.sleep(rng.uniform(0, 0.03))
@@ -207,9 +214,14 @@ def test_killed_writer_loses_no_acknowledged_write(tmp_path, server, rng):
             in_flight_committed += 1
         model = actual
     elapsed = time.monotonic() - started
-    MEASURED["crash"] = dict(cycles=CYCLES, seconds=round(elapsed, 1), acknowledged=acked,
-                             in_flight_committed=in_flight_committed, in_flight_lost=in_flight_lost,
-                             killed_while_opening=killed_before_ready)
+    MEASURED["crash"] = dict(
+        cycles=CYCLES,
+        seconds=round(elapsed, 1),
+        acknowledged=acked,
+        in_flight_committed=in_flight_committed,
+        in_flight_lost=in_flight_lost,
+        killed_while_opening=killed_before_ready,
+    )
     print("crash cycles:", MEASURED["crash"])
     assert acked > CYCLES  # the kills came in the middle of work, not only before it
     assert killed_before_ready < CYCLES
@@ -262,8 +274,10 @@ def make_corpus(folder: Path, n: int) -> None:
             data = f"date 2025-03-{1 + i % 28:02d} {places[i % 4]} — {para}\n\n{para}\n\n— VNA/VNS\n"
             name = f"{i:04d}-wire.txt"
         elif kind == 1:
-            data = (f"---\ntitle: Bản tin {i} về Đà Nẵng\ndate: 2025-05-{1 + i % 28:02d}\n"
-                    f"tags: [kinh tế, tin {i % 5}]\n---\n\n{para}\n\n{para}\n")
+            data = (
+                f"---\ntitle: Bản tin {i} về Đà Nẵng\ndate: 2025-05-{1 + i % 28:02d}\n"
+                f"tags: [kinh tế, tin {i % 5}]\n---\n\n{para}\n\n{para}\n"
+            )
             name = f"{i:04d}-note.md"
         else:
             data = f"Tin vắn {i} từ Hà Nội\n\n{para}\n"
@@ -297,9 +311,15 @@ def test_killed_cli_import_leaves_only_whole_articles(tmp_path, rng):
     counts = []
     for cycle in range(4):
         db = tmp_path / f"import{cycle}.db"
-        proc = subprocess.Popen([sys.executable, "-m", "reader.cli", "--db", str(db), "import", str(folder)],
-                                cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                encoding="utf-8")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reader.cli", "--db", str(db), "import", str(folder)],
+            cwd=ROOT,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
         lines: queue.Queue[str] = queue.Queue()
         pump = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True)
         pump.start()
@@ -319,8 +339,15 @@ def test_killed_cli_import_leaves_only_whole_articles(tmp_path, rng):
         assert {str(Path(p).resolve()) for p in reported} <= stored
         counts.append(len(stored))
     # Run the last one to the end: every file once, nothing duplicated by the interrupted run.
-    done = subprocess.run([sys.executable, "-m", "reader.cli", "--db", str(db), "import", str(folder)],
-                          cwd=ROOT, env=ENV, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "reader.cli", "--db", str(db), "import", str(folder)],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert f"{len(order) - counts[-1]} imported, 0 updated, {counts[-1]} unchanged" in done.stdout
     with Library(db) as library:

@@ -79,10 +79,16 @@ def test_store_writes_on_a_full_disk_fail_cleanly_and_the_connection_recovers(li
     assert library.get_article(1).note.startswith("Quảng Ninh Quảng Ninh")
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["highlight", "1", "Hà Nội", "--occurrence", "1", "--note", "x" * 50_000], "Error: the disk is full; nothing was saved"),
-    (["tag", "1", *(f"chủ đề {i} " + "y" * 2000 for i in range(30))], "Error: the disk is full; nothing was saved"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (
+            ["highlight", "1", "Hà Nội", "--occurrence", "1", "--note", "x" * 50_000],
+            "Error: the disk is full; nothing was saved",
+        ),
+        (["tag", "1", *(f"chủ đề {i} " + "y" * 2000 for i in range(30))], "Error: the disk is full; nothing was saved"),
+    ],
+)
 def test_cli_on_a_full_disk_says_so_without_a_traceback(library, monkeypatch, args, expected):
     monkeypatch.setattr(reader.cli, "Library", FullLibrary)
     before = [(h.id, h.note) for h in library.highlights(1)], library.article_tags(1)
@@ -96,11 +102,13 @@ def test_cli_import_on_a_full_disk_refuses_each_file_and_stores_no_part(library,
     folder = tmp_path / "news"
     folder.mkdir()
     for i in range(3):
-        (folder / f"{i}.md").write_text(f"---\ntags: [kinh tế]\n---\n# Tin {i}\n\n" + f"Nội dung {i}. " * 5000,
-                                        encoding="utf-8")
+        (folder / f"{i}.md").write_text(
+            f"---\ntags: [kinh tế]\n---\n# Tin {i}\n\n" + f"Nội dung {i}. " * 5000, encoding="utf-8"
+        )
     monkeypatch.setattr(reader.cli, "Library", FullLibrary)
-    result = CliRunner().invoke(reader.cli.main, ["--db", str(library.path), "import", str(folder)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        reader.cli.main, ["--db", str(library.path), "import", str(folder)], catch_exceptions=False
+    )
     assert result.exit_code == 1
     refused = [line for line in result.output.splitlines() if line.startswith("refused")]
     assert len(refused) == 3 and all(line.endswith("the disk is full; nothing was saved") for line in refused)
@@ -109,16 +117,25 @@ def test_cli_import_on_a_full_disk_refuses_each_file_and_stores_no_part(library,
 
 def limited(max_bytes: int):
     """For a child process: writes past max_bytes in any file fail (EFBIG), as on a full disk."""
+
     def preexec() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the error code, not the signal that kills
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, resource.RLIM_INFINITY))
+
     return preexec
 
 
 def cli(db: Path, *args: str, max_bytes: int | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reader.cli", "--db", str(db), *args], cwd=ROOT, env=ENV,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120,
-                          preexec_fn=limited(max_bytes) if max_bytes else None)
+    return subprocess.run(
+        [sys.executable, "-m", "reader.cli", "--db", str(db), *args],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        preexec_fn=limited(max_bytes) if max_bytes else None,
+    )
 
 
 def test_a_real_write_failure_in_a_child_process(tmp_path):
@@ -127,7 +144,10 @@ def test_a_real_write_failure_in_a_child_process(tmp_path):
     # A note too big for the space left: refused with the reason, and the library stays sound.
     failed = cli(db, "highlight", "1", "Việt Nam", "--occurrence", "1", "--note", "x" * 120_000, max_bytes=100_000)
     assert failed.returncode == 1
-    assert failed.stderr.strip() == "Error: the library file could not be written (disk I/O error: is the disk full?); nothing was saved"
+    assert (
+        failed.stderr.strip()
+        == "Error: the library file could not be written (disk I/O error: is the disk full?); nothing was saved"
+    )
     check = cli(db, "check")
     assert check.returncode == 0 and "highlights  0" in check.stdout
     # The next write, with room, works.

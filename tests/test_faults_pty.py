@@ -34,21 +34,23 @@ COLS, ROWS = 120, 40
 SHIFT_TAB = b"\x1b[Z"
 
 # Each paragraph starts with a visible label, so the test can tell the article was really drawn.
-HOSTILE_TXT = "\n\n".join([
-    "Tiêu đề độc \x1b]0;evil-title\x07 [bold]not bold[/] \u202eRLO",
-    "P1 osc52 \x1b]52;c;ZXZpbC1jbGlwYm9hcmQ=\x07 after. P1b \x1b]52;p;?\x1b\\ query.",
-    "P2 window \x1b]2;evil-window\x1b\\ and \x1b]1;evil-icon\x07 after.",
-    "P3 link \x1b]8;;http://evil.example/osc8\x1b\\click me\x1b]8;;\x1b\\ after.",
-    "P4 screen \x1b[2J\x1b[6666;7777H\x1b[31mred\x1b[0m \x1b[5n \x1b[21t \x1b[?1049l \x1bc \x1b7\x1b8 after.",
-    "P5 dcs \x1bP1$qm\x1b\\ sixel \x1bPq#0;2;0;0;0#0!10~\x1b\\ after.",
-    "P6 apc \x1b_Gf=100,a=T;AAAA\x1b\\ pm \x1b^privacy\x1b\\ sos \x1bXsos-string\x1b\\ after.",
-    "P7 c1 \u009b2J \u009d0;evil-c1\u009c \u0090dcs-c1\u009c \u009fapc-c1\u009c \u0085nel after.",
-    "P8 unterminated \x1b]0;evil-unterminated",
-    "P9 bidi \u202ereversed\u202c \u2066isolate\u2069 zero\u200bwidth \u200fmark after.",
-    "P10 markup [/] and [link=http://evil.example/markup]L[/link] after.",
-    "P11 action [@click=app.quit]Q[/] [on red]x[/on red] \\[esc] after.",
-    "P12 lone escapes \x1b[ \x1b] \x1bP \x1b",
-])
+HOSTILE_TXT = "\n\n".join(
+    [
+        "Tiêu đề độc \x1b]0;evil-title\x07 [bold]not bold[/] \u202eRLO",
+        "P1 osc52 \x1b]52;c;ZXZpbC1jbGlwYm9hcmQ=\x07 after. P1b \x1b]52;p;?\x1b\\ query.",
+        "P2 window \x1b]2;evil-window\x1b\\ and \x1b]1;evil-icon\x07 after.",
+        "P3 link \x1b]8;;http://evil.example/osc8\x1b\\click me\x1b]8;;\x1b\\ after.",
+        "P4 screen \x1b[2J\x1b[6666;7777H\x1b[31mred\x1b[0m \x1b[5n \x1b[21t \x1b[?1049l \x1bc \x1b7\x1b8 after.",
+        "P5 dcs \x1bP1$qm\x1b\\ sixel \x1bPq#0;2;0;0;0#0!10~\x1b\\ after.",
+        "P6 apc \x1b_Gf=100,a=T;AAAA\x1b\\ pm \x1b^privacy\x1b\\ sos \x1bXsos-string\x1b\\ after.",
+        "P7 c1 \u009b2J \u009d0;evil-c1\u009c \u0090dcs-c1\u009c \u009fapc-c1\u009c \u0085nel after.",
+        "P8 unterminated \x1b]0;evil-unterminated",
+        "P9 bidi \u202ereversed\u202c \u2066isolate\u2069 zero\u200bwidth \u200fmark after.",
+        "P10 markup [/] and [link=http://evil.example/markup]L[/link] after.",
+        "P11 action [@click=app.quit]Q[/] [on red]x[/on red] \\[esc] after.",
+        "P12 lone escapes \x1b[ \x1b] \x1bP \x1b",
+    ]
+)
 HOSTILE_MD = """---
 title: "MD \\x1b]0;evil-yaml\\x07 [link=http://evil.example/yaml]t[/link] \\u202Etitle"
 date: 2030-01-01
@@ -65,10 +67,29 @@ Q2 [@click=app.bell]bell[/] \x1b[6666;7777H after.
 LATIN_BYTES = b"R1 latin \x9b2J caf\xe9 \x9d0;evil-latin\x9c after.\n\nR2 \x1b]0;evil-latin2\x07 done.\n"
 
 MARKERS = [
-    b"evil-title", b"evil-window", b"evil-icon", b"ZXZpbC1jbGlwYm9hcmQ", b"evil.example/osc8", b"evil-c1",
-    b"evil-unterminated", b"evil-yaml", b"evil-place", b"apc-yaml", b"dGFn", b"Ym9keQ", b"evil-latin",
-    b"sos-string", b"privacy", b"AAAA", b"\x1b[6666;7777H", b"\x1b[2J", b"\x1b[5n", b"\x1b[21t", b"\x1bc",
-    b"\x1b7", b"\x1b8",
+    b"evil-title",
+    b"evil-window",
+    b"evil-icon",
+    b"ZXZpbC1jbGlwYm9hcmQ",
+    b"evil.example/osc8",
+    b"evil-c1",
+    b"evil-unterminated",
+    b"evil-yaml",
+    b"evil-place",
+    b"apc-yaml",
+    b"dGFn",
+    b"Ym9keQ",
+    b"evil-latin",
+    b"sos-string",
+    b"privacy",
+    b"AAAA",
+    b"\x1b[6666;7777H",
+    b"\x1b[2J",
+    b"\x1b[5n",
+    b"\x1b[21t",
+    b"\x1bc",
+    b"\x1b7",
+    b"\x1b8",
 ]
 # What Textual itself sends: SGR, cursor moves, private modes and their queries, kitty keyboard.
 ALLOWED_CSI = re.compile(rb"\x1b\[(?:[0-9;:]*m|\d+;\d+H|\?\d+[hl]|\?\d+\$p|[<>]\d*u)")
@@ -136,7 +157,9 @@ def run_in_pty(argv: list[str], env: dict, steps, timeout: float = 60.0) -> tupl
 
 def visible(out: bytes) -> str:
     """The output with escape sequences taken out: roughly the text that was drawn."""
-    return re.sub(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[^\[\]])", "", out.decode("utf-8", "replace"))
+    return re.sub(
+        r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[^\[\]])", "", out.decode("utf-8", "replace")
+    )
 
 
 @pytest.fixture
@@ -157,14 +180,27 @@ def hostile_library(tmp_path) -> Path:
 
 def test_hostile_articles_never_reach_the_terminal(hostile_library, tmp_path):
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "TERM": "xterm-256color",
-        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "READER_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "READER_HOME": str(tmp_path / "home"),
+        "PYTHONPATH": str(ROOT),
     }
     read_an_article = [(0.4, b"j"), (0.2, b"h"), (0.3, b"j"), (0.2, b"j"), (0.2, b"h"), (0.3, b"j"), (0.3, SHIFT_TAB)]
-    steps = [(b"Articles", None), (1.0, b"\r"), *read_an_article,  # the first article in the list
-             (0.4, b"j"), (0.3, b"\r"), *read_an_article,  # the second
-             (0.4, b"j"), (0.3, b"\r"), *read_an_article,  # the third
-             (0.5, b"q")]
+    steps = [
+        (b"Articles", None),
+        (1.0, b"\r"),
+        *read_an_article,  # the first article in the list
+        (0.4, b"j"),
+        (0.3, b"\r"),
+        *read_an_article,  # the second
+        (0.4, b"j"),
+        (0.3, b"\r"),
+        *read_an_article,  # the third
+        (0.5, b"q"),
+    ]
     out, status = run_in_pty([sys.executable, "-m", "reader.cli", "--db", str(hostile_library)], env, steps)
     text = visible(out)
 
@@ -179,17 +215,19 @@ def test_hostile_articles_never_reach_the_terminal(hostile_library, tmp_path):
     found = [marker for marker in MARKERS if marker in out]
     assert found == []
     for osc in re.finditer(rb"\x1b\]", out):
-        assert out.startswith(ALLOWED_OSC, osc.start()), out[osc.start():osc.start() + 40]
+        assert out.startswith(ALLOWED_OSC, osc.start()), out[osc.start() : osc.start() + 40]
     for introducer in (b"\x1bP", b"\x1b_", b"\x1b^", b"\x1bX"):  # DCS, APC, PM, SOS
         assert introducer not in out
     for csi in re.finditer(rb"\x1b\[[0-?]*[ -/]*[@-~]", out):
         assert ALLOWED_CSI.fullmatch(csi.group()), csi.group()
     decoded = out.decode("utf-8", "replace")
     assert not re.search("[\u0080-\u009f]", decoded), "an 8-bit control reached the terminal"
-    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b-\u200f]", decoded), "a raw bidi/zero-width mark reached the terminal"
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b-\u200f]", decoded), (
+        "a raw bidi/zero-width mark reached the terminal"
+    )
     # Only the escapes Textual sends: every ESC starts a CSI or an allowed OSC.
     for esc in re.finditer(rb"\x1b", out):
-        assert out[esc.start() + 1:esc.start() + 2] in (b"[", b"]"), out[esc.start():esc.start() + 20]
+        assert out[esc.start() + 1 : esc.start() + 2] in (b"[", b"]"), out[esc.start() : esc.start() + 20]
 
 
 def test_text_already_in_a_library_file_is_sanitised_on_the_way_out(tmp_path):
@@ -204,8 +242,10 @@ def test_text_already_in_a_library_file_is_sanitised_on_the_way_out(tmp_path):
     with Library(db) as library:
         article_id = library.add_article(Article(title="x", body="clean"))[1].id
     conn = sqlite3.connect(db)
-    conn.execute("UPDATE articles SET title = ?, body = ? WHERE id = ?",
-                 ("T \x1b]0;evil-title\x07", "B \x1b]52;c;ZXZpbA==\x07 \u202e \x9b2J", article_id))
+    conn.execute(
+        "UPDATE articles SET title = ?, body = ? WHERE id = ?",
+        ("T \x1b]0;evil-title\x07", "B \x1b]52;c;ZXZpbA==\x07 \u202e \x9b2J", article_id),
+    )
     conn.commit()
     conn.close()
     result = CliRunner().invoke(main, ["--db", str(db), "show", str(article_id)])

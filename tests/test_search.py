@@ -76,7 +76,7 @@ def test_folding_table_every_letter_both_cases_nfc_and_nfd(library):
                 assert ids(library.search(typed, limit=500)) == expected, (letter, typed)
         results = library.search(f"z{base}z", limit=500)
         for result in results:  # the hit is the accented word, whole
-            (start, end), = result.snippet_hits
+            ((start, end),) = result.snippet_hits
             assert result.snippet[start:end] == f"z{result.title[4:]}z"
 
 
@@ -86,7 +86,7 @@ def test_ha_noi_however_it_is_typed(library, typed):
     add(library, "Hà Giang", "Trời nắng ở Hải Phòng.")
     results = library.search(typed)
     assert ids(results) == {wanted}
-    (start, end), = results[0].body_hits
+    ((start, end),) = results[0].body_hits
     assert "Trời mưa to ở Hà Nội suốt đêm."[start:end] == "Hà Nội"
 
 
@@ -101,8 +101,8 @@ def test_da_nang_finds_the_d_with_stroke(library):
 def test_an_nfd_body_maps_its_hits_back_whole(library):
     body = nfd("Người dân Hà Nội vui.")
     library.add_articles_bulk([Article(title="NFD", body=body, date="2024-01-01")])
-    result, = library.search("ha noi")
-    (start, end), = result.body_hits
+    (result,) = library.search("ha noi")
+    ((start, end),) = result.body_hits
     assert body[start:end] == nfd("Hà Nội")  # the marks come with their letters
 
 
@@ -111,7 +111,7 @@ def test_a_body_that_does_not_fold_letter_for_letter_still_maps_exactly(library)
     body = "Straße x\u0301 ở Hà Nội."
     article_id = add(library, "Tên", body)
     assert library.conn.execute("SELECT body_exact FROM search_index WHERE rowid = ?", (article_id,)).fetchone()[0] == 0
-    result, = library.search("ha noi")
+    (result,) = library.search("ha noi")
     assert [body[s:e] for s, e in result.body_hits] == ["Hà Nội"]
 
 
@@ -153,8 +153,15 @@ def test_an_orphaned_highlight_quote_is_still_found(library):
 
 @pytest.fixture
 def filtered(library):
-    a = add(library, "Du lịch Hà Nội", "Khách du lịch tăng.", place="Hà Nội", source="VNA/VNS", date="2023-05-01",
-            tags=["Kinh tế"])
+    a = add(
+        library,
+        "Du lịch Hà Nội",
+        "Khách du lịch tăng.",
+        place="Hà Nội",
+        source="VNA/VNS",
+        date="2023-05-01",
+        tags=["Kinh tế"],
+    )
     b = add(library, "Du lịch Đà Nẵng", "Khách du lịch tăng.", place="Đà Nẵng", source="VNS", date="2024-02-10")
     c = add(library, "Du lịch Huế", "Khách du lịch giảm.", place="Thừa Thiên-Huế", source="Tuổi Trẻ", date="")
     return library, a, b, c
@@ -190,7 +197,12 @@ def test_results_carry_list_fields(filtered):
     library, a, b, c = filtered
     library.set_reading_state(a, read=True)
     result = next(r for r in library.search("du lich") if r.id == a)
-    assert (result.title, result.place, result.source, result.date) == ("Du lịch Hà Nội", "Hà Nội", "VNA/VNS", "2023-05-01")
+    assert (result.title, result.place, result.source, result.date) == (
+        "Du lịch Hà Nội",
+        "Hà Nội",
+        "VNA/VNS",
+        "2023-05-01",
+    )
     assert result.read and result.tags == ("Kinh tế",)
 
 
@@ -393,10 +405,18 @@ def test_real_text_hits_are_the_accented_words(corpus):
 def db(tmp_path):
     path = tmp_path / "cli.db"
     with Library(path) as library:
-        library.add_article(Article(title="Mưa ở Hà Nội", body="Hà Nội mưa lớn. Đường ngập.", date="2024-06-01",
-                                    place="Hà Nội", source="VNS"))
-        library.add_article(Article(title="Nắng ở Đà Nẵng", body="Đà Nẵng oi bức.", date="2024-06-02",
-                                    place="Đà Nẵng", source="VNA"))
+        library.add_article(
+            Article(
+                title="Mưa ở Hà Nội",
+                body="Hà Nội mưa lớn. Đường ngập.",
+                date="2024-06-01",
+                place="Hà Nội",
+                source="VNS",
+            )
+        )
+        library.add_article(
+            Article(title="Nắng ở Đà Nẵng", body="Đà Nẵng oi bức.", date="2024-06-02", place="Đà Nẵng", source="VNA")
+        )
     return str(path)
 
 

@@ -11,8 +11,13 @@ from reader.store import Library, LibraryError, WriteError
 
 def article(n: int, body: str | None = None, path: str | None = None, date: str = "2025-01-01", tags=()) -> Article:
     return Article(
-        title=f"Article {n}", body=body or f"Body of article {n}. Hà Nội.", date=date,
-        place="Hà Nội", source="VNS", path=path, tags=list(tags),
+        title=f"Article {n}",
+        body=body or f"Body of article {n}. Hà Nội.",
+        date=date,
+        place="Hà Nội",
+        source="VNS",
+        path=path,
+        tags=list(tags),
     )
 
 
@@ -33,7 +38,10 @@ def test_blank_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     lib.close()
     # Opening again applies nothing twice.
     again = Library(tmp_path / "new.db")
-    assert [m.name for m in __import__("reader.migrations").migrations.migrations.applied(again.db)] == ["m001_initial", "m002_search"]
+    assert [m.name for m in __import__("reader.migrations").migrations.migrations.applied(again.db)] == [
+        "m001_initial",
+        "m002_search",
+    ]
 
 
 def test_database_from_a_newer_version_is_refused_untouched(tmp_path):
@@ -130,7 +138,12 @@ def test_highlight_note_tags_colour_delete_and_restore(library):
     assert library.highlights(a.id) == []
     restored = library.restore_highlight(deleted)
     assert (restored.quote, restored.note, restored.tags, restored.color, restored.created) == (
-        "Body", "Ghi chú", ["a", "B"], 3, deleted.created)
+        "Body",
+        "Ghi chú",
+        ["a", "B"],
+        3,
+        deleted.created,
+    )
     with pytest.raises(LibraryError):
         library.set_highlight_color(restored.id, 9)
 
@@ -144,9 +157,7 @@ def test_reading_state_is_remembered(library):
 
 
 def test_keyset_pages_and_window_match_a_plain_query(library):
-    library.add_articles_bulk(
-        article(n, date=f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}") for n in range(1, 1001)
-    )
+    library.add_articles_bulk(article(n, date=f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}") for n in range(1, 1001))
     expected = [r[0] for r in library.conn.execute("SELECT id FROM articles ORDER BY date DESC, id DESC")]
     assert [s.id for s in library.list_articles(page_size=37)] == expected
     window = ArticleWindow(library, page_size=50, max_pages=3)
@@ -164,7 +175,7 @@ def test_the_store_knows_every_migration_by_name():
     from reader.migrations import migrations
     from reader.store import SCHEMA
 
-    assert SCHEMA == tuple(m.name for m in migrations._migrations)
+    assert tuple(m.name for m in migrations._migrations) == SCHEMA
 
 
 def test_an_up_to_date_library_opens_without_sqlite_utils(tmp_path):

@@ -22,9 +22,7 @@ def nfd(s: str) -> str:
 
 def has_forbidden(s: str) -> bool:
     """True if `s` holds ESC, a C0/C1 control other than \\n and \\t, DEL, or an invisible mark."""
-    return any(
-        (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in INVISIBLES for ch in s
-    )
+    return any((unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in INVISIBLES for ch in s)
 
 
 # ------------------------------------------------------------------ clean / NFC
@@ -148,8 +146,33 @@ def test_lone_surrogate_replaced():
 
 # Characters that make escape sequences likely when mixed into arbitrary text.
 _ESCAPEY = st.sampled_from(
-    ["\x1b", "[", "]", "P", "X", "^", "_", "\\", "\x07", "\x9b", "\x9c", "\x9d", "\x90", ";", "0",
-     "m", "\n", "\r", "\t", "\u202e", "\u200d", "\ufeff", "e", "\u0301", "\u0323"]
+    [
+        "\x1b",
+        "[",
+        "]",
+        "P",
+        "X",
+        "^",
+        "_",
+        "\\",
+        "\x07",
+        "\x9b",
+        "\x9c",
+        "\x9d",
+        "\x90",
+        ";",
+        "0",
+        "m",
+        "\n",
+        "\r",
+        "\t",
+        "\u202e",
+        "\u200d",
+        "\ufeff",
+        "e",
+        "\u0301",
+        "\u0323",
+    ]
 )
 _MESSY = st.text(alphabet=st.one_of(st.characters(), _ESCAPEY))
 
@@ -208,8 +231,20 @@ def test_title_case_vi_from_nfd_returns_nfc(caps, expected):
 # ------------------------------------------------------------------ fold
 
 TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]  # none, huyền, sắc, ngã, hỏi, nặng
-VOWELS = {"a": "a", "ă": "a", "â": "a", "e": "e", "ê": "e", "i": "i", "o": "o", "ô": "o", "ơ": "o",
-          "u": "u", "ư": "u", "y": "y"}
+VOWELS = {
+    "a": "a",
+    "ă": "a",
+    "â": "a",
+    "e": "e",
+    "ê": "e",
+    "i": "i",
+    "o": "o",
+    "ô": "o",
+    "ơ": "o",
+    "u": "u",
+    "ư": "u",
+    "y": "y",
+}
 CONSONANTS = "bcdđghklmnpqrstvx"
 
 
@@ -345,8 +380,24 @@ def _snap_reference(s: str, offset: int, forward: bool) -> int:
 
 _GRAPHEMEY = st.text(
     alphabet=st.one_of(
-        st.sampled_from(["e", "\u0323", "\u0302", "\n", "\r", "\u200d", "\U0001F1FB", "\U0001F1F3",
-                         "\U0001F469", "\u1100", "\u1161", "\u11a8", " ", "\u0301"]),
+        st.sampled_from(
+            [
+                "e",
+                "\u0323",
+                "\u0302",
+                "\n",
+                "\r",
+                "\u200d",
+                "\U0001f1fb",
+                "\U0001f1f3",
+                "\U0001f469",
+                "\u1100",
+                "\u1161",
+                "\u11a8",
+                " ",
+                "\u0301",
+            ]
+        ),
         st.characters(),
     ),
     max_size=30,
@@ -393,7 +444,7 @@ def test_decode_nul_after_scan_window_is_just_removed():
 def test_decode_user_encoding_used_when_not_utf8():
     assert text.decode("Grüße".encode("latin-1"), encoding="latin-1") == "Grüße"
     # Valid UTF-8 wins over the user's guess, as the design's order says.
-    assert text.decode("Grüße".encode("utf-8"), encoding="latin-1") == "Grüße"
+    assert text.decode("Grüße".encode(), encoding="latin-1") == "Grüße"
 
 
 def test_decode_user_utf16_without_bom():

@@ -20,11 +20,15 @@ WIDE = (180, 50)
 @pytest.fixture
 def library(tmp_path):
     library = library_with(tmp_path)  # the two sample articles
-    library.add_article(Article(
-        title="Đà Nẵng đón khách quốc tế",
-        body="ĐÀ NẴNG — Thành phố Đà Nẵng đón nhiều khách.\n\nKhách đến Đà Nẵng bằng đường hàng không.",
-        date="2024-03-01", place="Đà Nẵng", source="VNS",
-    ))
+    library.add_article(
+        Article(
+            title="Đà Nẵng đón khách quốc tế",
+            body="ĐÀ NẴNG — Thành phố Đà Nẵng đón nhiều khách.\n\nKhách đến Đà Nẵng bằng đường hàng không.",
+            date="2024-03-01",
+            place="Đà Nẵng",
+            source="VNS",
+        )
+    )
     return library
 
 
@@ -103,7 +107,7 @@ async def test_enter_opens_the_result_at_its_first_hit_and_n_steps_through_the_h
         assert reading.hit_index == 1 and not isinstance(app.screen, NoteEditor)
         await pilot.press("n")
         assert reading.hit_index == 2
-        assert body[reading.cursor_span[0]:].startswith("Khách đến Đà Nẵng")  # the second paragraph
+        assert body[reading.cursor_span[0] :].startswith("Khách đến Đà Nẵng")  # the second paragraph
         await pilot.press("n")
         assert reading.hit_index == 0  # wraps around
         await pilot.press("N")

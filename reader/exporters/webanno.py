@@ -106,7 +106,12 @@ def _annotation(article: Article, digest: str, highlight: Highlight, number: int
         body.append({"type": "TextualBody", "value": clean(tag), "purpose": "tagging"})
     if body:
         anno["body"] = body
-    source: dict = {"id": ARTICLE_PREFIX + digest, "type": "Text", "format": "text/plain", "dc:title": clean(article.title)}
+    source: dict = {
+        "id": ARTICLE_PREFIX + digest,
+        "type": "Text",
+        "format": "text/plain",
+        "dc:title": clean(article.title),
+    }
     if article.date:
         source["dc:date"] = clean(article.date)
     quote: dict = {"type": "TextQuoteSelector", "exact": clean(highlight.quote)}
@@ -184,7 +189,9 @@ def _annotations_of(data) -> list:
         items = []
         while page is not None:
             if not isinstance(page, dict):
-                raise ValueError("This annotation collection links to pages elsewhere; only embedded pages can be read.")
+                raise ValueError(
+                    "This annotation collection links to pages elsewhere; only embedded pages can be read."
+                )
             items.extend(_page_items(page))
             page = page.get("next")
         return items
@@ -208,7 +215,7 @@ def _int(value, what: str) -> int:
 def _parse_annotation(obj, n: int) -> ParsedAnnotation:
     where = f"Annotation {n}"
     if not isinstance(obj, dict) or "Annotation" not in _types(obj):
-        raise ValueError(f"{where} is not a Web Annotation (no \"type\": \"Annotation\").")
+        raise ValueError(f'{where} is not a Web Annotation (no "type": "Annotation").')
 
     notes: list[str] = []
     tags: list[str] = []
@@ -290,7 +297,9 @@ def parse(data: str) -> list[ParsedAnnotation]:
     try:
         document = json.loads(data)
     except json.JSONDecodeError as e:
-        raise ValueError(f"Not a Web Annotation file: invalid JSON at line {e.lineno}, column {e.colno} ({e.msg}).") from None
+        raise ValueError(
+            f"Not a Web Annotation file: invalid JSON at line {e.lineno}, column {e.colno} ({e.msg})."
+        ) from None
     except RecursionError:
         raise ValueError("Not a Web Annotation file: the JSON is nested too deeply.") from None
     return [_parse_annotation(obj, n) for n, obj in enumerate(_annotations_of(document), 1)]

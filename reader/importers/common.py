@@ -35,8 +35,51 @@ def tidy_lines(s: str) -> str:
 # Words after which a full stop does not end a sentence. Case matters: "No. 5" and "St. Paul"
 # are abbreviations, but "he said no. Then" ends a sentence.
 _ABBREVIATIONS = frozenset(
-    """PM Mr Mrs Ms Dr St No Nos Jr Sr Prof Gen Lt Col Capt Sgt Maj Rev Gov Sen Rep Pres
-    Co Corp Inc Ltd Bros Dept Mt Ft Ave Rd Blvd Jan Feb Aug Sept Oct Nov Dec vs etc approx""".split()
+    [
+        "PM",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "St",
+        "No",
+        "Nos",
+        "Jr",
+        "Sr",
+        "Prof",
+        "Gen",
+        "Lt",
+        "Col",
+        "Capt",
+        "Sgt",
+        "Maj",
+        "Rev",
+        "Gov",
+        "Sen",
+        "Rep",
+        "Pres",
+        "Co",
+        "Corp",
+        "Inc",
+        "Ltd",
+        "Bros",
+        "Dept",
+        "Mt",
+        "Ft",
+        "Ave",
+        "Rd",
+        "Blvd",
+        "Jan",
+        "Feb",
+        "Aug",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "vs",
+        "etc",
+        "approx",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[^\W\d_])")
 _WORD_BEFORE = re.compile(r"(\S+)$")
@@ -57,7 +100,7 @@ def _is_abbreviation(before: str) -> bool:
 def lead_sentence(s: str) -> str:
     """The first sentence of `s`: it ends at . ? ! before a capital, but not after an abbreviation."""
     for m in _SENTENCE_END.finditer(s):
-        following = s[m.end():].lstrip("\"'“‘([")
+        following = s[m.end() :].lstrip("\"'“‘([")
         if not following[:1].isupper():
             continue
         if s[m.start()] == "." and _is_abbreviation(s[: m.start()]):
@@ -71,7 +114,7 @@ def shorten(s: str, limit: int = TITLE_MAX) -> str:
     s = " ".join(s.split())
     if len(s) <= limit:
         return s
-    head = s[: limit]
+    head = s[:limit]
     space = head.rfind(" ")
     if space > limit // 3:
         head = head[:space]

@@ -63,7 +63,7 @@ def split_front_matter(s: str) -> tuple[dict, str]:
     end = _FRONT_END.search(s, 4)
     if end is None:
         raise text.InputError("front matter opened with '---' on line 1 is never closed with '---'")
-    source = s[4: end.start()]
+    source = s[4 : end.start()]
     try:
         data = yaml.safe_load(source)
     except yaml.MarkedYAMLError as e:
@@ -76,7 +76,7 @@ def split_front_matter(s: str) -> tuple[dict, str]:
         data = {}
     if not isinstance(data, dict):
         raise text.InputError("front matter must be YAML 'key: value' lines")
-    return data, s[end.end():]
+    return data, s[end.end() :]
 
 
 def _pop_heading(body: str) -> tuple[str, str]:
@@ -92,7 +92,7 @@ def _pop_heading(body: str) -> tuple[str, str]:
             continue
         h = _HEADING.fullmatch(line.strip())
         if h:
-            return h.group(1).strip(), "\n".join(lines[:i] + lines[i + 1:])
+            return h.group(1).strip(), "\n".join(lines[:i] + lines[i + 1 :])
     return "", body
 
 

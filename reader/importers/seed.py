@@ -45,12 +45,12 @@ def parse_text(s: str, name: str) -> Article:
         date = datetime.date.fromisoformat(m.group(1)).isoformat()
     except ValueError:
         raise text.InputError(f"the first line has an impossible date: {m.group(1)}") from None
-    rest = s[m.end():].lstrip()
+    rest = s[m.end() :].lstrip()
     dateline = ""
     d = _DATELINE.match(rest)
     if d and _is_dateline(d.group(1).strip()):
         dateline = d.group(1).strip()
-        rest = rest[d.end():]
+        rest = rest[d.end() :]
     body, source = split_credit(common.paragraphs(rest))
     return Article(
         title=common.title_from_body(body, name),

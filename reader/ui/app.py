@@ -48,8 +48,13 @@ class TagCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 # `help` is parsed as markup by the palette: it holds only a number here.
-                yield Hit(score, plain_highlight(matcher, title), partial(app.show_tag, tag.name), text=title,
-                          help=f"{tag.count} articles and highlights")
+                yield Hit(
+                    score,
+                    plain_highlight(matcher, title),
+                    partial(app.show_tag, tag.name),
+                    text=title,
+                    help=f"{tag.count} articles and highlights",
+                )
 
 
 class ReaderApp(App):
@@ -71,7 +76,9 @@ class ReaderApp(App):
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library))
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
+    def notify(
+        self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False
+    ) -> None:
         """Show a notification; its text is never parsed as markup, since it often quotes an article."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 

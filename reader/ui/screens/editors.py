@@ -131,7 +131,9 @@ class TagEditor(ModalScreen[list[str] | None]):
         with Vertical(id="dialog", classes="tags"):
             yield Static(Content(self.heading), id="editor-heading")
             yield Input(
-                ", ".join(self.tags), placeholder="tag, another tag", id="tag-input",
+                ", ".join(self.tags),
+                placeholder="tag, another tag",
+                id="tag-input",
                 suggester=TagSuggester(self.known),
             )
             known = ", ".join(self.known) if self.known else "none yet"

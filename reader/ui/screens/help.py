@@ -14,8 +14,14 @@ def key_label(binding: Binding) -> str:
     """How a binding's keys are written for a person: "j / down"."""
     if binding.key_display:
         return binding.key_display
-    names = {"question_mark": "?", "slash": "/", "left_curly_bracket": "{", "right_curly_bracket": "}",
-             "space": "space", "shift+tab": "shift+tab"}
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "left_curly_bracket": "{",
+        "right_curly_bracket": "}",
+        "space": "space",
+        "shift+tab": "shift+tab",
+    }
     return " / ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
 
 

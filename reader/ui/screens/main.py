@@ -109,7 +109,8 @@ class MainScreen(SearchMixin, Screen):
         container = self.query_one("#list-pane")
         count = f"{len(window):,}"
         container.border_title = Content(
-            f"Articles ({count})" + (f" · #{self.tag_filter}" if self.tag_filter else "")
+            f"Articles ({count})"
+            + (f" · #{self.tag_filter}" if self.tag_filter else "")
             + (f" · {SORT_NAMES[self.sort]}" if self.sort != "date" else "")
         )
 
@@ -166,7 +167,8 @@ class MainScreen(SearchMixin, Screen):
             self.focus_pane(self.article_list)
 
         self.app.push_screen(
-            _editors().PromptDialog("Show only articles with the tag (empty for all):", self.tag_filter or "", known), chosen
+            _editors().PromptDialog("Show only articles with the tag (empty for all):", self.tag_filter or "", known),
+            chosen,
         )
 
     # -- export --------------------------------------------------------------------------
@@ -188,7 +190,9 @@ class MainScreen(SearchMixin, Screen):
         self.notify(f"Exported to {where}", timeout=8)
 
     def action_export_article(self) -> None:
-        article_id = self.article.id if self.article else (self.article_list.current.id if self.article_list.current else None)
+        article_id = (
+            self.article.id if self.article else (self.article_list.current.id if self.article_list.current else None)
+        )
         if article_id is None:
             self.notify("Open an article first.", severity="warning")
             return
@@ -320,8 +324,9 @@ class MainScreen(SearchMixin, Screen):
         if highlight is None:
             return
 
-        save = self._saver(lambda note: self.library.set_highlight_note(highlight.id, note),
-                           self._reload_annotations, "Note saved.")
+        save = self._saver(
+            lambda note: self.library.set_highlight_note(highlight.id, note), self._reload_annotations, "Note saved."
+        )
         heading = f"Note on “{trim(highlight.quote, 120)}”"
         self.app.push_screen(_editors().NoteEditor(heading, highlight.note, save))
 
@@ -330,10 +335,15 @@ class MainScreen(SearchMixin, Screen):
         if highlight is None:
             return
 
-        save = self._saver(lambda value: self.library.set_highlight_tags(highlight.id, value.split(",")),
-                           self._reload_annotations, "Tags saved.")
+        save = self._saver(
+            lambda value: self.library.set_highlight_tags(highlight.id, value.split(",")),
+            self._reload_annotations,
+            "Tags saved.",
+        )
         known = [t.name for t in self.library.tags()]
-        self.app.push_screen(_editors().TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", highlight.tags, known, save))
+        self.app.push_screen(
+            _editors().TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", highlight.tags, known, save)
+        )
 
     def _request_delete(self, request: AnnotationRequest) -> None:
         try:
@@ -384,9 +394,14 @@ class MainScreen(SearchMixin, Screen):
         if article is None:
             return
 
-        save = self._saver(lambda note: self.library.set_article_note(article_id, note),
-                           lambda: self._article_changed(article_id), "Article note saved.")
-        self.app.push_screen(_editors().NoteEditor(f"Note on the article “{trim(article.title, 100)}”", article.note, save))
+        save = self._saver(
+            lambda note: self.library.set_article_note(article_id, note),
+            lambda: self._article_changed(article_id),
+            "Article note saved.",
+        )
+        self.app.push_screen(
+            _editors().NoteEditor(f"Note on the article “{trim(article.title, 100)}”", article.note, save)
+        )
 
     def edit_article_tags(self, article_id: int) -> None:
         """Open the tag editor on an article's tags."""
@@ -394,8 +409,11 @@ class MainScreen(SearchMixin, Screen):
         if article is None:
             return
 
-        save = self._saver(lambda value: self.library.set_article_tags(article_id, value.split(",")),
-                           lambda: self._article_changed(article_id), "Tags saved.")
+        save = self._saver(
+            lambda value: self.library.set_article_tags(article_id, value.split(",")),
+            lambda: self._article_changed(article_id),
+            "Tags saved.",
+        )
         known = [t.name for t in self.library.tags()]
         self.app.push_screen(_editors().TagEditor(f"Tags for “{trim(article.title, 100)}”", article.tags, known, save))
 

@@ -63,20 +63,36 @@ class NotesPane(OptionList):
         if article is None:
             options.append(Option(Content.styled("Open an article to see its notes here.", "dim"), disabled=True))
         else:
-            note = Content(article.note) if article.note else Content.styled("No article note — press n here, or a in the list.", "dim")
+            note = (
+                Content(article.note)
+                if article.note
+                else Content.styled("No article note — press n here, or a in the list.", "dim")
+            )
             options.append(Option(Content("").join([Content.styled("Article note\n", "bold"), note]), id=ARTICLE_NOTE))
             placed = [h for h in highlights if not h.orphan]
             orphans = [h for h in highlights if h.orphan]
             options.append(None)
             if not placed:
-                options.append(Option(Content.styled(
-                    "No highlights yet. In the reading pane, move with j/k, press v to select, h to highlight, n to write a note.",
-                    "dim"), disabled=True))
+                options.append(
+                    Option(
+                        Content.styled(
+                            "No highlights yet. In the reading pane, move with j/k, press v to select, h to highlight, n to write a note.",
+                            "dim",
+                        ),
+                        disabled=True,
+                    )
+                )
             options += [Option(highlight_prompt(h), id=f"h{h.id}") for h in placed]
             if orphans:
                 options.append(None)
-                options.append(Option(Content.styled(
-                    f"Orphans ({len(orphans)}): passages no longer found in the text", "bold $warning"), disabled=True))
+                options.append(
+                    Option(
+                        Content.styled(
+                            f"Orphans ({len(orphans)}): passages no longer found in the text", "bold $warning"
+                        ),
+                        disabled=True,
+                    )
+                )
                 options += [Option(highlight_prompt(h), id=f"h{h.id}") for h in orphans]
         self.clear_options()
         self.add_options(options)

@@ -32,8 +32,22 @@ class ReadingPane(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "cursor_down", "Next sentence", id="reading.down", show=False),
         Binding("k,up", "cursor_up", "Previous sentence", id="reading.up", show=False),
-        Binding("right_curly_bracket", "next_paragraph", "Next paragraph", key_display="}", id="reading.next_paragraph", show=False),
-        Binding("left_curly_bracket", "previous_paragraph", "Previous paragraph", key_display="{", id="reading.previous_paragraph", show=False),
+        Binding(
+            "right_curly_bracket",
+            "next_paragraph",
+            "Next paragraph",
+            key_display="}",
+            id="reading.next_paragraph",
+            show=False,
+        ),
+        Binding(
+            "left_curly_bracket",
+            "previous_paragraph",
+            "Previous paragraph",
+            key_display="{",
+            id="reading.previous_paragraph",
+            show=False,
+        ),
         Binding("g,home", "first", "First sentence", id="reading.first", show=False),
         Binding("G,end", "last", "Last sentence", id="reading.last", show=False),
         Binding("pagedown,space", "page_down", "Page down", id="reading.page_down", show=False),
@@ -160,7 +174,9 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.selection_anchor is None or self.cursor_span is None:
             return None
         start = min(self.selection_anchor[0], self.cursor_span[0])
-        end = self.selection_end if self.selection_end is not None else max(self.selection_anchor[1], self.cursor_span[1])
+        end = (
+            self.selection_end if self.selection_end is not None else max(self.selection_anchor[1], self.cursor_span[1])
+        )
         return (start, max(end, start + 1))
 
     @property
@@ -207,7 +223,7 @@ class ReadingPane(ScrollView, can_focus=True):
             ]
         rows: list[list[Segment]] = []
         for line in wrap_body(article.title, width):
-            rows.append([Segment(article.title[line.start:line.end], Style(bold=True))])
+            rows.append([Segment(article.title[line.start : line.end], Style(bold=True))])
         meta = " · ".join(p for p in (article.place, article.date, article.source) if p)
         if meta:
             rows.append([Segment(meta, Style(dim=True))])
@@ -247,7 +263,9 @@ class ReadingPane(ScrollView, can_focus=True):
         vy = y + int(self.scroll_y)
         margin = Segment(" " * MARGIN, base)
         if vy < len(self._header):
-            return Strip([margin, *(Segment(s.text, base + s.style) for s in self._header[vy])]).adjust_cell_length(width, base)
+            return Strip([margin, *(Segment(s.text, base + s.style) for s in self._header[vy])]).adjust_cell_length(
+                width, base
+            )
         index = vy - len(self._header)
         if index >= len(self.lines) or self.article is None:
             return Strip.blank(width, base)
