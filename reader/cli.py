@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from reader import __version__, anchoring, text
-from reader.ingest import add_sample_articles, import_paths
 from reader.model import Article, Highlight
+from reader.services.imports import add_sample_articles, import_paths
 from reader.store import SORT_ORDERS, Library, LibraryError, default_db_path
 
 
@@ -420,7 +420,7 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
     """Export notes and highlights as Markdown or W3C Web Annotation JSON."""
-    from reader import exporting
+    from reader.services import export as exporting
 
     library = _library(ctx)
     since_text = since.date().isoformat() if since else None
@@ -442,7 +442,7 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
             for w in written:
                 say(f"wrote {w.path}")
         else:
-            from reader.exporters.paths import write_atomic
+            from reader.fs import write_atomic
 
             output.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(output, exporting.render_all(items, fmt), force=force)
@@ -458,13 +458,13 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
 @click.pass_context
 def import_annotations_command(ctx: click.Context, file: Path) -> None:
     """Read W3C Web Annotation JSON (from `reader export --format json`) into this library."""
-    from reader import exporting
-    from reader.ingest import read_limited
+    from reader.services.annotations import import_annotations
+    from reader.services.imports import read_limited
 
     library = _library(ctx)
     try:
         data = text.decode(read_limited(file))
-        results = exporting.import_annotations(library, data)
+        results = import_annotations(library, data)
     except (ValueError, OSError, text.InputError) as error:
         raise click.ClickException(f"cannot read {shown_path(file)}: {error}") from error
     counts: dict[str, int] = {}

@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader import anchoring, text
-from reader.files import fsync_path
+from reader.fs import fsync_path
+from reader.locations import DB_FILENAME, data_dir, default_db_path  # noqa: F401  (re-exported)
 from reader.model import Anchor, Article, ArticleSummary, Highlight, SearchResult, Tag
 from reader.query import Query, QueryError, after_bound, find_hits, folds_exactly, snippet, tag_match_key
 from reader.query import parse as parse_query
 
-DB_FILENAME = "library.db"
 # Every migration in reader.migrations, in order (a test keeps the two in step). Knowing the names
 # here lets an up-to-date library open without importing sqlite-utils (~100 ms at start-up).
 SCHEMA = ("m001_initial", "m002_search")
@@ -76,21 +76,6 @@ def _explain_backup(error: Exception) -> str:
     if isinstance(error, PermissionError) or "readonly" in message or "unable to open" in message:
         return "cannot write there (permission denied or read-only)"
     return str(error)
-
-
-def data_dir() -> Path:
-    """Where the library lives: $READER_HOME, else the platform's user data directory."""
-    home = os.environ.get("READER_HOME")
-    if home:
-        return Path(home).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("reader", appauthor=False))
-
-
-def default_db_path() -> Path:
-    """The default library file."""
-    return data_dir() / DB_FILENAME
 
 
 def now() -> str:

@@ -8,7 +8,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from reader.ingest import import_file
+from reader.services.imports import import_file
 from reader.store import Library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +136,7 @@ def test_kill_9_after_a_save_loses_nothing(tmp_path):
 def test_core_modules_do_not_import_textual():
     code = (
         "import sys, reader.cli, reader.store, reader.text, reader.model, reader.importers, "
-        "reader.exporters, reader.anchoring, reader.segment, reader.ingest, reader.paging\n"
+        "reader.exporters, reader.anchoring, reader.segment, reader.services.imports\n"
         "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )
     out = subprocess.run(

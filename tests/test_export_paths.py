@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.exporters.paths import article_filename, safe_join, slugify, write_atomic
+from reader.exporters.paths import article_filename, safe_join, slugify
+from reader.fs import write_atomic
 from reader.model import Article
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.exporters.webanno import ParsedAnnotation, parse, render
+from reader.exporters.webanno import render
+from reader.importers.webanno import ParsedAnnotation, parse
 from reader.model import Anchor, Article, Highlight
 from reader.text import clean
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from reader import importers
-from reader.ingest import walk
 from reader.model import Article
+from reader.services.imports import walk
 from reader.store import Library, clean_tags
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="forks and SIGKILLs (POSIX)")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.ingest import import_paths
+from reader.services.imports import import_paths
 from reader.store import Library
 
 if sys.platform == "win32":  # pragma: no cover

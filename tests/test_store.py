@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 
 from reader.model import Anchor, Article
-from reader.paging import ArticleWindow
 from reader.store import Library, LibraryError, WriteError
+from reader.ui.list_source import ArticleWindow
 
 
 def article(n: int, body: str | None = None, path: str | None = None, date: str = "2025-01-01", tags=()) -> Article:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.ingest import import_paths
+from reader.services.imports import import_paths
 from reader.store import Library
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from pathlib import Path
 
-from reader.files import fsync_path
 from reader.model import Article
 from reader.text import fold
 
@@ -67,45 +64,3 @@ def safe_join(directory: Path, filename: str) -> Path:
     if target.parent != base:
         raise ValueError(f"{filename!r} would be written outside {base}")
     return target
-
-
-def write_atomic(path: Path, text: str, force: bool = False) -> None:
-    """Write `text` as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`."""
-    path = Path(path)
-    if not force and os.path.lexists(path):
-        raise FileExistsError(f"{path} already exists (use --force to overwrite)")
-    data = text.encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    # O_EXCL: never follow or reuse something already there; 0o666 lets the umask set the mode.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            _rename_no_clobber(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    fsync_path(path.parent)  # makes the rename itself durable
-
-
-def _rename_no_clobber(tmp: Path, path: Path) -> None:
-    # A hard link fails if the target appeared since the check above, where os.replace would
-    # silently overwrite it; filesystems without hard links fall back to check-then-replace.
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise FileExistsError(f"{path} already exists (use --force to overwrite)") from None
-    except OSError:
-        if os.path.lexists(path):
-            raise FileExistsError(f"{path} already exists (use --force to overwrite)") from None
-        os.replace(tmp, path)
-        return
-    os.unlink(tmp)

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
 
-from reader.resources import resource_dir
+from reader.locations import resource_dir
 from reader.store import Library
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen

@@ -13,8 +13,8 @@ from textual.widget import Widget
 
 from reader import anchoring
 from reader.model import Article, Highlight
-from reader.paging import ArticleWindow
 from reader.store import Library, LibraryError
+from reader.ui.list_source import ArticleWindow
 from reader.ui.messages import AnnotationRequest
 from reader.ui.screens.search import SORT_NAMES, SearchMixin
 from reader.ui.widgets.article_list import ArticleList
@@ -175,14 +175,15 @@ class MainScreen(SearchMixin, Screen):
 
     def _export(self, article_ids: list[int] | None = None, tag: str | None = None) -> None:
         """Write Markdown notes into the export folder and say where."""
-        from reader import exporting
+        from reader.locations import export_dir
+        from reader.services import export as exporting
 
         try:
             items = exporting.select(self.library, article_ids, tag=tag)
             if not items:
                 self.notify("Nothing to export yet.", severity="warning")
                 return
-            written = exporting.write_files(items, exporting.export_dir(), "markdown", force=True)
+            written = exporting.write_files(items, export_dir(), "markdown", force=True)
         except (OSError, ValueError) as error:
             self.notify(f"Export failed: {error}", severity="error")
             return

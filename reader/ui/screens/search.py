@@ -13,9 +13,9 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from reader.model import SearchResult
-from reader.paging import ResultsWindow
 from reader.query import QueryError
 from reader.store import SORT_ORDERS, Library, LibraryError
+from reader.ui.list_source import ResultsWindow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.search_bar import SearchBar
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reader import importers
 from reader.importers import SUPPORTED_SUFFIXES
-from reader.resources import resource_dir
+from reader.locations import resource_dir
 from reader.store import Library, LibraryError
 from reader.text import MAX_BYTES, InputError
 

@@ -1,0 +1,75 @@
+"""Choose what to export, render it, and write it to a string, a file or a folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.exporters import markdown, webanno
+from reader.exporters.paths import article_filename, safe_join
+from reader.fs import write_atomic
+from reader.model import Article, Highlight
+from reader.store import Library, now, tag_key
+
+
+def select(
+    library: Library, article_ids: list[int] | None = None, tag: str | None = None, since: str | None = None
+) -> list[tuple[Article, list[Highlight]]]:
+    """The articles and highlights to export.
+
+    With a tag, an article that carries it brings all its highlights; otherwise only its highlights
+    that carry the tag. With a date, only highlights made or changed on or after it.
+    """
+    ids = article_ids if article_ids else library.annotated_article_ids(tag=tag, since=since)
+    items = []
+    for article_id in ids:
+        article = library.get_article(article_id)
+        if article is None:
+            raise ValueError(f"no article with id {article_id}")
+        highlights = library.highlights(article_id)
+        if tag and tag_key(tag) not in {tag_key(t) for t in article.tags}:
+            highlights = [h for h in highlights if tag_key(tag) in {tag_key(t) for t in h.tags}]
+        if since:
+            highlights = [h for h in highlights if h.modified >= since]
+        items.append((article, highlights))
+    return items
+
+
+def render_one(article: Article, highlights: list[Highlight], fmt: str, exported_at: str) -> str:
+    """One article's notes in a format."""
+    if fmt == "json":
+        return webanno.render([(article, highlights)], exported_at)
+    return markdown.render(article, highlights, exported_at)
+
+
+def render_all(items: list[tuple[Article, list[Highlight]]], fmt: str, exported_at: str | None = None) -> str:
+    """Every selected article in one text (Markdown documents one after another, or one JSON collection)."""
+    exported_at = exported_at or now()
+    if fmt == "json":
+        return webanno.render(items, exported_at)
+    return "\n".join(markdown.render(a, h, exported_at) for a, h in items)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file that an export wrote."""
+
+    path: Path
+    article: Article
+
+
+def write_files(
+    items: list[tuple[Article, list[Highlight]]], directory: Path, fmt: str, force: bool = False
+) -> list[Written]:
+    """One file per article inside `directory`, named by a safe slug; existing files kept unless force."""
+    directory.mkdir(parents=True, exist_ok=True)
+    exported_at = now()
+    written = []
+    for article, highlights in items:
+        name = article_filename(article)
+        if fmt == "json":
+            name = name.removesuffix(".md") + ".json"
+        path = safe_join(directory, name)
+        write_atomic(path, render_one(article, highlights, fmt, exported_at), force=force)
+        written.append(Written(path, article))
+    return written
