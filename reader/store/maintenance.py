@@ -1,0 +1,218 @@
+"""Maintenance: the integrity check, `reader check`'s report, and backups (checked or raw)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.fs import fsync_path
+from reader.store import rows
+from reader.store.connection import BUSY_TIMEOUT_MS, connect
+from reader.store.errors import LibraryError, ReadError, backup_reason
+from reader.store.migrations import migrations
+
+STALE_TMP_SECONDS = 3600  # a backup's temporary file untouched this long belongs to a killed run
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `reader check` found: integrity problems (none when sound), schema and counts."""
+
+    path: Path
+    problems: list[str]
+    schema_version: str
+    pending: list[str]
+    articles: int | None
+    highlights: int | None
+    orphans: int | None
+    tags: int | None
+
+    @property
+    def ok(self) -> bool:
+        """True when SQLite found nothing wrong."""
+        return not self.problems
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True if two paths name the same file (or one of its -wal/-shm companions)."""
+    try:
+        if a.exists() and os.path.samefile(a, b):
+            return True
+    except OSError:
+        pass
+    a, b = a.resolve(), b.resolve()
+    return a in (b, b.with_name(b.name + "-wal"), b.with_name(b.name + "-shm"), b.with_name(b.name + "-journal"))
+
+
+def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
+    """Remove the hidden temporary files killed backups (or exports) of `name` left in `folder`."""
+    removed = []
+    cutoff = time.time() - STALE_TMP_SECONDS
+    try:
+        candidates = list(folder.glob(f".{name}.*.tmp")) + list(folder.glob(f".{name}.*.tmp-journal"))
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            # Another backup running now writes its own, fresh file: only old ones are leftovers.
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _place(tmp: Path, target: Path, force: bool) -> None:
+    """Move the finished copy into place: replace with `force`, else never over an existing file."""
+    exists = LibraryError(f"{target} already exists; nothing was written (use --force to replace it)")
+    if force:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)  # fails, unlike a rename, if the target appeared meanwhile
+    except FileExistsError:
+        raise exists from None
+    except OSError:  # a filesystem without hard links
+        if os.path.lexists(target):
+            raise exists from None
+        os.replace(tmp, target)
+    else:
+        os.unlink(tmp)
+
+
+class Maintenance:
+    """The maintenance room of the Library."""
+
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """What SQLite's integrity and foreign-key checks find wrong; empty when the file is sound."""
+        if self.path.exists() and self.path.stat().st_size == 0:
+            return ["the file is empty (0 bytes): it holds no library"]
+        try:
+            problems = [rows.text_of(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+            if problems == ["ok"]:
+                problems = []
+            problems += [
+                f"row {rows.text_of(r[1])} of {rows.text_of(r[0])} points at a missing row of {rows.text_of(r[2])}"
+                for r in self.conn.execute("PRAGMA foreign_key_check").fetchmany(limit)
+            ]
+        except ReadError as error:
+            problems = [str(error)]
+        if not problems and not self.applied_migrations():
+            problems = ["the file holds no reader library (no schema)"]
+        return problems
+
+    def check(self) -> CheckReport:
+        """Integrity, schema version and counts, for `reader check`; reads only."""
+        problems = self.integrity_problems()
+
+        def count(sql: str) -> int | None:
+            try:
+                return self.conn.execute(sql).fetchone()[0]
+            except LibraryError:  # a damaged table: the problems say why
+                return None
+
+        try:
+            applied = self.applied_migrations()
+            version = applied[-1] if applied else ""
+            pending = [name for name in migrations.names if name not in applied]
+        except LibraryError:
+            version, pending = "unreadable", []
+        return CheckReport(
+            path=self.path,
+            problems=problems,
+            schema_version=version,
+            pending=pending,
+            articles=count("SELECT count(*) FROM articles"),
+            highlights=count("SELECT count(*) FROM highlights"),
+            orphans=count("SELECT count(*) FROM highlights WHERE orphan = 1"),
+            tags=count("SELECT count(*) FROM tags"),
+        )
+
+    def _backup_target(self, target: str | Path, force: bool) -> Path:
+        target = Path(target).expanduser()
+        if target.is_dir():
+            raise LibraryError(f"{target} is a folder; give the name of the backup file to write")
+        if _same_file(target, self.path):
+            raise LibraryError(f"{target} is the library itself; choose another file")
+        if not force and os.path.lexists(target):
+            raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)")
+        if any(os.path.lexists(f"{target}{suffix}") for suffix in ("-wal", "-shm", "-journal")):
+            # Replacing a library under its log would mix the log into the new file, and a program
+            # that has it open would go on writing to the old one.
+            raise LibraryError(
+                f"{target} is a library in use (or not closed cleanly: {target.name}-wal is beside it); "
+                "close every reader using it (open and quit it once if it crashed) and try again"
+            )
+        if not target.parent.is_dir():
+            raise LibraryError(f"there is no folder {target.parent}; nothing was written")
+        clean_stale_temporaries(target.parent, target.name)
+        return target
+
+    def backup(self, target: str | Path, *, force: bool = False, raw: bool = False) -> Path:
+        """Copy the library to `target` with SQLite's online backup: a consistent snapshot, safe
+        while other programs use the library. Refuses an existing file unless `force`.
+
+        With `raw`, copy the file byte for byte instead (with its -wal, if any, folded in by no one):
+        the way to keep a damaged library as it is, which the online backup refuses to copy.
+        """
+        target = self._backup_target(target, force)
+        if raw:
+            return self._raw_copy(target, force)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        try:
+            # A connection of its own: the backup API never finishes while its source connection
+            # is inside a transaction (as it is during an upgrade), it retries forever.
+            source = connect(self.path, read_only=True, immutable=self.read_only_immutable)
+            try:
+                copy = sqlite3.connect(str(tmp), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+                try:
+                    source.backup(copy)  # one step: one read transaction, so one consistent snapshot
+                    copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+                    verdict = rows.text_of(copy.execute("PRAGMA quick_check").fetchone()[0])
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+            if verdict != "ok":
+                raise LibraryError(
+                    f"the backup to {target} failed: the copy failed its check ({verdict}); "
+                    "to keep the library as it is, copy it with `reader backup --raw`"
+                )
+            fsync_path(tmp)
+            _place(tmp, target, force)
+            fsync_path(target.parent)
+        except (OSError, sqlite3.Error, ReadError) as error:
+            raise LibraryError(f"the backup to {target} failed: {backup_reason(error)}") from error
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                try:
+                    leftover.unlink()
+                except OSError:  # mostly: it is not there, as it should be
+                    pass
+        return target
+
+    def _raw_copy(self, target: Path, force: bool) -> Path:
+        """The library file (and its -wal beside the copy, so nothing committed is left out), as it is."""
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        wal = Path(f"{self.path}-wal")
+        try:
+            shutil.copyfile(self.path, tmp)
+            fsync_path(tmp)
+            if wal.exists() and wal.stat().st_size:
+                shutil.copyfile(wal, f"{target}-wal")
+                fsync_path(Path(f"{target}-wal"))
+            _place(tmp, target, force)
+            fsync_path(target.parent)
+        except OSError as error:
+            raise LibraryError(f"the copy to {target} failed: {backup_reason(error)}") from error
+        finally:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+        return target
