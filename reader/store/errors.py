@@ -76,10 +76,20 @@ def write_failed(error: BaseException) -> WriteError:
 def read_failed(error: sqlite3.Error, path: object) -> ReadError:
     """The ReadError for a failed read of the library at `path`."""
     which = code(error)
-    if which in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
-        advice = "Run `reader check`; copy it as it is with `reader backup --raw`, then restore a good backup."
-        return ReadError(f"{text.sanitise(str(path))} is not a usable library: {reason(error)}. {advice}", error)
-    return ReadError(f"{text.sanitise(str(path))} could not be read: {reason(error)}", error)
+    shown = text.sanitise(str(path))
+    if which == "SQLITE_NOTADB":
+        return ReadError(
+            f"{shown} is not a usable library: it is not a reader library (not an SQLite database); "
+            "check the file given to --db",
+            error,
+        )
+    if which == "SQLITE_CORRUPT":
+        return ReadError(
+            f"{shown} is not a usable library: the file is damaged. Run `reader check`, keep a copy as it is "
+            "with `reader backup --raw COPY`, and restore your latest good backup.",
+            error,
+        )
+    return ReadError(f"{shown} could not be read: {reason(error)}", error)
 
 
 def backup_reason(error: BaseException) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,15 +29,30 @@ def damage_marker(path: Path) -> Path:
 class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintenance):
     """A SQLite library of articles, tags, highlights and notes."""
 
-    def __init__(self, path: str | Path, *, look_only: bool = False, read_only: bool = False):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        look_only: bool = False,
+        read_only: bool = False,
+        on_create: Callable[[Library], object] | None = None,
+    ):
+        """Open (or create) a library; `look_only` and `read_only` never write a byte.
+
+        `on_create(library)` runs inside the transaction that creates a new library (the first-launch
+        sample articles), so another program opening it at the same moment sees the result or waits.
+        """
         self.path = Path(path)
         self.upgrade_backup: Path | None = None  # the copy taken before an upgrade, if one ran
         self.read_only_reason: str | None = None
         self.read_only_immutable = False
         self._unit = UnitOfWork(None, self._index)
+        self._on_create = on_create
         try:
             if self.path.exists() and self.path.stat().st_size > 0:
                 self._open_existing(look_only=look_only, read_only=read_only)
+            elif self.path.exists() and (look_only or read_only):
+                raise LibraryError(f"{self.path} is empty (0 bytes): it holds no library")
             elif look_only or read_only:
                 raise LibraryError(f"there is no library at {self.path}")
             else:
@@ -99,6 +115,12 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
             self.conn.close()
             raise
         probe = self.conn
+        if not self._in_wal_mode():
+            # Switching to WAL rewrites the header: a damaged file is opened read-only instead.
+            problems = self.integrity_problems()
+            if problems:
+                self.read_only_reason = f"it is damaged ({problems[0]}); run `reader check`"
+                return
         try:
             self._open_writable(new=False)
         except ReadError as error:
@@ -110,6 +132,15 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
             self.conn = probe
             return
         probe.close()
+
+    def _in_wal_mode(self) -> bool:
+        """True if the file's header says WAL (bytes 18 and 19 are 2), read without SQLite."""
+        try:
+            with open(self.path, "rb") as f:
+                header = f.read(20)
+        except OSError:
+            return False
+        return header[18:20] == b"\x02\x02"
 
     def _unusable(self, error: ReadError) -> LibraryError:
         if error.cause is None:
@@ -124,7 +155,9 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")  # a confirmed note survives power loss too
             self.conn = conn
-            self._migrate()
+            self._unit.conn = conn
+            if migrations.pending(conn):
+                self._migrate()
             install_bookkeeping(conn)
         except BaseException:
             conn.close()
@@ -132,17 +165,20 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
 
     def _migrate(self) -> None:
         """Apply the pending migrations under the write lock (backed up first, if the library had data)."""
-        if not migrations.pending(self.conn):
-            return  # up to date: the fast path, one read of the migrations table
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             # Asked again under the write lock: another process may have upgraded it meanwhile.
             if migrations.unknown(self.conn):
                 raise LibraryError(f"{self.path} was written by a newer version of reader; upgrade reader to open it.")
             pending = migrations.pending(self.conn)
-            if pending and migrations.applied(self.conn):
+            created = bool(pending) and not migrations.applied(self.conn)
+            if pending and not created:
                 self._before_upgrade(pending[0].name)
             migrations.apply(self.conn)
+            if created and self._on_create is not None:
+                install_bookkeeping(self.conn)
+                self._on_create(self)  # its writes join this transaction
+                self._unit.finish()
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import sqlite3
@@ -48,18 +49,36 @@ def _same_file(a: Path, b: Path) -> bool:
     return a in (b, b.with_name(b.name + "-wal"), b.with_name(b.name + "-shm"), b.with_name(b.name + "-journal"))
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process (EPERM): alive
+        return True
+    return True
+
+
 def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
-    """Remove the hidden temporary files killed backups (or exports) of `name` left in `folder`."""
+    """Remove the hidden temporary files that killed backups of `name` left in `folder`.
+
+    A backup names its temporary file after its process (.NAME.PID-RANDOM.tmp): one whose process
+    is gone, or older than STALE_TMP_SECONDS, is a leftover; a backup running now keeps its own.
+    """
     removed = []
     cutoff = time.time() - STALE_TMP_SECONDS
     try:
-        candidates = list(folder.glob(f".{name}.*.tmp")) + list(folder.glob(f".{name}.*.tmp-journal"))
+        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+        candidates += list(folder.glob(f".{glob.escape(name)}.*.tmp-journal"))
     except OSError:
         return removed
     for path in candidates:
+        middle = path.name[len(name) + 2 :].split(".tmp")[0]  # "PID-RANDOM"
+        pid = middle.split("-")[0]
         try:
-            # Another backup running now writes its own, fresh file: only old ones are leftovers.
-            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+            if not path.is_file() or path.is_symlink():
+                continue
+            if (pid.isdigit() and not _pid_alive(int(pid))) or path.stat().st_mtime < cutoff:
                 path.unlink()
                 removed.append(path)
         except OSError:
@@ -85,6 +104,50 @@ def _place(tmp: Path, target: Path, force: bool) -> None:
         os.unlink(tmp)
 
 
+def _backup_target(library: Path, target: str | Path, force: bool) -> Path:
+    """The backup's file, checked: not a folder, not the library, not over a file unless `force`."""
+    target = Path(target).expanduser()
+    if target.is_dir():
+        raise LibraryError(f"{target} is a folder; give the name of the backup file to write")
+    if _same_file(target, library):
+        raise LibraryError(f"{target} is the library itself; choose another file")
+    if not force and os.path.lexists(target):
+        raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)")
+    if any(os.path.lexists(f"{target}{suffix}") for suffix in ("-wal", "-shm", "-journal")):
+        # Replacing a library under its log would mix the log into the new file, and a program
+        # that has it open would go on writing to the old one.
+        raise LibraryError(
+            f"{target} is a library in use (or not closed cleanly: {target.name}-wal is beside it); "
+            "close every reader using it (open and quit it once if it crashed) and try again"
+        )
+    if not target.parent.is_dir():
+        raise LibraryError(f"there is no folder {target.parent}; nothing was written")
+    clean_stale_temporaries(target.parent, target.name)
+    return target
+
+
+def _raw_copy(source: Path, target: Path, force: bool) -> Path:
+    """The library file (and its -wal beside the copy, so nothing committed is left out), as it is."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    wal = Path(f"{source}-wal")
+    try:
+        shutil.copyfile(source, tmp)
+        fsync_path(tmp)
+        _place(tmp, target, force)  # first: a -wal is only ever written beside its own copy
+        if wal.exists() and wal.stat().st_size:
+            shutil.copyfile(wal, f"{target}-wal")
+            fsync_path(Path(f"{target}-wal"))
+        fsync_path(target.parent)
+    except OSError as error:
+        raise LibraryError(f"the copy to {target} failed: {backup_reason(error)}") from error
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+    return target
+
+
 class Maintenance:
     """The maintenance room of the Library."""
 
@@ -102,13 +165,24 @@ class Maintenance:
             ]
         except ReadError as error:
             problems = [str(error)]
-        if not problems and not self.applied_migrations():
-            problems = ["the file holds no reader library (no schema)"]
         return problems
+
+    def check_readable(self) -> None:
+        """Read what opening the reader reads first (schema, counts, the first page, tags).
+
+        Raises a ReadError with a sentence for the user when the file is damaged, before a screen starts.
+        """
+        self.applied_migrations()
+        self.count_articles()
+        for sort in ("date", "title", "place"):
+            self.page_articles(limit=100, sort=sort)
+        self.tags()
 
     def check(self) -> CheckReport:
         """Integrity, schema version and counts, for `reader check`; reads only."""
         problems = self.integrity_problems()
+        if not problems and not self.applied_migrations():  # a blank SQLite file is not a sound library
+            problems = ["the file holds no reader library (no schema)"]
 
         def count(sql: str) -> int | None:
             try:
@@ -134,24 +208,16 @@ class Maintenance:
         )
 
     def _backup_target(self, target: str | Path, force: bool) -> Path:
-        target = Path(target).expanduser()
-        if target.is_dir():
-            raise LibraryError(f"{target} is a folder; give the name of the backup file to write")
-        if _same_file(target, self.path):
-            raise LibraryError(f"{target} is the library itself; choose another file")
-        if not force and os.path.lexists(target):
-            raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)")
-        if any(os.path.lexists(f"{target}{suffix}") for suffix in ("-wal", "-shm", "-journal")):
-            # Replacing a library under its log would mix the log into the new file, and a program
-            # that has it open would go on writing to the old one.
-            raise LibraryError(
-                f"{target} is a library in use (or not closed cleanly: {target.name}-wal is beside it); "
-                "close every reader using it (open and quit it once if it crashed) and try again"
-            )
-        if not target.parent.is_dir():
-            raise LibraryError(f"there is no folder {target.parent}; nothing was written")
-        clean_stale_temporaries(target.parent, target.name)
-        return target
+        return _backup_target(self.path, target, force)
+
+    @staticmethod
+    def copy_raw(source: str | Path, target: str | Path, *, force: bool = False) -> Path:
+        """Copy a library file byte for byte, without opening it (the way to keep a damaged one as it is).
+
+        Its -wal, if any, is copied beside the copy, so that nothing committed is left out.
+        """
+        source = Path(source)
+        return _raw_copy(source, _backup_target(source, target, force), force)
 
     def backup(self, target: str | Path, *, force: bool = False, raw: bool = False) -> Path:
         """Copy the library to `target` with SQLite's online backup: a consistent snapshot, safe
@@ -162,7 +228,7 @@ class Maintenance:
         """
         target = self._backup_target(target, force)
         if raw:
-            return self._raw_copy(target, force)
+            return _raw_copy(self.path, target, force)
         tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
         try:
             # A connection of its own: the backup API never finishes while its source connection
@@ -194,25 +260,4 @@ class Maintenance:
                     leftover.unlink()
                 except OSError:  # mostly: it is not there, as it should be
                     pass
-        return target
-
-    def _raw_copy(self, target: Path, force: bool) -> Path:
-        """The library file (and its -wal beside the copy, so nothing committed is left out), as it is."""
-        tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
-        wal = Path(f"{self.path}-wal")
-        try:
-            shutil.copyfile(self.path, tmp)
-            fsync_path(tmp)
-            if wal.exists() and wal.stat().st_size:
-                shutil.copyfile(wal, f"{target}-wal")
-                fsync_path(Path(f"{target}-wal"))
-            _place(tmp, target, force)
-            fsync_path(target.parent)
-        except OSError as error:
-            raise LibraryError(f"the copy to {target} failed: {backup_reason(error)}") from error
-        finally:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
         return target
