@@ -13,7 +13,7 @@ from pathlib import Path
 from reader.fs import fsync_path
 from reader.store import rows
 from reader.store.connection import BUSY_TIMEOUT_MS, connect
-from reader.store.errors import LibraryError, ReadError, backup_reason
+from reader.store.errors import LibraryError, ReadError, backup_reason, detail
 from reader.store.migrations import migrations
 
 STALE_TMP_SECONDS = 3600  # a backup's temporary file untouched this long belongs to a killed run
@@ -164,7 +164,7 @@ class Maintenance:
                 for r in self.conn.execute("PRAGMA foreign_key_check").fetchmany(limit)
             ]
         except ReadError as error:
-            problems = [str(error)]
+            problems = [detail(error.cause) if error.cause else str(error)]
         return problems
 
     def check_readable(self) -> None:
