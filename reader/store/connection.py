@@ -27,6 +27,12 @@ class MappedCursor(sqlite3.Cursor):
     library_path: object = ""
 
     def _failed(self, error: sqlite3.Error) -> ReadError:
+        # Closed now: the error's traceback keeps this cursor alive, and an unfinished statement
+        # would keep the connection from really closing (leaving its -wal and -shm behind).
+        try:
+            self.close()
+        except sqlite3.Error:
+            pass
         return read_failed(error, getattr(self.connection, "library_path", ""))
 
     def execute(self, sql, parameters=()):
@@ -93,11 +99,19 @@ def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> 
         )
     conn.library_path = path
     conn.row_factory = sqlite3.Row
+    # A damaged or foreign file may hold bytes that are not UTF-8 in a text column: read them marked
+    # (U+FFFD), never as an exception half-way through a page of rows.
+    conn.text_factory = _decode
+
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA temp_store = MEMORY")  # the unit of work's temporary table needs no disk
     register_functions(conn)
     return conn
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def _fold_sql(value) -> str:

@@ -64,15 +64,29 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
     # -- opening ---------------------------------------------------------------------------
 
     def _open_read_only(self) -> None:
-        """Open without writing a byte; `immutable` when not even the -shm can be made (a read-only folder)."""
+        """Open without writing a byte, nor creating a -wal or -shm beside the file.
+
+        A WAL file with neither beside it has nothing outside the main file: read it as immutable.
+        Otherwise (or when that read fails: another program may be writing) read it as SQLite does,
+        falling back to immutable when not even the -shm can be made (a read-only folder, a full disk).
+        """
+        if self._in_wal_mode() and not self._has_log():
+            self.conn = connect(self.path, read_only=True, immutable=True)
+            try:
+                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                self.read_only_immutable = True
+                return
+            except ReadError:
+                self.conn.close()
+                if not self._has_log():  # still alone: the file itself is what failed
+                    raise
+        self.conn = connect(self.path, read_only=True)
         try:
-            self.conn = connect(self.path, read_only=True)
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except ReadError as error:
-            if code(error.cause) not in _CANNOT_WRITE:
-                self.conn.close()
-                raise
             self.conn.close()
+            if code(error.cause) not in _CANNOT_WRITE:
+                raise
             self.conn = connect(self.path, read_only=True, immutable=True)
             self.read_only_immutable = True
 
@@ -132,6 +146,10 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
             self.conn = probe
             return
         probe.close()
+
+    def _has_log(self) -> bool:
+        """True if a -wal or -shm is beside the file (a program has it open, or one was killed)."""
+        return any(os.path.lexists(f"{self.path}{suffix}") for suffix in ("-wal", "-shm"))
 
     def _in_wal_mode(self) -> bool:
         """True if the file's header says WAL (bytes 18 and 19 are 2), read without SQLite."""
