@@ -143,6 +143,14 @@ def test_a_newer_library_in_rollback_mode_is_refused_without_a_byte_changed(tmp_
         Library(db)
     assert db.read_bytes() == before and before[18:20] == b"\x01\x01"
     assert companions(db) == []
+    # In WAL mode, as the reader leaves it: refused without making a -wal or -shm either.
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    before = db.read_bytes()
+    result = run("--db", str(db), "list")
+    assert result.exit_code == 1 and "newer version" in result.output
+    assert db.read_bytes() == before and companions(db) == []
 
 
 def test_a_damaged_rollback_mode_library_is_opened_read_only_and_not_switched_to_wal(tmp_path):

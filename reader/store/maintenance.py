@@ -184,6 +184,12 @@ class Maintenance:
     def check(self) -> CheckReport:
         """Integrity, schema version and counts, for `reader check`; reads only."""
         problems = self.integrity_problems()
+        if problems and self.read_only_immutable and self._has_log():
+            # Read as immutable, and a program started writing meanwhile: look again, as SQLite reads.
+            self.conn.close()
+            self.conn = connect(self.path, read_only=True)
+            self.read_only_immutable = False
+            problems = self.integrity_problems()
         if not problems and not self.applied_migrations():  # a blank SQLite file is not a sound library
             problems = ["the file holds no reader library (no schema)"]
 

@@ -9,7 +9,7 @@ from reader.model import SearchResult
 from reader.query import Query, QueryError, after_bound, find_hits, snippet
 from reader.query import parse as parse_query
 from reader.store import rows as mapper
-from reader.store.errors import ReadError
+from reader.store.errors import ReadError, detail
 
 # The row the search index holds for an article, every column folded (reader.text.fold) so that
 # offsets found in the folded body are offsets in the body. tags: the article's and its
@@ -117,7 +117,7 @@ class Search:
             # The expression is built from quoted tokens only; this is a safety net, not a path.
             if error.cause is None or error.cause.sqlite_errorname != "SQLITE_ERROR":
                 raise  # a damaged or unreadable library, not a bad query
-            raise QueryError(f"That search could not be run ({error.cause}).") from error
+            raise QueryError(f"That search could not be run ({detail(error.cause)}).") from error
         return self._results(parsed, rows)
 
     def _search_filters(self, query: Query) -> tuple[list[str], list]:
