@@ -293,3 +293,44 @@ def test_eight_first_launches_at_once_all_see_the_sample_articles(tmp_path):
         assert "Prime Minister Phạm Minh Chính" in out
     with Library(home / "library.db") as library:
         assert library.count_articles() == 2
+
+
+def test_a_backup_after_writes_holds_them(tmp_path):
+    """Opened from a closed WAL file (probed without a -wal), then written: the backup has the writes."""
+    db = sound(tmp_path / "lib.db", 3, rollback=False)
+    with Library(db) as library:
+        library.set_article_note(1, "ghi chú mới")  # in lib.db-wal, not yet in the file
+        library.backup(tmp_path / "b.db")
+    with Library(tmp_path / "b.db") as copy:
+        assert copy.get_article(1).note == "ghi chú mới"
+
+
+def test_a_read_only_library_file_opens_read_only(tmp_path, monkeypatch):
+    """A file SQLite can only read (as in a read-only folder): reads work, a write says why it cannot."""
+    import reader.store.library as opening
+    from reader.store.connection import connect as real_connect
+    from reader.store.errors import ReadError
+
+    db = sound(tmp_path / "lib.db", 3, rollback=False)
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("CREATE TABLE x (y)")
+    except sqlite3.Error as error:
+        readonly = error
+    conn.close()
+    assert readonly.sqlite_errorname == "SQLITE_READONLY"
+
+    def connect(path, *, read_only=False, immutable=False):
+        if not read_only:
+            raise ReadError("attempt to write a readonly database", readonly)
+        return real_connect(path, read_only=read_only, immutable=immutable)
+
+    monkeypatch.setattr(opening, "connect", connect)
+    result = run("--db", str(db), "show", "1")
+    assert result.exit_code == 0 and "Bài 0: Hà Nội" in result.output
+    assert "read-only (the library file is read-only)" in result.output
+    result = run("--db", str(db), "tag", "1", "x")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: the library is open read-only (the library file is read-only); nothing was saved"
+    )

@@ -121,6 +121,10 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
                     )
                 else:
                     self.read_only_reason = "opened read-only"
+                    if self.read_only_immutable:  # others may write meanwhile: read as SQLite does
+                        self.conn.close()
+                        self.conn = connect(self.path, read_only=True)
+                        self.read_only_immutable = False
                 return
         except ReadError as error:
             self.conn.close()
@@ -146,6 +150,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
             self.conn = probe
             return
         probe.close()
+        self.read_only_immutable = False  # writable now, with a -wal that an immutable read would miss
 
     def _has_log(self) -> bool:
         """True if a -wal or -shm is beside the file (a program has it open, or one was killed)."""
