@@ -211,3 +211,20 @@ def test_the_cli_says_no_article_for_a_huge_id(tmp_path, command):
     result = run("--db", str(tmp_path / "lib.db"), command, str(2**63), *extra)
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: no article with id {2**63} (see `reader list`)"
+
+
+def test_another_library_on_the_same_file_sees_the_writes(library):
+    _, a = library.add_article(Article(title="Một", body="Thân bài."))
+    import threading
+
+    seen = []
+
+    def worker() -> None:
+        with library.another() as own:  # a connection of its own, in its own thread
+            own.set_article_note(a.id, "từ luồng khác")
+            seen.append(own.get_article(a.id).note)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == ["từ luồng khác"] and library.get_article(a.id).note == "từ luồng khác"

@@ -264,6 +264,10 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         except OSError:
             pass
 
+    def another(self) -> Library:
+        """A second Library on the same file, with a connection of its own (for a worker thread)."""
+        return Library(self.path, read_only=self.read_only and self.read_only_reason == "opened read-only")
+
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
