@@ -9,6 +9,7 @@ from reader.model import Anchor, Highlight
 from reader.store import rows
 from reader.store.articles import fits, now
 from reader.store.errors import LibraryError
+from reader.store.tags import tagged_articles
 from reader.tags import clean_tags, tag_key
 
 
@@ -163,11 +164,9 @@ class Annotations:
         """
         params: list = []
         if tag:
-            key = tag_key(tag)
-            where = """(id IN (SELECT article_id FROM article_tags JOIN tags ON tags.id = tag_id WHERE key = ?)
-                       OR id IN (SELECT article_id FROM highlights JOIN highlight_tags ON highlight_id = highlights.id
-                                 JOIN tags ON tags.id = tag_id WHERE key = ?))"""
-            params += [key, key]
+            sql, values = tagged_articles(tag_key(tag), on_highlights=True)
+            where = f"id IN ({sql})"
+            params += values
         else:
             where = """(id IN (SELECT article_id FROM highlights) OR note != ''
                        OR id IN (SELECT article_id FROM article_tags))"""

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from reader.model import ArticleSummary
 from reader.store import rows
 from reader.store.sorting import sort_column
+from reader.store.tags import tagged_articles
 from reader.tags import tag_key
 
 
@@ -27,10 +28,8 @@ class Listing:
     def _tag_filter(self, tag: str | None) -> tuple[str, tuple]:
         if not tag:
             return "", ()
-        return (
-            "WHERE id IN (SELECT article_id FROM article_tags JOIN tags ON tags.id = tag_id WHERE key = ?)",
-            (tag_key(tag),),
-        )
+        sql, values = tagged_articles(tag_key(tag), on_highlights=False)
+        return f"WHERE id IN ({sql})", tuple(values)
 
     def page_articles(
         self,

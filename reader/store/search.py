@@ -10,6 +10,7 @@ from reader.query import Query, QueryError, after_bound, find_hits, snippet
 from reader.query import parse as parse_query
 from reader.store import rows as mapper
 from reader.store.errors import ReadError, detail
+from reader.store.tags import tagged_articles
 
 # The row the search index holds for an article, every column folded (reader.text.fold) so that
 # offsets found in the folded body are offsets in the body. tags: the article's and its
@@ -37,11 +38,6 @@ _RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
     (SELECT group_concat(name, char(31)) FROM (
         SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id ORDER BY t.key
     )) AS tag_names"""
-
-# Articles carrying a tag (compared as reader.tags.tag_match_key), themselves or on a highlight.
-_TAGGED_SQL = """SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE reader_tag_key(t.name) = ?
-    UNION SELECT h.article_id FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
-          JOIN tags t ON t.id = x.tag_id WHERE reader_tag_key(t.name) = ?"""
 
 
 class Search:
@@ -130,12 +126,10 @@ class Search:
         if query.after:
             clauses.append("a.date > ?")
             params.append(after_bound(query.after))
-        for name in query.tags:
-            clauses.append(f"a.id IN ({_TAGGED_SQL})")
-            params += [name, name]
-        for name in query.not_tags:
-            clauses.append(f"a.id NOT IN ({_TAGGED_SQL})")
-            params += [name, name]
+        for name, negated in [(n, False) for n in query.tags] + [(n, True) for n in query.not_tags]:
+            sql, values = tagged_articles(name, on_highlights=True, match=True)
+            clauses.append(f"a.id {'NOT IN' if negated else 'IN'} ({sql})")
+            params += values
         if not query.positive and query.negative:
             clauses.append("a.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
             params.append(query.exclusion_expression())
