@@ -334,3 +334,12 @@ def test_a_read_only_library_file_opens_read_only(tmp_path, monkeypatch):
     assert result.output.strip().splitlines()[-1] == (
         "Error: the library is open read-only (the library file is read-only); nothing was saved"
     )
+
+
+def test_once_a_read_finds_damage_no_write_goes_in(tmp_path):
+    db = byte_flipped(tmp_path / "lib.db")
+    with Library(db) as library:
+        with pytest.raises(LibraryError, match="damaged"):
+            library.get_article(250)
+        with pytest.raises(WriteError, match="damaged"):
+            library.set_article_note(1, "không được ghi")

@@ -33,6 +33,8 @@ class MappedCursor(sqlite3.Cursor):
             self.close()
         except sqlite3.Error:
             pass
+        if (getattr(error, "sqlite_errorname", None) or "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            self.connection.damaged = True  # no write goes into it after this
         return read_failed(error, getattr(self.connection, "library_path", ""))
 
     def execute(self, sql, parameters=()):
@@ -78,6 +80,7 @@ class MappedConnection(sqlite3.Connection):
     """A connection whose execute() returns MappedCursors: no read can leak a raw sqlite3 error."""
 
     library_path: object = ""
+    damaged = False  # a read found the file damaged
 
     def execute(self, sql, parameters=()):
         return self.cursor(MappedCursor).execute(sql, parameters)
@@ -259,6 +262,8 @@ class Connection:
             return
         if self.read_only_reason:
             raise WriteError(f"the library is open read-only ({self.read_only_reason}); nothing was saved")
+        if self.conn.damaged:
+            raise WriteError("the library file is damaged (a read found it so); nothing was saved. Run `reader check`")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except LibraryError as error:
