@@ -223,6 +223,10 @@ def test_check_then_copy_a_damaged_library_as_it_is_and_no_writes_into_it(tmp_pa
     written = run("--db", str(db), "tag", "1", "x")
     assert written.exit_code == 1 and "damaged" in written.output
     assert db.read_bytes() == before
+    # Restoring a good backup over it ends that.
+    good = sound(tmp_path / "good.db", 5)
+    assert run("--db", str(good), "backup", str(db), "--force").exit_code == 0
+    assert run("--db", str(db), "tag", "1", "x").exit_code == 0
 
 
 def test_raw_copy_of_a_file_sqlite_cannot_open(tmp_path):

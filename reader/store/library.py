@@ -96,6 +96,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         self._open_read_only()
         try:
             if look_only:
+                self.read_only_reason = "opened to look only"
                 return
             unknown = migrations.unknown(self.conn)
             if unknown:

@@ -13,7 +13,7 @@ from pathlib import Path
 from reader.fs import fsync_path
 from reader.store import rows
 from reader.store.connection import BUSY_TIMEOUT_MS, connect
-from reader.store.errors import LibraryError, ReadError, backup_reason, detail
+from reader.store.errors import LibraryError, ReadError, backup_reason, code, detail
 from reader.store.migrations import migrations
 
 STALE_TMP_SECONDS = 3600  # a backup's temporary file untouched this long belongs to a killed run
@@ -177,10 +177,13 @@ class Maintenance:
         self.applied_migrations()
         self.count_articles()
         self.page_articles(limit=100)
-        # The whole of the list's index, as scrolling will read it (a few ms per 10,000 articles).
-        self.conn.execute(
-            "SELECT count(*), sum(length(title)) FROM articles INDEXED BY articles_by_date WHERE date IS NOT NULL"
-        ).fetchone()
+        try:  # the whole of the list's index, as scrolling will read it (a few ms per 10,000 articles)
+            self.conn.execute(
+                "SELECT count(*), sum(length(title)) FROM articles INDEXED BY articles_by_date WHERE date IS NOT NULL"
+            ).fetchone()
+        except ReadError as error:
+            if code(error.cause) != "SQLITE_ERROR":  # SQLITE_ERROR: an older schema, without that index
+                raise
         self.tags()
 
     def check(self) -> CheckReport:
@@ -263,6 +266,8 @@ class Maintenance:
             fsync_path(tmp)
             _place(tmp, target, force)
             fsync_path(target.parent)
+            # A checked copy replaces what was there: a restored library is no longer known to be damaged.
+            Path(f"{target}.damaged").unlink(missing_ok=True)
         except (OSError, sqlite3.Error, ReadError) as error:
             raise LibraryError(f"the backup to {target} failed: {backup_reason(error)}") from error
         finally:
