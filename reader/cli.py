@@ -25,17 +25,27 @@ def shown_path(path: Path | str) -> str:
     return text.sanitise(str(path)).replace("\n", "␤").replace("\t", "␉")
 
 
+def _add_samples(library: Library) -> None:
+    from reader.services.imports import add_sample_articles  # the importers load YAML and Markdown parsers
+
+    add_sample_articles(library)
+
+
 def open_library(db: Path | None) -> Library:
     """Open the chosen library, or the default one (which starts out holding the sample articles)."""
+    if db is not None and (str(db) in (":memory:", "") or str(db).startswith("file:")):
+        raise LibraryError(
+            f"--db {shown_path(db)} is not a library file: what is written there would vanish when the "
+            "command ends. Give the name of a file."
+        )
     path = db or default_db_path()
-    first_launch = db is None and not path.exists()
-    library = Library(path)
+    # The sample articles go in with the schema, in the transaction that creates the default library:
+    # a second reader started at the same moment waits for it, and sees them too.
+    library = Library(path, on_create=_add_samples if db is None else None)
     if library.upgrade_backup:
         say(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
-    if first_launch:
-        from reader.services.imports import add_sample_articles  # the importers load YAML and Markdown parsers
-
-        add_sample_articles(library)
+    if library.read_only:
+        say(f"note: the library is open read-only ({library.read_only_reason}); nothing can be saved", err=True)
     return library
 
 
@@ -104,6 +114,7 @@ def main(ctx: click.Context, db: Path | None) -> None:
     """
     if ctx.invoked_subcommand is None:
         library = _library(ctx)
+        library.check_readable()  # a damaged library gets its sentence here, not a broken screen
         from reader.ui.app import make_app  # Textual is imported only here, so other commands start fast
 
         make_app(library).run()
@@ -487,9 +498,19 @@ def _size(n: int) -> str:
 @main.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.option("--raw", is_flag=True, help="Copy the file byte for byte, as it is (for a damaged library).")
 @click.pass_context
-def backup_command(ctx: click.Context, path: Path, force: bool) -> None:
+def backup_command(ctx: click.Context, path: Path, force: bool, raw: bool) -> None:
     """Copy the library to the file PATH (a consistent snapshot; safe while the reader is open)."""
+    if raw:
+        # A damaged library may not even open: copy the file without asking SQLite.
+        source = ctx.find_root().params.get("db") or default_db_path()
+        if not source.exists():
+            raise click.ClickException(f"there is no library at {shown_path(source)}")
+        written = Library.copy_raw(source, path, force=force)
+        say(f"copied {shown_path(source)} to {shown_path(written)} as it is ({_size(written.stat().st_size)})")
+        say("the copy is not checked: it is the file as it was, damage included", err=True)
+        return
     library = _library(ctx)
     written = library.backup(path, force=force)
     report = library.check()
@@ -510,6 +531,11 @@ def check_command(ctx: click.Context) -> None:
     library = Library(path, look_only=True)  # change nothing, not even by an upgrade
     with library:
         report = library.check()
+        # Remembered beside the file, so that nothing is written into it until it is restored.
+        if report.ok:
+            library.clear_damage_mark()
+        else:
+            library.mark_damaged(report.problems[0])
     say(f"library     {report.path}")
     say(f"integrity   {'ok' if report.ok else 'FAILED'}")
     for problem in report.problems:
@@ -530,8 +556,8 @@ def check_command(ctx: click.Context) -> None:
     say(f"tags        {n(report.tags)}")
     if not report.ok:
         say(
-            "The library is damaged. Keep the file as it is, make a copy with `reader backup`, "
-            "and restore your latest good backup.",
+            "The library is damaged. Keep the file as it is, make a copy with `reader backup --raw COPY`, "
+            "and restore your latest good backup; until then reader opens it read-only.",
             err=True,
         )
         ctx.exit(1)
