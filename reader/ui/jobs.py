@@ -19,6 +19,7 @@ from pathlib import Path
 from textual.app import App
 from textual.timer import Timer
 
+from reader import text
 from reader.store import Library, LibraryError
 from reader.ui.messages import JobFailed, JobFinished
 
@@ -126,11 +127,16 @@ class LibraryJobs:
                 if own:
                     library.close()
         except (LibraryError, OSError, ValueError) as error:
-            self.app.post_message(JobFailed(job, str(error)))
+            self._fail(job, str(error))
         except Exception as error:  # a worker must answer: an unexpected failure is shown, never lost
-            self.app.post_message(JobFailed(job, f"unexpected error ({type(error).__name__}: {error})"))
+            self._fail(job, f"unexpected error ({type(error).__name__}: {error})")
         else:
             self.app.post_message(JobFinished(job, result))
+
+    def _fail(self, job: Job, error: str) -> None:
+        # Error text can quote another program's data (a trigger's message, a file name): sanitised
+        # here, once, for every toast and editor status line it reaches.
+        self.app.post_message(JobFailed(job, " ".join(text.sanitise(error).split()) or "unknown error"))
 
     def _say_waiting(self) -> None:
         if self._writing is not None:
