@@ -86,7 +86,7 @@ class AnnotatingMixin:
 
         self.jobs.read(Job(lambda library: library.highlights(article.id), done=done, failed="Could not read"))
 
-    def _pending(self, highlight: Highlight, created: bool) -> None:
+    def _pending(self, highlight: Highlight, created: bool, *, announce: bool = False) -> None:
         """A highlight the session just made: show it at once and queue its creation."""
         if not created:
             return
@@ -94,8 +94,14 @@ class AnnotatingMixin:
         target = ref(highlight)
 
         def saved(result: work.Annotations) -> None:
-            if result.highlight is not None:
-                self.notes.select_highlight(result.highlight)
+            if result.highlight is None:
+                return
+            if announce:  # confirmed only now, after COMMIT
+                if result.created:
+                    self.notify(f"Highlighted: “{trim(result.highlight.quote, 50)}”")
+                else:
+                    self.notify("Already highlighted.")
+            self.notes.select_highlight(result.highlight)
 
         def refused(message: str) -> None:
             self.session.forget(target)
@@ -112,8 +118,7 @@ class AnnotatingMixin:
             return
         highlight, created = self.session.highlight(request.span)
         if created:
-            self.notify(f"Highlighted: “{trim(highlight.quote, 50)}”")
-            self._pending(highlight, created)
+            self._pending(highlight, created, announce=True)
         else:
             self.notify("Already highlighted.")
         self.notes.select_highlight(highlight)

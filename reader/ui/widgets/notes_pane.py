@@ -40,6 +40,8 @@ def highlight_prompt(h: Highlight) -> Content:
         parts += [Content("\n  "), Content(trim(h.note, 400))]
     if h.tags:
         parts += [Content("\n  "), Content.styled(" ".join(f"#{t}" for t in h.tags), "$accent")]
+    if h.id is None:
+        parts += [Content("\n  "), Content.styled("saving…", "dim italic")]
     return Content("").join(parts)
 
 
