@@ -275,7 +275,7 @@ class Session:
 
     def forget(self, target: HighlightRef) -> None:
         """Stop showing a highlight (deleted, or never saved)."""
-        self.highlights = [h for h in self.highlights if ref(h) != target and not _same(h, target)]
+        self.highlights = [h for h in self.highlights if not _same(h, target)]
 
     def recolour(self, target: HighlightRef, color: int) -> None:
         """Show a new colour at once, while it is saved."""

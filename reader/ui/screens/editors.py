@@ -83,8 +83,8 @@ class NoteEditor(ModalScreen[str | None]):
 
     @property
     def unsaved(self) -> bool:
-        """True if closing now would lose what the user typed."""
-        return self.text != self.original
+        """True if closing now would lose what the user typed (text being saved is not lost: quitting waits)."""
+        return not self.saving and self.text != self.original
 
     def action_save(self) -> None:
         if self.saving:
@@ -170,7 +170,7 @@ class TagEditor(ModalScreen[list[str] | None]):
     def unsaved(self) -> bool:
         """True if the tags typed differ from the ones the editor opened with."""
         typed = [t.strip() for t in self.query_one(Input).value.split(",") if t.strip()]
-        return typed != self.tags
+        return not self.saving and typed != self.tags
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
