@@ -116,3 +116,25 @@ async def test_q_waits_for_a_pending_write_before_quitting(tmp_path):
             locker.wait()
     [h] = library.highlights(hanoi_id(library))
     assert h.quote.startswith(FIRST)
+
+
+async def test_an_article_opens_while_the_library_is_locked_and_is_marked_read_once_it_frees(tmp_path):
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        reading = app.screen.query_one(ReadingPane)
+        locker = hold_lock(library.path, 3)
+        try:
+            await pilot.press("j", "enter")
+            await wait_for(pilot, lambda: reading.article is not None)  # reading never waits for the lock
+            assert reading.article.id == hanoi_id(library)
+            assert library.reading_state(hanoi_id(library))[0] is False  # the read mark is still waiting
+            await pilot.press("h", "4", "j")  # a colour for a highlight that is itself still waiting
+            assert reading.cursor == 1
+            await settle(pilot)
+        finally:
+            locker.wait()
+        assert library.reading_state(hanoi_id(library))[0] is True
+        [h] = library.highlights(hanoi_id(library))
+        assert h.quote.startswith(FIRST) and h.color == 4
