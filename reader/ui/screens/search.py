@@ -6,6 +6,7 @@ Kept apart from main.py as a mixin of MainScreen, which provides `library`, `sor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.content import Content
@@ -22,15 +23,14 @@ from reader.ui.widgets.search_bar import SearchBar
 SEARCH_LIMIT = 200
 
 
+@dataclass
 class SearchFinished(Message):
     """A worker's answer to one query: results, or an error for the user."""
 
-    def __init__(self, generation: int, query: str, results: list[SearchResult] | None, error: str | None) -> None:
-        self.generation = generation
-        self.query = query
-        self.results = results
-        self.error = error
-        super().__init__()
+    generation: int
+    query: str
+    results: list[SearchResult] | None
+    error: str | None
 
 
 def search_in_thread(path: Path, query: str, limit: int) -> tuple[list[SearchResult] | None, str | None]:
