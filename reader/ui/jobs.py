@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.timer import Timer
 
 from reader import text
@@ -151,6 +152,8 @@ class LibraryJobs:
         try:
             if message.job.done is not None:
                 message.job.done(message.result)
+        except NoMatches:
+            pass  # the screen it was for has gone (the app is closing); the work itself is done
         finally:
             self._settle(message.job)
 
@@ -162,6 +165,8 @@ class LibraryJobs:
                 job.on_error(message.error)
             elif not job.quiet:
                 self.app.notify(f"{job.failed}: {message.error}", severity="error", timeout=8)
+        except NoMatches:
+            self.app.notify(f"{job.failed}: {message.error}", severity="error", timeout=8)
         finally:
             self._settle(job)
 
