@@ -207,3 +207,16 @@ def test_set_note_if_writes_nothing_when_the_note_moved_on(two):
     assert other.get_article(article_id).note == "B"
     assert tui.set_note_if("A", expected="B", article_id=article_id) is True
     assert other.get_article(article_id).note == "A"
+
+
+def test_highlight_span_is_shared_by_h_and_reader_highlight(two):
+    from reader.services.annotations import highlight_span
+
+    tui, other, article_id = two
+    start = BODY.index("Đà")
+    made, created = highlight_span(tui, article_id, start + 1, start + 7)
+    assert created and made.quote == BODY[start + 1 : start + 7] and made.anchor.prefix.endswith("cửa. Đ")
+    again, created = highlight_span(other, article_id, made.start, made.end)  # h on the same passage: no twin
+    assert not created and again.id == made.id
+    twin, created = highlight_span(other, article_id, made.start, made.end, reuse=False)  # the CLI's rule
+    assert created and twin.id != made.id

@@ -106,7 +106,7 @@ async def test_q_waits_for_a_pending_write_before_quitting(tmp_path):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("j", "enter")
         await settle(pilot)
-        locker = hold_lock(library.path, 2)
+        locker = hold_lock(library.path, 5)
         try:
             await pilot.press("h", "q")
             assert app.is_running  # still there: the highlight is not written yet
@@ -124,7 +124,7 @@ async def test_an_article_opens_while_the_library_is_locked_and_is_marked_read_o
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         reading = app.screen.query_one(ReadingPane)
-        locker = hold_lock(library.path, 3)
+        locker = hold_lock(library.path, 5)
         try:
             await pilot.press("j", "enter")
             await wait_for(pilot, lambda: reading.article is not None)  # reading never waits for the lock
