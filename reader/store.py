@@ -20,7 +20,7 @@ from reader.query import parse as parse_query
 
 # Every migration in reader.migrations, in order (a test keeps the two in step). Knowing the names
 # here lets an up-to-date library open without importing sqlite-utils (~100 ms at start-up).
-SCHEMA = ("m001_initial", "m002_search")
+SCHEMA = ("m001_initial", "m002_search", "m003_feeds")
 BUSY_TIMEOUT_MS = 10_000
 
 
