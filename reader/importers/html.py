@@ -31,13 +31,57 @@ _BLOCK_KIND = {
 }
 # Containers: they end the paragraph before them, and pass their kind (if any) down.
 _CONTAINERS = frozenset(
-    "body div list ul ol dl dt dd table tr row section article main header footer figure aside "
-    "details summary center form fieldset html".split()
+    [
+        "body",
+        "div",
+        "list",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "row",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "figure",
+        "aside",
+        "details",
+        "summary",
+        "center",
+        "form",
+        "fieldset",
+        "html",
+    ]
 )
 _ROW_CELLS = frozenset({"td", "th", "cell"})
 _SKIP = frozenset(
-    "script style noscript template svg math graphic img picture video audio iframe object embed "
-    "button input select textarea nav figcaption".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "graphic",
+        "img",
+        "picture",
+        "video",
+        "audio",
+        "iframe",
+        "object",
+        "embed",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "nav",
+        "figcaption",
+    ]
 )
 _INLINE_KIND = {"em": "emphasis", "i": "emphasis", "cite": "emphasis", "strong": "strong", "b": "strong"}
 _HI_KIND = {"#i": "emphasis", "#b": "strong", "#u": "emphasis", "#t": "emphasis"}
