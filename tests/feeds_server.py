@@ -166,4 +166,4 @@ def article_page(title: str, paragraphs: list[str], extra: str = "") -> bytes:
         f"<article><h1>{title}</h1>{body}</article>"
         "<footer><a href='/about'>About us</a> · <a href='/contact'>Contact</a> · Share on social</footer>"
         "</body></html>"
-    ).encode("utf-8")
+    ).encode()

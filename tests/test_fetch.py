@@ -7,7 +7,7 @@ import zlib
 import pytest
 
 from reader.fetch import Fetcher, FetchError, retry_after
-from tests.feeds_server import Reply, no_network, server  # noqa: F401  (fixtures)
+from tests.feeds_server import Reply
 
 
 @pytest.fixture
