@@ -31,7 +31,7 @@ def test_blank_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     lib = Library(tmp_path / "new.db")
     tables = set(lib.db.table_names())
     assert {"articles", "tags", "article_tags", "highlights", "highlight_tags", "reading_state"} <= tables
-    assert lib.schema_version() == "m002_search"
+    assert lib.schema_version() == "m003_feeds"
     assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert lib.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
@@ -41,6 +41,7 @@ def test_blank_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     assert [m.name for m in __import__("reader.migrations").migrations.migrations.applied(again.db)] == [
         "m001_initial",
         "m002_search",
+        "m003_feeds",
     ]
 
 
@@ -189,3 +190,30 @@ def test_an_up_to_date_library_opens_without_sqlite_utils(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "lib.db")], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_library_of_the_previous_schema_is_upgraded_to_feeds_keeping_its_articles(tmp_path):
+    from reader import store
+    from reader.model import Article
+
+    saved = store.SCHEMA
+    # A true m002 library: a fresh file migrated without m003.
+    path2 = tmp_path / "m002.db"
+    from reader.migrations import migrations
+
+    only_two = [m for m in migrations._migrations if m.name != "m003_feeds"]
+    all_migrations = migrations._migrations
+    try:
+        migrations._migrations = only_two
+        store.SCHEMA = ("m001_initial", "m002_search")
+        lib = Library(path2)
+        lib.add_article(Article(title="Kept", body="Body of an article from before feeds."))
+        lib.close()
+    finally:
+        migrations._migrations = all_migrations
+        store.SCHEMA = saved
+    upgraded = Library(path2)
+    assert upgraded.schema_version() == "m003_feeds" and upgraded.upgrade_backup is not None
+    (row,) = upgraded.conn.execute("SELECT title, url, feed_id, entry_id FROM articles").fetchall()
+    assert tuple(row) == ("Kept", "", None, None)
+    upgraded.close()
