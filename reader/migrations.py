@@ -150,7 +150,8 @@ def m003_feeds(db: Database) -> None:
         "ALTER TABLE articles ADD COLUMN entry_id TEXT",
         # The paragraphs and spans of the body as JSON offsets: [[kind, start, end], ...].
         "ALTER TABLE articles ADD COLUMN structure TEXT NOT NULL DEFAULT ''",
-        "CREATE UNIQUE INDEX articles_by_entry ON articles (feed_id, entry_id) WHERE entry_id IS NOT NULL",
+        # Unique, not partial: NULLs are distinct in SQLite, and `feed_id = ?` alone can use it (counts).
+        "CREATE UNIQUE INDEX articles_by_entry ON articles (feed_id, entry_id)",
         "CREATE INDEX articles_by_url ON articles (url) WHERE url != ''",
         """CREATE TABLE article_raw (
                article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,

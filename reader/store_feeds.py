@@ -167,8 +167,10 @@ class FeedStore:
         return {r[0]: r[1] for r in rows}
 
     def article_by_url(self, url: str) -> int | None:
-        """The article saved from this URL, if any."""
-        row = self.conn.execute("SELECT id FROM articles WHERE url = ? ORDER BY id LIMIT 1", (url,)).fetchone()
+        """The article saved from this URL, if any (`url != ''` lets SQLite use the partial index)."""
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE url = ? AND url != '' ORDER BY id LIMIT 1", (url,)
+        ).fetchone()
         return row[0] if row else None
 
     def save(
@@ -214,7 +216,15 @@ class FeedStore:
                         "INSERT OR REPLACE INTO article_raw (article_id, content_type, raw, stored_at) VALUES (?,?,?,?)",
                         (stored.id, content_type, zlib.compress(article.raw, 6), now()),
                     )
-        return status, self.get(stored.id)
+        # What was stored, without reading it back: an update of many entries stays one pass over them.
+        stored.url, stored.author, stored.language, stored.site = (
+            article.url,
+            article.author,
+            article.language,
+            article.site,
+        )
+        stored.feed, stored.blocks, stored.spans = article.feed, article.blocks, article.spans
+        return status, stored
 
     def get(self, article_id: int) -> Article | None:
         """An article with its web fields and structure filled in."""

@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader import text
 from reader.exporters import opml as opml_export
@@ -139,3 +141,14 @@ def test_a_real_news_page_from_the_benchmark_is_extracted():
     expected = truth[key]["articleBody"].split("\n")[0].strip()
     assert expected[:80] in article.body
     check_offsets(article)
+
+
+@given(st.text(alphabet="ab \n\t\u00a0é", max_size=30))
+def test_whitespace_collapse_keeps_offsets_in_step(raw):
+    out, position = html._collapse(raw)
+    assert out == " ".join(raw.split())
+    mapped = [position(i) for i in range(len(raw) + 1)]
+    assert mapped == sorted(mapped) and mapped[-1] == len(out) and all(0 <= m <= len(out) for m in mapped)
+    for i, ch in enumerate(raw):
+        if not ch.isspace():
+            assert out[mapped[i]] == ch  # every kept character is where its offset says

@@ -77,7 +77,11 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed:
 
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
     # A stream, never a string: feedparser would fetch a string that looks like a URL.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    # Its HTML sanitiser and URI rewriting are not needed: nothing of an entry is ever rendered as
+    # HTML (html.structure_from_fragment keeps text only, drops scripts and resolves links itself).
+    parsed = feedparser.parse(
+        io.BytesIO(data), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     if not parsed.get("version") and not parsed.entries:
         if parsed.get("bozo"):
             raise text.InputError(f"this is not a feed that can be read ({_line(parsed.get('bozo_exception'))})")

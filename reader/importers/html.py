@@ -7,6 +7,9 @@ its emphasis/strong/link spans come out, every string through reader.text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
+from itertools import accumulate
 from urllib.parse import urljoin
 
 from reader import text
@@ -86,6 +89,8 @@ _SKIP = frozenset(
 _INLINE_KIND = {"em": "emphasis", "i": "emphasis", "cite": "emphasis", "strong": "strong", "b": "strong"}
 _HI_KIND = {"#i": "emphasis", "#b": "strong", "#u": "emphasis", "#t": "emphasis"}
 _SPACE = re.compile(r"\s+")
+# The whitespace runs that collapsing changes: a lone interior space stays as it is, so it is skipped.
+_SPACE_CHANGE = re.compile(r"\s{2,}|[^\S ]|^ | $")
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -139,7 +144,7 @@ class _Builder:
             return
         moved = []
         for span in spans:
-            start, end = mapping[span.start], mapping[span.end]
+            start, end = mapping(span.start), mapping(span.end)
             if end > start:
                 moved.append(Span(span.kind, start, end, span.url))
         self.paragraphs.append((self._kind, para, moved))
@@ -220,27 +225,36 @@ def _link(href: str, base: str) -> str:
     return url if url.split(":", 1)[0].lower() in ("http", "https", "mailto") else ""
 
 
-def _collapse(raw: str) -> tuple[str, list[int]]:
-    """`raw` with each whitespace run made one space and the ends trimmed; and where each raw offset went."""
-    out: list[str] = []
-    mapping = [0] * (len(raw) + 1)
-    pending_space = False
-    for i, ch in enumerate(raw):
-        if ch.isspace():
-            pending_space = bool(out)
-            mapping[i] = len(out)
-            continue
-        if pending_space:
-            out.append(" ")
-            pending_space = False
-        mapping[i] = len(out)
-        out.append(ch)
-    mapping[len(raw)] = len(out)
-    # Offsets that pointed into trailing whitespace now point at the end.
-    return "".join(out), [min(m, len(out)) for m in mapping]
+def _collapse(raw: str) -> tuple[str, Callable[[int], int]]:
+    """`raw` with each whitespace run made one space and the ends trimmed; and where a raw offset went."""
+    runs: list[tuple[int, int, int]] = []  # (start, end, characters kept) of each whitespace run
+    pieces, last = [], 0
+    for m in _SPACE_CHANGE.finditer(raw):
+        keep = 0 if m.start() == 0 or m.end() == len(raw) else 1
+        pieces.append(raw[last : m.start()] + " " * keep)
+        last = m.end()
+        runs.append((m.start(), m.end(), keep))
+    pieces.append(raw[last:])
+    out = "".join(pieces)
+    if not runs:
+        return out, lambda offset: offset
+    starts = [r[0] for r in runs]
+    removed_through = list(accumulate(e - s - k for s, e, k in runs))
+
+    def position(offset: int) -> int:
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return offset
+        s, e, _keep = runs[i]
+        before = removed_through[i - 1] if i else 0
+        if offset < e:  # inside the run: onto its kept space (before it: a span never ends on a space)
+            return min(s - before, len(out))
+        return min(offset - removed_through[i], len(out))
+
+    return out, position
 
 
-def _remap(raw: str, kept: str) -> tuple[str, list[int]]:
+def _remap(raw: str, kept: str) -> tuple[str, Callable[[int], int]]:
     """For preformatted text: map offsets of `raw` onto `kept` (raw minus some whitespace) greedily."""
     mapping = [0] * (len(raw) + 1)
     j = 0
@@ -249,7 +263,7 @@ def _remap(raw: str, kept: str) -> tuple[str, list[int]]:
         if j < len(kept) and kept[j] == ch:
             j += 1
     mapping[len(raw)] = j
-    return kept, mapping
+    return kept, mapping.__getitem__
 
 
 def structure_from_tree(root, base_url: str = "") -> tuple[str, list[Block], list[Span]]:
