@@ -26,7 +26,25 @@ from reader.services import feeds as feed_service  # noqa: E402
 from reader.store import Library  # noqa: E402
 from reader.store_feeds import FeedStore  # noqa: E402
 
-WORDS = ["Hà", "Nội", "Đà", "Nẵng", "Quảng", "Ninh", "the", "assembly", "approved", "a", "law", "on", "land", "investment", "farmers", "province", "budget"]
+WORDS = [
+    "Hà",
+    "Nội",
+    "Đà",
+    "Nẵng",
+    "Quảng",
+    "Ninh",
+    "the",
+    "assembly",
+    "approved",
+    "a",
+    "law",
+    "on",
+    "land",
+    "investment",
+    "farmers",
+    "province",
+    "budget",
+]
 
 
 def make_feed(n: int, entries: int) -> bytes:

@@ -731,5 +731,20 @@ def add_command(ctx: click.Context, url: str) -> None:
     say(f"{status:<10} {article.url or url} → #{article.id} {article.title}")
 
 
+@main.command("reextract")
+@click.argument("article_ids", nargs=-1, type=int)
+@click.pass_context
+def reextract_command(ctx: click.Context, article_ids: tuple[int, ...]) -> None:
+    """Extract saved pages again (all of them, or the articles given); highlights are re-anchored."""
+    from reader.services import feeds as feed_service
+
+    refused = 0
+    for article_id, status, detail in feed_service.reextract(_library(ctx), article_ids or None):
+        refused += status == "refused"
+        say(f"{status:<10} #{article_id} {detail}")
+    if refused:
+        ctx.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

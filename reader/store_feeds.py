@@ -248,6 +248,10 @@ class FeedStore:
         ).fetchone()
         return (zlib.decompress(row[0]), row[1]) if row else None
 
+    def raw_article_ids(self) -> list[int]:
+        """The articles whose page is kept, so they can be extracted again."""
+        return [r[0] for r in self.conn.execute("SELECT article_id FROM article_raw ORDER BY article_id")]
+
     def feed_article_ids(self, feed_id: int) -> list[int]:
         """The articles of one feed, newest first (what the TUI's feed filter shows)."""
         rows = self.conn.execute("SELECT id FROM articles WHERE feed_id = ? ORDER BY date DESC, id DESC", (feed_id,))

@@ -161,3 +161,26 @@ def test_hostile_titles_are_sanitised_on_the_cli(run, server):
     result = run("feed", "add", server.url("/rss"))
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\x1b" not in run("feed", "list").output and "\x1b" not in run("list").output
+
+
+def test_reextract_updates_in_place_and_keeps_highlights(run, server, tmp_path):
+    from reader import anchoring
+    from reader.store import Library
+    from reader.store_feeds import FeedStore
+
+    server.routes["/story"] = Reply(article_page("Land Law passes", PARAS), headers={"Content-Type": "text/html"})
+    article_id = int(run("add", server.url("/story")).output.split("→ #")[1].split()[0])
+    db = tmp_path / "cli.db"
+    with Library(db) as lib:
+        body = lib.get_article(article_id).body
+        start = body.index("Phạm Minh Chính")
+        lib.add_highlight(article_id, anchoring.make_anchor(body, start, start + 15), note="PM")
+        # As if an older extractor had kept less: the body is cut, the page is still kept.
+        lib.conn.execute("UPDATE articles SET body = ?, content_hash = 'old' WHERE id = ?", (body[:40], article_id))
+    result = run("reextract")
+    assert result.exit_code == 0 and f"updated    #{article_id} Land Law passes" in result.output
+    with Library(db) as lib:
+        again = FeedStore(lib).get(article_id)
+        (h,) = lib.highlights(article_id)
+        assert again.body == body and again.body[h.start : h.end] == "Phạm Minh Chính" and not h.orphan
+    assert "no page is kept" in run("reextract", "999").output

@@ -257,3 +257,33 @@ def import_opml(library: Library, data: bytes) -> Iterator[tuple[str, str]]:
 def export_opml(library: Library) -> str:
     """Every subscription as an OPML 2.0 document."""
     return opml_export.render(FeedStore(library).feeds(), created=now())
+
+
+def reextract(library: Library, ids: Iterable[int] | None = None) -> Iterator[tuple[int, str, str]]:
+    """Extract kept pages again (after an upgrade): (id, 'updated'|'unchanged'|'refused', title or reason).
+
+    The article is updated in place and its highlights re-anchored, as on any re-import.
+    """
+    store = FeedStore(library)
+    for article_id in list(ids) if ids is not None else store.raw_article_ids():
+        old = store.get(article_id)
+        kept = store.raw(article_id)
+        if old is None or kept is None:
+            yield article_id, "refused", "no page is kept for this article (only fetched or imported pages are)"
+            continue
+        try:
+            new = html.parse(kept[0], old.path or old.url, url=old.url)
+        except text.InputError as error:
+            yield article_id, "refused", str(error)
+            continue
+        # What the feed or the user gave stays; the body and its structure are extracted anew.
+        new.title, new.author = old.title or new.title, old.author or new.author
+        new.date, new.source, new.url = old.date or new.date, old.source or new.source, old.url or new.url
+        new.path, new.feed = old.path, old.feed
+        new.content_hash = text.content_hash(new.title + "\n" + new.body)
+        try:
+            status, stored = store.save(new, content_type=kept[1])
+        except LibraryError as error:
+            yield article_id, "refused", str(error)
+            continue
+        yield article_id, status, stored.title
