@@ -252,7 +252,31 @@ class FeedStore:
         """The articles whose page is kept, so they can be extracted again."""
         return [r[0] for r in self.conn.execute("SELECT article_id FROM article_raw ORDER BY article_id")]
 
-    def feed_article_ids(self, feed_id: int) -> list[int]:
-        """The articles of one feed, newest first (what the TUI's feed filter shows)."""
-        rows = self.conn.execute("SELECT id FROM articles WHERE feed_id = ? ORDER BY date DESC, id DESC", (feed_id,))
+    def article_feed_id(self, article_id: int) -> int | None:
+        """The feed an article came from, if any."""
+        row = self.conn.execute("SELECT feed_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def view_ids(self, view: str, feed_id: int | None = None) -> list[int]:
+        """The ids of a TUI view, newest first: 'unread', 'feed' (one feed) or 'pages' (added by hand).
+
+        Ids only (no bodies), so even a long view costs a few bytes a row.
+        """
+        unread = "NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = a.id AND r.read = 1)"
+        where, params = {
+            "unread": (unread, ()),
+            "feed": ("a.feed_id = ?", (feed_id,)),
+            "pages": ("a.feed_id IS NULL AND a.url != ''", ()),
+        }[view]
+        rows = self.conn.execute(f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.date DESC, a.id DESC", params)
         return [r[0] for r in rows]
+
+    def counts(self) -> tuple[int, int, int]:
+        """(articles, unread, pages added by hand from the web) of the whole library."""
+        row = self.conn.execute(
+            """SELECT count(*),
+                      sum(NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = a.id AND r.read = 1)),
+                      sum(a.feed_id IS NULL AND a.url != '')
+               FROM articles a"""
+        ).fetchone()
+        return row[0], row[1] or 0, row[2] or 0

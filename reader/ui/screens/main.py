@@ -14,6 +14,7 @@ from textual.widget import Widget
 from reader import anchoring
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
+from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.list_source import ArticleWindow
 from reader.ui.messages import AnnotationRequest
 from reader.ui.screens.search import SORT_NAMES, SearchMixin
@@ -33,7 +34,7 @@ def _editors():
     return editors
 
 
-class MainScreen(SearchMixin, Screen):
+class MainScreen(FeedsMixin, SearchMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -43,6 +44,7 @@ class MainScreen(SearchMixin, Screen):
         Binding("e", "export_article", "Export notes", id="main.export", show=False),
         Binding("slash", "search", "Search", key_display="/", id="main.search"),
         Binding("escape", "clear_search", "Clear the search", id="main.clear_search", show=False),
+        *FEED_BINDINGS,
     ]
 
     def __init__(self, library: Library) -> None:
