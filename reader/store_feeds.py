@@ -226,6 +226,56 @@ class FeedStore:
         stored.feed, stored.blocks, stored.spans = article.feed, article.blocks, article.spans
         return status, stored
 
+    def add_new_entries(self, feed_id: int, entries: list[tuple[str, Article]]) -> list[int]:
+        """Insert entries never seen before in one pass (insert all, then index once); returns the new ids.
+
+        An entry whose text is already in the library (through another feed, or twice in this one)
+        adds nothing. Uses the Library's bulk insert and tag helpers: this file belongs to the store.
+        """
+        if not entries:
+            return []
+        library = self.library
+        with library.write() as conn:
+            last_id = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            for entry_id, article in entries:
+                article.path = article.path or article.url or f"feed:{feed_id}:{entry_id}"
+                article.content_hash = article.content_hash or text.content_hash(article.title + "\n" + article.body)
+            library.add_articles_bulk(a for _, a in entries)
+            by_hash = {
+                r[1]: r[0] for r in conn.execute("SELECT id, content_hash FROM articles WHERE id > ?", (last_id,))
+            }
+            new_ids, tagged = [], []
+            for entry_id, article in entries:
+                article_id = by_hash.pop(article.content_hash, None)
+                if article_id is None:
+                    continue
+                conn.execute(
+                    """UPDATE articles SET url = ?, author = ?, language = ?, site = ?, structure = ?,
+                       feed_id = ?, entry_id = ? WHERE id = ?""",
+                    (
+                        article.url,
+                        article.author,
+                        article.language,
+                        article.site,
+                        encode_structure(article.blocks, article.spans),
+                        feed_id,
+                        entry_id,
+                        article_id,
+                    ),
+                )
+                if article.raw:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO article_raw (article_id, content_type, raw, stored_at) VALUES (?,?,?,?)",
+                        (article_id, "text/html", zlib.compress(article.raw, 6), now()),
+                    )
+                if article.tags:
+                    library._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
+                    tagged.append(article_id)
+                new_ids.append(article_id)
+            if tagged:
+                library._index(tagged)  # the search rows were written before the tags
+        return new_ids
+
     def get(self, article_id: int) -> Article | None:
         """An article with its web fields and structure filled in."""
         article = self.library.get_article(article_id)

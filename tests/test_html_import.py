@@ -152,3 +152,20 @@ def test_whitespace_collapse_keeps_offsets_in_step(raw):
     for i, ch in enumerate(raw):
         if not ch.isspace():
             assert out[mapped[i]] == ch  # every kept character is where its offset says
+
+
+@given(st.binary(max_size=300) | st.text(alphabet="<>/=\"' abpdivhtml&;#x\n", max_size=200).map(str.encode))
+def test_any_bytes_give_an_article_or_one_input_error(data):
+    try:
+        article = html.parse(data, "x.html")
+    except text.InputError:
+        return
+    check_offsets(article)
+
+
+def test_only_reader_fetch_imports_httpx():
+    root = Path(__file__).resolve().parent.parent / "reader"
+    users = sorted(
+        str(p.relative_to(root)) for p in root.rglob("*.py") if "import httpx" in p.read_text(encoding="utf-8")
+    )
+    assert users == ["fetch/__init__.py"]

@@ -71,17 +71,16 @@ def looks_like_feed(data: bytes) -> bool:
     return any(tag in head for tag in (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf "))
 
 
-def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed:
+def parse(data: bytes, url: str = "") -> ParsedFeed:
     """Parse a feed document; what parses is kept even when it is malformed. Raises text.InputError if nothing does."""
     import feedparser
 
-    headers = {"content-location": url, "content-type": content_type or "application/xml"}
     # A stream, never a string: feedparser would fetch a string that looks like a URL.
     # Its HTML sanitiser and URI rewriting are not needed: nothing of an entry is ever rendered as
     # HTML (html.structure_from_fragment keeps text only, drops scripts and resolves links itself).
-    parsed = feedparser.parse(
-        io.BytesIO(data), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    # No response headers either: with them feedparser does base-URI work that is done here anyway;
+    # the document's XML declaration (or detection) decides its encoding.
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     if not parsed.get("version") and not parsed.entries:
         if parsed.get("bozo"):
             raise text.InputError(f"this is not a feed that can be read ({_line(parsed.get('bozo_exception'))})")

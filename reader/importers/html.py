@@ -333,7 +333,11 @@ def extract(page: str, url: str = "") -> Article | None:
 def parse(data: bytes, name: str, *, url: str = "", charset: str | None = None) -> Article:
     """Decode a page's bytes and extract its article; raises text.InputError when there is none."""
     page = decode_page(data, charset)
-    article = extract(page, url)
+    try:
+        article = extract(page, url)
+    except (ValueError, TypeError, RecursionError, AttributeError) as error:
+        # lxml and trafilatura raise these on pages broken in ways nobody foresaw: one sentence, not a traceback.
+        raise text.InputError(f"the page could not be read as HTML ({type(error).__name__})") from None
     if article is None:
         raise text.InputError("no article text was found in the page")
     if not article.title:

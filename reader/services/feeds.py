@@ -40,7 +40,7 @@ class FeedUpdate:
 
 def _parse_feed(response: Response) -> feed_format.ParsedFeed:
     try:
-        return feed_format.parse(response.content, response.url, response.content_type)
+        return feed_format.parse(response.content, response.url)
     except text.InputError as error:
         if not feed_format.looks_like_feed(response.content) and response.content_type in PAGE_TYPES[:2]:
             raise FeedError(f"{response.url} is a web page, not a feed, and it names no feed") from None
@@ -125,7 +125,11 @@ def _store_feed(store: FeedStore, fetcher: Fetcher, feed: Feed, response: Respon
     parsed = _parse_feed(response)
     known = store.entry_hashes(feed.id)
     wanted: list[feed_format.Entry] = []
+    seen: set[str] = set()
     for entry in parsed.entries:
+        if entry.entry_id in seen:
+            continue  # the same entry twice in one document: the first one counts
+        seen.add(entry.entry_id)
         needs_page = feed.full_text == "always" or (feed.full_text == "auto" and entry.summary_only)
         if needs_page and entry.entry_id in known:
             continue  # its full text was fetched before; the summary in the feed says nothing new
@@ -134,17 +138,22 @@ def _store_feed(store: FeedStore, fetcher: Fetcher, feed: Feed, response: Respon
         wanted.append(entry)
     articles, failures = _full_texts(fetcher, feed, wanted)
     new_ids, updated = [], 0
+    fresh: list[tuple[str, Article]] = []
     with store.library.write():
         for entry, article in zip(wanted, articles):
             if not article.body:
                 continue
             article.tags = list(feed.tags)
             article.feed = feed.name
+            if entry.entry_id not in known and not (article.url and store.article_by_url(article.url)):
+                fresh.append((entry.entry_id, article))  # new to the library: stored in bulk below
+                continue
             status, stored = store.save(article, feed_id=feed.id, entry_id=entry.entry_id)
             if status == "imported":
                 new_ids.append(stored.id)
             elif status == "updated":
                 updated += 1
+        new_ids += store.add_new_entries(feed.id, fresh)
         if feed.name == feed.url and parsed.title:
             store.rename(feed.id, parsed.title)
         warnings = [w for w in (parsed.warning, _failures(failures)) if w]
