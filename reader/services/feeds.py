@@ -43,7 +43,7 @@ def _parse_feed(response: Response) -> feed_format.ParsedFeed:
         return feed_format.parse(response.content, response.url)
     except text.InputError as error:
         if not feed_format.looks_like_feed(response.content) and response.content_type in PAGE_TYPES[:2]:
-            raise FeedError(f"{response.url} is a web page, not a feed, and it names no feed") from None
+            raise FeedError(f"{response.url} answered with a web page, not a feed") from None
         raise FeedError(f"{response.url}: {error}") from None
 
 
