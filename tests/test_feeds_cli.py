@@ -184,3 +184,14 @@ def test_reextract_updates_in_place_and_keeps_highlights(run, server, tmp_path):
         (h,) = lib.highlights(article_id)
         assert again.body == body and again.body[h.start : h.end] == "Phạm Minh Chính" and not h.orphan
     assert "no page is kept" in run("reextract", "999").output
+
+
+def test_the_cli_starts_without_the_network_and_html_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reader.cli; print([m for m in ('httpx', 'lxml', 'trafilatura', 'feedparser') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"  # they are imported by the commands that need them, so `reader list` stays fast
