@@ -302,7 +302,7 @@ def test_migrating_a_library_builds_the_index_and_sort_keys(tmp_path):
     db.conn.commit()
     db.conn.close()
     with Library(path) as library:
-        assert library.schema_version() == "m002_search"
+        assert "m002_search" in library.applied_migrations()
         assert ids(library.search("thua thien hue")) == {1}
         assert ids(library.search("le hoi")) == {1}
         assert ids(library.search("ghi chu rieng")) == {1}

@@ -156,6 +156,45 @@ def m002_search(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def m003_feeds(db: sqlite3.Connection) -> None:
+    """Feeds, the web metadata of articles, their structure, and the raw page kept compressed."""
+    for statement in (
+        """CREATE TABLE feeds (
+               id INTEGER PRIMARY KEY,
+               url TEXT NOT NULL UNIQUE,
+               name TEXT NOT NULL,
+               site_url TEXT NOT NULL DEFAULT '',
+               tags TEXT NOT NULL DEFAULT '[]',  -- a JSON list of tag names
+               full_text TEXT NOT NULL DEFAULT 'auto' CHECK (full_text IN ('auto', 'always', 'never')),
+               etag TEXT NOT NULL DEFAULT '',
+               last_modified TEXT NOT NULL DEFAULT '',
+               last_fetched TEXT NOT NULL DEFAULT '',
+               last_error TEXT NOT NULL DEFAULT '',
+               gone INTEGER NOT NULL DEFAULT 0,
+               added_at TEXT NOT NULL
+           )""",
+        "ALTER TABLE articles ADD COLUMN url TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE articles ADD COLUMN site TEXT NOT NULL DEFAULT ''",
+        # Removing a feed keeps its articles (and so their annotations): they only lose the link.
+        "ALTER TABLE articles ADD COLUMN feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL",
+        "ALTER TABLE articles ADD COLUMN entry_id TEXT",
+        # The paragraphs and spans of the body as JSON offsets: [[kind, start, end], ...].
+        "ALTER TABLE articles ADD COLUMN structure TEXT NOT NULL DEFAULT ''",
+        # Unique, not partial: NULLs are distinct in SQLite, and `feed_id = ?` alone can use it (counts).
+        "CREATE UNIQUE INDEX articles_by_entry ON articles (feed_id, entry_id)",
+        "CREATE INDEX articles_by_url ON articles (url) WHERE url != ''",
+        """CREATE TABLE article_raw (
+               article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+               content_type TEXT NOT NULL DEFAULT '',
+               raw BLOB NOT NULL,  -- zlib-compressed bytes as fetched or read
+               stored_at TEXT NOT NULL
+           )""",
+    ):
+        db.execute(statement)
+
+
 class Migrations:
     """The ordered migrations of the library, and what a library has had of them."""
 
@@ -231,4 +270,4 @@ class Migrations:
         return done
 
 
-migrations = Migrations(m001_initial, m002_search)
+migrations = Migrations(m001_initial, m002_search, m003_feeds)

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
 from reader.ui import work
+from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.jobs import Job
 from reader.ui.list_source import ArticleWindow
 from reader.ui.screens.annotating import AnnotatingMixin, editors
@@ -29,7 +30,7 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(AnnotatingMixin, SearchMixin, Screen):
+class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -39,6 +40,7 @@ class MainScreen(AnnotatingMixin, SearchMixin, Screen):
         Binding("e", "export_article", "Export notes", id="main.export", show=False),
         Binding("slash", "search", "Search", key_display="/", id="main.search"),
         Binding("escape", "clear_search", "Clear the search", id="main.clear_search", show=False),
+        *FEED_BINDINGS,
     ]
 
     def __init__(self, library: Library) -> None:
