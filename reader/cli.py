@@ -448,7 +448,7 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
             write_atomic(output, exporting.render_all(items, fmt), force=force)
             say(f"wrote {output} ({len(items)} articles)")
     except FileExistsError as error:
-        raise click.ClickException(f"{error.filename or error} exists; use --force to overwrite it") from error
+        raise click.ClickException(f"{shown_path(str(error))}; use --force to overwrite it") from error
     except (OSError, ValueError) as error:
         raise click.ClickException(f"could not write the export: {error}") from error
 
@@ -470,7 +470,7 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
-        if r.status in ("skipped", "orphaned"):
+        if r.status in ("skipped", "orphaned", "kept"):
             say(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
     say(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     if counts.get("skipped"):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.exporters import markdown, webanno
-from reader.exporters.paths import article_filename, safe_join
+from reader.exporters.paths import article_filename, safe_join, slugify
 from reader.fs import write_atomic
 from reader.model import Article, Highlight
 from reader.store import Library, now, tag_key
@@ -58,6 +58,24 @@ class Written:
     article: Article
 
 
+def has_notes(article: Article, highlights: list[Highlight]) -> bool:
+    """True if an export of the article would hold more than its front matter."""
+    return bool(highlights or article.note.strip())
+
+
+def file_path(article: Article, directory: Path, fmt: str) -> Path:
+    """Where write_files puts an article's notes inside `directory` (ValueError if it would leave it)."""
+    name = article_filename(article)
+    if fmt == "json":
+        name = name.removesuffix(".md") + ".json"
+    return safe_join(directory, name)
+
+
+def tag_folder(directory: Path, tag: str) -> Path:
+    """The folder of a tag-filtered export: `tagged-<slug>` inside `directory`, apart from full exports."""
+    return safe_join(directory, f"tagged-{slugify(tag, 60)}")
+
+
 def write_files(
     items: list[tuple[Article, list[Highlight]]], directory: Path, fmt: str, force: bool = False
 ) -> list[Written]:
@@ -66,10 +84,7 @@ def write_files(
     exported_at = now()
     written = []
     for article, highlights in items:
-        name = article_filename(article)
-        if fmt == "json":
-            name = name.removesuffix(".md") + ".json"
-        path = safe_join(directory, name)
+        path = file_path(article, directory, fmt)
         write_atomic(path, render_one(article, highlights, fmt, exported_at), force=force)
         written.append(Written(path, article))
     return written

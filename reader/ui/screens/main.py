@@ -174,28 +174,51 @@ class MainScreen(SearchMixin, Screen):
     # -- export --------------------------------------------------------------------------
 
     def _export(self, article_ids: list[int] | None = None, tag: str | None = None) -> None:
-        """Write Markdown notes into the export folder and say where."""
+        """Write Markdown notes into the export folder (a folder of its own for a tag), asking before replacing."""
         from reader.locations import export_dir
         from reader.services import export as exporting
 
         try:
             items = exporting.select(self.library, article_ids, tag=tag)
+            if article_ids:
+                items = [(a, h) for a, h in items if exporting.has_notes(a, h)]
             if not items:
-                self.notify("Nothing to export yet.", severity="warning")
+                what = "this article has no highlights or notes yet" if article_ids else "no notes yet"
+                self.notify(f"Nothing to export: {what}.", severity="warning")
                 return
-            written = exporting.write_files(items, export_dir(), "markdown", force=True)
+            folder = exporting.tag_folder(export_dir(), tag) if tag else export_dir()
+            existing = [a for a, _ in items if exporting.file_path(a, folder, "markdown").exists()]
         except (OSError, ValueError) as error:
             self.notify(f"Export failed: {error}", severity="error")
             return
-        where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {written[0].path.parent}"
-        self.notify(f"Exported to {where}", timeout=8)
+
+        def write(replace: bool | None = True) -> None:
+            if not replace:
+                self.notify("Not exported: the existing files were kept.")
+                return
+            try:
+                written = exporting.write_files(items, folder, "markdown", force=True)
+            except (OSError, ValueError) as error:
+                self.notify(f"Export failed: {error}", severity="error")
+                return
+            where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {folder}"
+            self.notify(f"Exported to {where}" + (f" (only the notes tagged “{tag}”)" if tag else ""), timeout=8)
+
+        if not existing:
+            write()
+            return
+        what = f"“{trim(existing[0].title, 60)}”" if len(existing) == 1 else f"{len(existing)} articles"
+        self.app.push_screen(
+            _editors().ConfirmDialog(f"The export of {what} exists in {folder}. Replace it?"), write
+        )
 
     def action_export_article(self) -> None:
-        article_id = (
-            self.article.id if self.article else (self.article_list.current.id if self.article_list.current else None)
-        )
+        # The open article when reading it; in the list, the one under the cursor.
+        in_list = self.focused is self.article_list or self.article is None
+        current = self.article_list.current
+        article_id = (current.id if current else None) if in_list else self.article.id
         if article_id is None:
-            self.notify("Open an article first.", severity="warning")
+            self.notify("No article to export: the list is empty.", severity="warning")
             return
         self._export([article_id])
 
