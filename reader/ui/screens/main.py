@@ -208,9 +208,7 @@ class MainScreen(SearchMixin, Screen):
             write()
             return
         what = f"“{trim(existing[0].title, 60)}”" if len(existing) == 1 else f"{len(existing)} articles"
-        self.app.push_screen(
-            _editors().ConfirmDialog(f"The export of {what} exists in {folder}. Replace it?"), write
-        )
+        self.app.push_screen(_editors().ConfirmDialog(f"The export of {what} exists in {folder}. Replace it?"), write)
 
     def action_export_article(self) -> None:
         # The open article when reading it; in the list, the one under the cursor.
