@@ -477,6 +477,78 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
         ctx.exit(1)
 
 
+def _colours(value: str | None) -> frozenset[int] | None:
+    """The colours of a --color option ("1,3"); click error if one is not 1-5."""
+    if not value:
+        return None
+    try:
+        colours = frozenset(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter("give colours as numbers 1-5, e.g. 1,3", param_hint="--color") from None
+    if not colours or not colours <= {1, 2, 3, 4, 5}:
+        raise click.BadParameter("colours are 1 to 5, e.g. 1,3", param_hint="--color")
+    return colours
+
+
+@main.command("sync")
+@click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--folder", help="Sub-folder of the vault for new notes (default: the vault itself).")
+@click.option("--name", "pattern", help="File-name pattern of new notes: {date} {slug} {title} {id}.")
+@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
+@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
+@click.option("--accept-deletes", is_flag=True, help="Delete from the library the highlights deleted in the vault.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.pass_context
+def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes, dry_run) -> None:
+    """Keep one note per annotated article in a vault folder, and read your edits back.
+
+    Notes are updated in place; your text outside the managed region and your own front-matter keys
+    are kept. Without VAULT, the last vault synced.
+    """
+    from reader.services import vault as syncing
+
+    library = _library(ctx)
+    remembered = syncing.remembered_vault()
+    if vault is None:
+        if remembered is None:
+            raise click.UsageError("give the vault folder: reader sync DIR (it is remembered for next time)")
+        vault, options = remembered
+    else:
+        same = remembered is not None and remembered[0] == vault.expanduser().resolve()
+        options = remembered[1] if same else syncing.SyncOptions()
+    if folder is not None:
+        options.folder = folder
+    if pattern is not None:
+        options.pattern = pattern
+    options.colors = _colours(colors)
+    options.only_noted, options.accept_deletes, options.dry_run = only_noted, accept_deletes, dry_run
+    try:
+        report = syncing.sync(library, vault, options)
+        if not dry_run:
+            syncing.remember_vault(vault, options)
+    except (ValueError, OSError, syncing.SyncAborted) as error:
+        raise click.ClickException(f"sync not done: {error}") from error
+    would = "would be " if dry_run else ""
+    for label, lines in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("read back", report.read_back),
+        ("conflict", report.conflicts),
+        ("restored", report.restored),
+        ("deleted", report.deleted),
+        ("problem", report.problems),
+    ):
+        for line in lines:
+            say(f"{label:<10} {shown_path(line)}")
+    say(
+        f"{shown_path(vault)}: {len(report.created)} notes {would}created, {len(report.updated)} {would}updated, "
+        f"{report.unchanged} unchanged; {len(report.read_back)} edits {would}read back, "
+        f"{len(report.conflicts)} conflicts" + (" (dry run: nothing was written)" if dry_run else "")
+    )
+    if report.problems:
+        ctx.exit(1)
+
+
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
 

@@ -1,0 +1,469 @@
+"""Sync a vault: one note per annotated article, updated in place, with the user's edits read back.
+
+The reader remembers, in `.reader-sync.json` in the vault, a hash of each field it last wrote
+(the article note and tags, and each highlight's note and tags). At the next sync each field is
+compared three ways: changed only in the library → the note is updated; changed only in the
+vault → the library takes the edit; changed on both sides → nothing is overwritten: a note keeps
+both texts, marked as a conflict, and tags keep both sets. The library is written first, in one
+transaction that checks nothing changed since it was read; then each note, atomically, only if it
+still holds what was read; then the state. A sync killed between two steps loses nothing: the
+next one finds the two sides equal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.exporters import vault as notes
+from reader.exporters.markdown import obsidian_tag
+from reader.exporters.paths import safe_join, slugify
+from reader.fs import write_atomic
+from reader.locations import data_dir
+from reader.model import Article, Highlight
+from reader.store import Library, LibraryError
+
+STATE_NAME = ".reader-sync.json"
+DEFAULT_PATTERN = "{date}-{slug}"
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#^\[\]]+')
+
+
+@dataclass
+class SyncOptions:
+    """How to sync: where notes go, how they are named, which highlights, what may change."""
+
+    folder: str = ""
+    pattern: str = DEFAULT_PATTERN
+    colors: frozenset[int] | None = None
+    only_noted: bool = False
+    accept_deletes: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class SyncReport:
+    """What a sync did (or, with dry_run, would do)."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    read_back: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _hash(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _tag_forms(tags: list[str]) -> list[str]:
+    return sorted({obsidian_tag(t).casefold() for t in tags} - {""})
+
+
+# --------------------------------------------------------------------------- the three-way merges
+
+
+@dataclass
+class TextMerge:
+    """A note's outcome: what the library takes (None: nothing), what the vault shows, the conflict's other side."""
+
+    to_library: str | None
+    shown: str
+    theirs: str | None
+    outcome: str  # same, library, vault, conflict
+    base: str
+
+
+def merge_text(base: str | None, vault: str | None, library: str, pending: bool = False) -> TextMerge:
+    """Three-way merge of one text: `base` is the hash of what the reader last wrote."""
+    if vault is None or vault == library and not pending:
+        return TextMerge(None, library, None, "same", _hash(library))
+    if pending:  # a conflict the user has not resolved yet (both texts are still in the note)
+        return TextMerge(None, vault, library, "conflict", _hash(library))
+    if _hash(vault) == base:
+        return TextMerge(None, library, None, "library", _hash(library))
+    if _hash(library) == base:
+        return TextMerge(vault, vault, None, "vault", _hash(vault))
+    return TextMerge(None, vault, library, "conflict", _hash(library))
+
+
+def merge_tags(base: str | None, vault: list[str] | None, library: list[str]) -> tuple[list[str] | None, str]:
+    """Three-way merge of a tag set in Obsidian form: (the library's new tags or None, outcome).
+
+    Changed on both sides: the union, so that no tag either side added is lost.
+    """
+    mine = _tag_forms(library)
+    if vault is None or _tag_forms(vault) == mine:
+        return None, "same"
+    theirs = _tag_forms(vault)
+    kept = [t for t in library if obsidian_tag(t).casefold() in theirs]
+    known = {obsidian_tag(t).casefold() for t in library}
+    added = [t for t in vault if obsidian_tag(t).casefold() not in known]
+    if _hash(theirs) == base:
+        return None, "library"
+    if _hash(mine) == base:
+        return kept + added, "vault"
+    return list(library) + added, "conflict"
+
+
+# --------------------------------------------------------------------------- state, scan, names
+
+
+def load_state(vault: Path) -> dict:
+    """What the last sync wrote: {"notes": {reader-id: {"path", "fields"}}}; empty when none."""
+    try:
+        state = json.loads((vault / STATE_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"notes": {}}
+    except (OSError, ValueError) as error:
+        raise ValueError(
+            f"the sync state {vault / STATE_NAME} cannot be read ({error}); move it away to start afresh"
+        ) from None
+    if not isinstance(state, dict) or not isinstance(state.get("notes"), dict):
+        raise ValueError(f"the sync state {vault / STATE_NAME} is not one reader wrote; move it away to start afresh")
+    return state
+
+
+@dataclass
+class FoundNote:
+    """A note of ours in the vault: where, its text as read, and its parts."""
+
+    path: Path
+    text: str
+    parsed: notes.ParsedNote
+
+
+def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
+    """Every note in the vault that carries a reader-id (hidden folders skipped), by id."""
+    found: dict[int, FoundNote] = {}
+    for root, dirs, files in os.walk(vault):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            path = Path(root) / name
+            try:
+                with open(path, "rb") as f:
+                    head = f.read(4096)
+                    if b"reader-id:" not in head:
+                        continue
+                    raw = head + f.read()
+                text = raw.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                report.problems.append(f"{path}: not read ({error})")
+                continue
+            parsed = notes.parse_note(text.replace("\r\n", "\n"))
+            if parsed.reader_id is None:
+                continue
+            if parsed.reader_id in found:
+                report.problems.append(
+                    f"{path}: also carries reader-id {parsed.reader_id}, like {found[parsed.reader_id].path}; "
+                    "only that one is synced"
+                )
+                continue
+            found[parsed.reader_id] = FoundNote(path, text, parsed)
+    return found
+
+
+def note_name(article: Article, pattern: str) -> str:
+    """A note's file name from the pattern's fields {date} {slug} {title} {id}; always ends in .md."""
+    title = _UNSAFE_IN_NAME.sub(" ", article.title).strip(" .")[:100].strip() or "Untitled"
+    try:
+        name = pattern.format(date=(article.date or "")[:10], slug=slugify(article.title), title=title, id=article.id)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError(
+            f"the file-name pattern {pattern!r} is not valid ({error}); use {{date}} {{slug}} {{title}} {{id}}"
+        ) from None
+    name = _UNSAFE_IN_NAME.sub("-", name).strip(" .-") or slugify(article.title)
+    return name + ".md"
+
+
+# --------------------------------------------------------------------------- sync
+
+
+@dataclass
+class _NotePlan:
+    article: Article
+    found: FoundNote | None
+    path: Path
+    note: TextMerge
+    tag_outcome: str
+    highlights: dict[int, tuple[TextMerge, str]]  # id → (note merge, tags outcome)
+    kept: list[str]  # raw blocks the user edited whose highlight reader deleted
+    deleted: list[int] = field(default_factory=list)
+
+
+class SyncAborted(Exception):
+    """The library changed while the sync was reading it; nothing was written."""
+
+
+def _in_scope(h: Highlight, options: SyncOptions) -> bool:
+    return (options.colors is None or h.color in options.colors) and (not options.only_noted or bool(h.note))
+
+
+def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> SyncReport:
+    """Bring a vault folder and the library into agreement; see the module docstring."""
+    options = options or SyncOptions()
+    report = SyncReport()
+    vault = Path(vault).expanduser()
+    if vault.exists() and not vault.is_dir():
+        raise ValueError(f"{vault} is not a folder")
+    state = load_state(vault) if vault.is_dir() else {"notes": {}}
+    found = scan(vault, report) if vault.is_dir() else {}
+    target = safe_join(vault, options.folder) if options.folder else vault
+    ids = list(dict.fromkeys([*library.annotated_article_ids(), *found, *(int(i) for i in state["notes"])]))
+
+    plans: list[_NotePlan] = []
+    taken = {p.path.resolve() for p in found.values()}
+    ops: list = []  # library writes: (check, write, description)
+    for article_id in ids:
+        plan = _plan_note(
+            library, article_id, found.get(article_id), state["notes"].get(str(article_id), {}), options, report, ops
+        )
+        if plan is None:
+            continue
+        if plan.found is None:
+            plan.path = _new_path(target, plan.article, options.pattern, taken)
+            taken.add(plan.path.resolve())
+        plans.append(plan)
+
+    if options.dry_run:
+        for plan in plans:
+            _render_and_write(library, plan, options, report, vault, state, dry_run=True)
+        return report
+    if ops:
+        _apply(library, ops)
+    target.mkdir(parents=True, exist_ok=True)
+    for plan in plans:
+        _render_and_write(library, plan, options, report, vault, state, dry_run=False)
+    write_atomic(vault / STATE_NAME, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n", force=True)
+    return report
+
+
+def _new_path(folder: Path, article: Article, pattern: str, taken: set[Path]) -> Path:
+    name = note_name(article, pattern)
+    path = safe_join(folder, name)
+    if path.resolve() in taken or os.path.lexists(path):
+        path = safe_join(folder, name.removesuffix(".md") + f"-{article.id}.md")
+    return path
+
+
+def _plan_note(library, article_id, found, st, options, report, ops) -> _NotePlan | None:
+    article = library.get_article(article_id)
+    if article is None:
+        if found is not None:
+            report.problems.append(f"{found.path}: its article is no longer in the library; the note was left as is")
+        return None
+    highlights = library.highlights(article_id)
+    chosen = [h for h in highlights if _in_scope(h, options)]
+    title = f"“{article.title[:60]}”"
+    fields = st.get("fields", {})
+    if found is None:
+        if not chosen and not article.note:
+            return None
+        if st.get("deleted"):
+            return None
+        if st.get("path"):
+            if options.accept_deletes:
+                report.deleted.append(f"note {st['path']} (deleted in the vault; the library keeps {title})")
+                st["deleted"] = True
+                return None
+            report.restored.append(f"note {st['path']} of {title} (deleted in the vault)")
+        fields = {}  # a new or restored note: the library's values
+    parsed = found.parsed if found else None
+    if parsed is not None and parsed.problem:
+        report.problems.append(f"{found.path}: not synced: {parsed.problem}")
+        return None
+
+    vault_note = parsed.note if parsed is not None and parsed.has_region else None
+    note = merge_text(
+        fields.get("note"), vault_note, article.note, pending=bool(parsed and parsed.note_theirs is not None)
+    )
+    _note_outcome(note, f"the article note of {title}", report)
+    if note.to_library is not None:
+        ops.append(
+            (
+                lambda a=article: library.get_article(a.id).note == a.note,
+                lambda a=article, v=note.to_library: library.set_article_note(a.id, v),
+            )
+        )
+    new_tags, tag_outcome = merge_tags(fields.get("tags"), parsed.tags if parsed else None, article.tags)
+    if new_tags is not None:
+        (report.conflicts if tag_outcome == "conflict" else report.read_back).append(
+            f"the tags of {title}" + (": changed on both sides, both kept" if tag_outcome == "conflict" else "")
+        )
+        ops.append(
+            (
+                lambda a=article: library.get_article(a.id).tags == a.tags,
+                lambda a=article, t=new_tags: library.set_article_tags(a.id, t),
+            )
+        )
+
+    blocks = parsed.blocks if parsed is not None and parsed.has_region else {}
+    block_state = fields.get("h", {})
+    if parsed is not None and not parsed.has_region:
+        # The whole region is gone: more likely an accident than a wish to delete every highlight.
+        report.restored.append(f"the managed region of {found.path.name} (deleted in the vault)")
+        block_state = {}
+    by_id = {h.id: h for h in highlights}
+    plan = _NotePlan(article, found, found.path if found else Path(), note, tag_outcome, {}, [])
+    for h in highlights:
+        block = blocks.get(h.id)
+        if block is None and not _in_scope(h, options):
+            continue
+        where = f"the highlight “{h.quote[:40]}” of {title}"
+        base = block_state.get(str(h.id), {})
+        if block is None:
+            if found is not None and base:
+                if options.accept_deletes:
+                    report.deleted.append(f"{where} (its block was deleted in the vault)")
+                    ops.append(
+                        (
+                            lambda h=h: library.get_highlight(h.id) is not None,
+                            lambda h=h: library.delete_highlight(h.id),
+                        )
+                    )
+                    plan.deleted.append(h.id)
+                    continue
+                report.restored.append(f"{where} (its block was deleted in the vault; --accept-deletes deletes it)")
+            plan.highlights[h.id] = (merge_text(None, None, h.note), "same")
+            continue
+        merged = merge_text(base.get("note"), block.note, h.note, pending=block.theirs is not None)
+        _note_outcome(merged, f"the note of {where}", report)
+        if merged.to_library is not None:
+            ops.append(
+                (
+                    lambda h=h: library.get_highlight(h.id).note == h.note,
+                    lambda h=h, v=merged.to_library: library.set_highlight_note(h.id, v),
+                )
+            )
+        tags, outcome = merge_tags(base.get("tags"), block.tags, h.tags)
+        if tags is not None:
+            (report.conflicts if outcome == "conflict" else report.read_back).append(
+                f"the tags of {where}" + (": changed on both sides, both kept" if outcome == "conflict" else "")
+            )
+            ops.append(
+                (
+                    lambda h=h: library.get_highlight(h.id).tags == h.tags,
+                    lambda h=h, t=tags: library.set_highlight_tags(h.id, t),
+                )
+            )
+        plan.highlights[h.id] = (merged, outcome)
+    for highlight_id, block in blocks.items():
+        if highlight_id in by_id:
+            continue
+        base = block_state.get(str(highlight_id))
+        if base and _hash(block.note) == base.get("note") and _hash(_tag_forms(block.tags)) == base.get("tags"):
+            report.deleted.append(f"a highlight of {title} (deleted in reader; its block is removed)")
+        else:
+            report.conflicts.append(
+                f"a highlight of {title} was deleted in reader but edited in the vault: its block is kept"
+            )
+            plan.kept.append(block.raw)
+    return plan
+
+
+def _note_outcome(merge: TextMerge, what: str, report: SyncReport) -> None:
+    if merge.outcome == "vault":
+        report.read_back.append(what)
+    elif merge.outcome == "conflict":
+        report.conflicts.append(f"{what}: changed in the vault and in reader; both texts are in the note")
+
+
+def _apply(library: Library, ops: list) -> None:
+    """The library's side, in one transaction that first checks nothing changed since it was read."""
+    try:
+        with library.write():
+            for check, _write in ops:
+                if not check():
+                    raise SyncAborted(
+                        "the library changed while the sync read it; nothing was written, run the sync again"
+                    )
+            for _check, write in ops:
+                write()
+    except LibraryError as error:
+        raise SyncAborted(f"the library could not be written ({error}); nothing was written") from error
+
+
+def _render_and_write(library, plan: _NotePlan, options, report, vault: Path, state: dict, *, dry_run: bool) -> None:
+    article = plan.article if dry_run else library.get_article(plan.article.id)
+    # Read again after the library's writes, so the note shows the times and tags it now holds.
+    highlights = [h for h in library.highlights(article.id) if h.id in plan.highlights]
+    blocks = []
+    block_state = {}
+    for h in highlights:
+        merged, _ = plan.highlights[h.id]
+        shown = merged.shown if merged.outcome in ("vault", "conflict") else h.note
+        theirs = h.note if merged.outcome == "conflict" else None
+        blocks.append(notes.HighlightBlock(h, shown, h.tags, theirs))
+        block_state[str(h.id)] = {
+            "note": merged.base if merged.outcome == "conflict" else _hash(shown),
+            "tags": _hash(_tag_forms(h.tags)),
+        }
+    article_note = plan.note.shown if plan.note.outcome in ("vault", "conflict") else article.note
+    note_theirs = article.note if plan.note.outcome == "conflict" else None
+    region = notes.render_region(article, article_note, blocks, plan.kept, note_theirs)
+    updated = max((h.modified for h in highlights), default="")
+    owned = notes.owned_front_matter(article, article.tags, len(highlights), updated)
+    text = notes.assemble(plan.found.parsed if plan.found else None, owned, region)
+    relative = plan.path.relative_to(vault) if plan.path.is_relative_to(vault) else plan.path
+    entry = {
+        "path": str(relative),
+        "fields": {
+            "note": plan.note.base if plan.note.outcome == "conflict" else _hash(article_note),
+            "tags": _hash(_tag_forms(article.tags)),
+            "h": block_state,
+        },
+    }
+    if plan.found is not None and text == plan.found.text:
+        report.unchanged += 1
+    elif dry_run:
+        (report.updated if plan.found else report.created).append(str(relative))
+    else:
+        try:
+            if plan.found is not None:
+                if plan.found.path.read_text(encoding="utf-8") != plan.found.text:
+                    report.problems.append(f"{relative}: changed while syncing; left as is, sync again")
+                    return
+                write_atomic(plan.found.path, text, force=True)
+                report.updated.append(str(relative))
+            else:
+                write_atomic(plan.path, text)
+                report.created.append(str(relative))
+        except (OSError, ValueError) as error:
+            report.problems.append(f"{relative}: not written ({error})")
+            return
+    if not dry_run:
+        state["notes"][str(article.id)] = entry
+
+
+# --------------------------------------------------------------------------- the remembered vault
+
+
+def _settings_path() -> Path:
+    return data_dir() / "vault.json"
+
+
+def remembered_vault() -> tuple[Path, SyncOptions] | None:
+    """The vault (and its folder and name pattern) the last sync used, if any."""
+    try:
+        saved = json.loads(_settings_path().read_text(encoding="utf-8"))
+        return Path(saved["dir"]), SyncOptions(
+            folder=saved.get("folder", ""), pattern=saved.get("pattern", DEFAULT_PATTERN)
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember_vault(vault: Path, options: SyncOptions) -> None:
+    """Keep the vault for the next `reader sync` without a folder, and for the TUI's Sync vault."""
+    path = _settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    saved = {"dir": str(Path(vault).expanduser().resolve()), "folder": options.folder, "pattern": options.pattern}
+    write_atomic(path, json.dumps(saved, ensure_ascii=False) + "\n", force=True)
