@@ -12,7 +12,6 @@ next one finds the two sides equal.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.exporters import vault as notes
-from reader.exporters.markdown import obsidian_tag
 from reader.exporters.paths import safe_join, slugify
 from reader.fs import write_atomic
 from reader.locations import data_dir
 from reader.model import Article, Highlight
+from reader.services.vault_merge import TextMerge, merge_tags, merge_text
+from reader.services.vault_merge import hash_of as _hash
+from reader.services.vault_merge import tag_forms as _tag_forms
 from reader.store import Library, LibraryError
 
 STATE_NAME = ".reader-sync.json"
@@ -56,60 +57,6 @@ class SyncReport:
     restored: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def _hash(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _tag_forms(tags: list[str]) -> list[str]:
-    return sorted({obsidian_tag(t).casefold() for t in tags} - {""})
-
-
-# --------------------------------------------------------------------------- the three-way merges
-
-
-@dataclass
-class TextMerge:
-    """A note's outcome: what the library takes (None: nothing), what the vault shows, the conflict's other side."""
-
-    to_library: str | None
-    shown: str
-    theirs: str | None
-    outcome: str  # same, library, vault, conflict
-    base: str
-
-
-def merge_text(base: str | None, vault: str | None, library: str, pending: bool = False) -> TextMerge:
-    """Three-way merge of one text: `base` is the hash of what the reader last wrote."""
-    if vault is None or vault == library and not pending:
-        return TextMerge(None, library, None, "same", _hash(library))
-    if pending:  # a conflict the user has not resolved yet (both texts are still in the note)
-        return TextMerge(None, vault, library, "conflict", _hash(library))
-    if _hash(vault) == base:
-        return TextMerge(None, library, None, "library", _hash(library))
-    if _hash(library) == base:
-        return TextMerge(vault, vault, None, "vault", _hash(vault))
-    return TextMerge(None, vault, library, "conflict", _hash(library))
-
-
-def merge_tags(base: str | None, vault: list[str] | None, library: list[str]) -> tuple[list[str] | None, str]:
-    """Three-way merge of a tag set in Obsidian form: (the library's new tags or None, outcome).
-
-    Changed on both sides: the union, so that no tag either side added is lost.
-    """
-    mine = _tag_forms(library)
-    if vault is None or _tag_forms(vault) == mine:
-        return None, "same"
-    theirs = _tag_forms(vault)
-    kept = [t for t in library if obsidian_tag(t).casefold() in theirs]
-    known = {obsidian_tag(t).casefold() for t in library}
-    added = [t for t in vault if obsidian_tag(t).casefold() not in known]
-    if _hash(theirs) == base:
-        return None, "library"
-    if _hash(mine) == base:
-        return kept + added, "vault"
-    return list(library) + added, "conflict"
 
 
 # --------------------------------------------------------------------------- state, scan, names
@@ -359,7 +306,7 @@ def _plan_note(library, article_id, found, st, options, report, ops) -> _NotePla
         if highlight_id in by_id:
             continue
         base = block_state.get(str(highlight_id))
-        if base and _hash(block.note) == base.get("note") and _hash(_tag_forms(block.tags)) == base.get("tags"):
+        if base and hash_of(block.note) == base.get("note") and hash_of(tag_forms(block.tags)) == base.get("tags"):
             report.deleted.append(f"a highlight of {title} (deleted in reader; its block is removed)")
         else:
             report.conflicts.append(
@@ -403,8 +350,8 @@ def _render_and_write(library, plan: _NotePlan, options, report, vault: Path, st
         theirs = h.note if merged.outcome == "conflict" else None
         blocks.append(notes.HighlightBlock(h, shown, h.tags, theirs))
         block_state[str(h.id)] = {
-            "note": merged.base if merged.outcome == "conflict" else _hash(shown),
-            "tags": _hash(_tag_forms(h.tags)),
+            "note": merged.base if merged.outcome == "conflict" else hash_of(shown),
+            "tags": hash_of(tag_forms(h.tags)),
         }
     article_note = plan.note.shown if plan.note.outcome in ("vault", "conflict") else article.note
     note_theirs = article.note if plan.note.outcome == "conflict" else None
@@ -416,8 +363,8 @@ def _render_and_write(library, plan: _NotePlan, options, report, vault: Path, st
     entry = {
         "path": str(relative),
         "fields": {
-            "note": plan.note.base if plan.note.outcome == "conflict" else _hash(article_note),
-            "tags": _hash(_tag_forms(article.tags)),
+            "note": plan.note.base if plan.note.outcome == "conflict" else hash_of(article_note),
+            "tags": hash_of(tag_forms(article.tags)),
             "h": block_state,
         },
     }
