@@ -23,9 +23,7 @@ from reader.exporters.paths import safe_join, slugify
 from reader.fs import write_atomic
 from reader.locations import data_dir
 from reader.model import Article, Highlight
-from reader.services.vault_merge import TextMerge, merge_tags, merge_text
-from reader.services.vault_merge import hash_of as _hash
-from reader.services.vault_merge import tag_forms as _tag_forms
+from reader.services.vault_merge import TextMerge, hash_of, merge_tags, merge_text, tag_forms
 from reader.store import Library, LibraryError
 
 STATE_NAME = ".reader-sync.json"
