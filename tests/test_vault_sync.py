@@ -342,3 +342,36 @@ def test_a_note_changed_during_the_sync_is_left_alone(library, tmp_path, monkeyp
     report = sync(library, vault)
     assert len(report.conflicts) == 1  # now seen as changed on both sides: both kept
     assert os.path.exists(path)
+
+
+async def test_the_palette_syncs_the_remembered_vault(library, tmp_path):
+    from reader.ui.app import make_app
+
+    vault = tmp_path / "vault"
+    syncing.remember_vault(vault, SyncOptions(folder="Reader"))
+    app = make_app(library)
+    async with app.run_test(size=(180, 50)) as pilot:
+        assert any(c.title == "Sync vault" for c in app.get_system_commands(app.screen))
+        app.main.sync_vault()
+        await pilot.pause()
+        assert len(list((vault / "Reader").glob("*.md"))) == 1
+        edit(the_note(vault), "**Note:** first note", "**Note:** typed in the vault")
+        app.main.sync_vault()
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("1 edits read back" in m for m in messages), messages
+    assert library.highlights(hanoi(library).id)[0].note == "typed in the vault"
+
+
+async def test_the_palette_asks_for_a_vault_the_first_time(library, tmp_path):
+    from reader.ui.app import make_app
+
+    vault = tmp_path / "new vault"
+    app = make_app(library)
+    async with app.run_test(size=(180, 50)) as pilot:
+        app.main.sync_vault()
+        await pilot.pause()
+        await pilot.press(*str(vault), "enter")
+        await pilot.pause()
+        assert len(list(vault.glob("*.md"))) == 1
+    assert syncing.remembered_vault()[0] == vault.resolve()

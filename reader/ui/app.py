@@ -114,6 +114,7 @@ class ReaderApp(App):
         yield SystemCommand("Export all notes", "Markdown, one file per article, in the export folder", main.export_all)
         yield SystemCommand("Export notes tagged …", "Markdown of the notes with one tag", main.export_tagged)
         yield SystemCommand("Export this article's notes", "Same as e", main.action_export_article)
+        yield SystemCommand("Sync vault", "Update the notes in your vault and read your edits back", main.sync_vault)
 
     def _show_all(self) -> None:
         self.show_tag(None)

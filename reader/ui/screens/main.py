@@ -17,6 +17,7 @@ from reader.store import Library, LibraryError
 from reader.ui.list_source import ArticleWindow
 from reader.ui.messages import AnnotationRequest
 from reader.ui.screens.search import SORT_NAMES, SearchMixin
+from reader.ui.screens.sync import VaultSyncMixin
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
 from reader.ui.widgets.notes_pane import NotesPane, trim
@@ -33,7 +34,7 @@ def _editors():
     return editors
 
 
-class MainScreen(SearchMixin, Screen):
+class MainScreen(SearchMixin, VaultSyncMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
