@@ -549,6 +549,27 @@ def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes
         ctx.exit(1)
 
 
+@main.command("open")
+@click.argument("uri")
+@click.pass_context
+def open_command(ctx: click.Context, uri: str) -> None:
+    """Open the reader on a passage: URI is a reader://open?article=ID&highlight=ID link from a vault note."""
+    from reader.exporters.vault import parse_open_uri
+
+    try:
+        article_id, highlight_id = parse_open_uri(uri)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    library = _library(ctx)
+    _article(library, article_id)
+    highlight = library.get_highlight(highlight_id) if highlight_id is not None else None
+    if highlight_id is not None and (highlight is None or highlight.article_id != article_id):
+        say(f"highlight {highlight_id} is no longer in article {article_id}; opening the article", err=True)
+    from reader.ui.app import make_app
+
+    make_app(library, open_at=(article_id, highlight_id)).run()
+
+
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
 

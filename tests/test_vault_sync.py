@@ -375,3 +375,33 @@ async def test_the_palette_asks_for_a_vault_the_first_time(library, tmp_path):
         await pilot.pause()
         assert len(list(vault.glob("*.md"))) == 1
     assert syncing.remembered_vault()[0] == vault.resolve()
+
+
+async def test_a_reader_link_opens_the_tui_on_the_passage(library):
+    from reader.ui.app import make_app
+
+    article = hanoi(library)
+    second = library.highlights(article.id)[1]
+    uri = notes.open_uri(article.id, second.id)
+    assert notes.parse_open_uri(uri) == (article.id, second.id)
+    app = make_app(library, open_at=notes.parse_open_uri(uri))
+    async with app.run_test(size=(180, 50)) as pilot:
+        await pilot.pause()
+        assert app.main.article.id == article.id
+        start, _ = app.main.reading.cursor_span
+        assert start <= second.start < start + 200
+        assert app.focused is app.main.reading
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://x/open?article=1",
+        "reader://open?highlight=2",
+        "reader://open?article=1e9",
+        "reader://open?article=" + "9" * 40,
+    ],
+)
+def test_a_bad_reader_link_is_one_sentence(uri, library):
+    result = CliRunner().invoke(main, ["--db", str(library.path), "open", uri])
+    assert result.exit_code == 1 and "Traceback" not in result.output and result.output.startswith("Error: ")

@@ -107,6 +107,29 @@ def open_uri(article_id: int, highlight_id: int | None = None) -> str:
     return uri + (f"&highlight={highlight_id}" if highlight_id is not None else "")
 
 
+def parse_open_uri(uri: str) -> tuple[int, int | None]:
+    """(article id, highlight id or None) of a reader://open link; ValueError with a reason if it is not one."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(uri.strip())
+    if parts.scheme != "reader" or parts.netloc != "open":
+        raise ValueError("not a reader link: expected reader://open?article=ID&highlight=ID")
+    query = parse_qs(parts.query)
+
+    def number(name: str) -> int | None:
+        values = query.get(name)
+        if not values:
+            return None
+        if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or len(values[0]) > 18:
+            raise ValueError(f"the link's {name} should be one whole number, not {values[0][:30]!r}")
+        return int(values[0])
+
+    article_id = number("article")
+    if article_id is None:
+        raise ValueError("the link names no article (article=ID)")
+    return article_id, number("highlight")
+
+
 def _block_lines(body: str, heading: str, block: HighlightBlock) -> list[str]:
     h = block.highlight
     parts = [[f"### {heading} · {_colour(h.color)}"], _blockquote(clean(h.quote))]

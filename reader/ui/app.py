@@ -69,12 +69,23 @@ class ReaderApp(App):
         Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette", show=False),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, open_at: tuple[int, int | None] | None = None) -> None:
         super().__init__()
         self.library = library
+        self.open_at = open_at  # (article, highlight or None) to show first: `reader open URI`
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library))
+        if self.open_at is not None:
+            self.call_after_refresh(self._open_at, *self.open_at)
+
+    def _open_at(self, article_id: int, highlight_id: int | None) -> None:
+        main = self.main
+        main.open_article(article_id)
+        highlight = self.library.get_highlight(highlight_id) if highlight_id is not None else None
+        if highlight is not None and highlight.article_id == article_id and not highlight.orphan:
+            main.reading.move_to(highlight.start)
+        main.focus_pane(main.reading)
 
     def notify(
         self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False
@@ -125,6 +136,6 @@ class ReaderApp(App):
         self.main.load_list()
 
 
-def make_app(library: Library) -> ReaderApp:
-    """Build the app on a library: the one factory the CLI and the tests share."""
-    return ReaderApp(library)
+def make_app(library: Library, open_at: tuple[int, int | None] | None = None) -> ReaderApp:
+    """Build the app on a library (opening an article, at a highlight, first): the CLI's and the tests' factory."""
+    return ReaderApp(library, open_at)
