@@ -1108,6 +1108,27 @@ class Library:
             for r in self.conn.execute(f"SELECT id FROM articles WHERE {where} ORDER BY date DESC, id DESC", params)
         ]
 
+    def annotation_stamps(self) -> dict[int, str]:
+        """Per article with highlights, a note or tags: a text that changes whenever any of them changes.
+
+        For `reader sync`, which skips a note whose article's stamp (and file) are what it last wrote.
+        """
+        rows = self.conn.execute(
+            """SELECT a.id, a.updated_at || '|' || coalesce(a.note_modified, '') || '|' || length(a.note) || '|' ||
+                 coalesce((SELECT group_concat(t.name, ',') FROM article_tags x JOIN tags t ON t.id = x.tag_id
+                           WHERE x.article_id = a.id), '') || '|' ||
+                 coalesce((SELECT group_concat(h.id || ':' || h.modified || ':' || h.color || ':' || h.orphan
+                                               || ':' || h.start || ':' || h."end", ',')
+                           FROM highlights h WHERE h.article_id = a.id), '') || '|' ||
+                 coalesce((SELECT group_concat(x.highlight_id || ':' || t.name, ',') FROM highlights h
+                           JOIN highlight_tags x ON x.highlight_id = h.id JOIN tags t ON t.id = x.tag_id
+                           WHERE h.article_id = a.id), '')
+               FROM articles a
+               WHERE a.id IN (SELECT article_id FROM highlights) OR a.note != ''
+                  OR a.id IN (SELECT article_id FROM article_tags)"""
+        )
+        return {r[0]: r[1] for r in rows}
+
     def find_article_by_hash(self, content_hash: str) -> Article | None:
         """The article with this content hash, if the library holds it."""
         row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()

@@ -349,6 +349,18 @@ def _parse_block(lines: list[str], note: ParsedNote) -> None:
     )
 
 
+_READER_ID = re.compile(r"^reader-id:[ \t]*(\d{1,18})[ \t]*\r?$", re.MULTILINE)
+
+
+def note_reader_id(text: str) -> int | None:
+    """The reader-id in a note's front matter, found without reading the rest; None if it has none."""
+    if not text.startswith("---"):
+        return None
+    end = text.find("\n---", 3)
+    m = _READER_ID.search(text, 0, end if end != -1 else 0)
+    return int(m.group(1)) if m else None
+
+
 def parse_note(text: str) -> ParsedNote:
     """Split a note into front matter, the user's text and what the region holds; reader_id None if not ours."""
     if not text.startswith("---\n"):

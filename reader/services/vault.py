@@ -12,10 +12,12 @@ next one finds the two sides equal.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from reader.exporters import vault as notes
@@ -81,7 +83,17 @@ class FoundNote:
 
     path: Path
     text: str
-    parsed: notes.ParsedNote
+    reader_id: int
+
+    @cached_property
+    def parsed(self) -> notes.ParsedNote:
+        """The note's parts, read only when the note has to be merged (most syncs skip most notes)."""
+        return notes.parse_note(self.text.replace("\r\n", "\n"))
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the text as read, to know a note is still what the last sync wrote."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
 
 
 def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
@@ -103,16 +115,15 @@ def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
             except (OSError, UnicodeDecodeError) as error:
                 report.problems.append(f"{path}: not read ({error})")
                 continue
-            parsed = notes.parse_note(text.replace("\r\n", "\n"))
-            if parsed.reader_id is None:
+            reader_id = notes.note_reader_id(text)
+            if reader_id is None:
                 continue
-            if parsed.reader_id in found:
+            if reader_id in found:
                 report.problems.append(
-                    f"{path}: also carries reader-id {parsed.reader_id}, like {found[parsed.reader_id].path}; "
-                    "only that one is synced"
+                    f"{path}: also carries reader-id {reader_id}, like {found[reader_id].path}; only that one is synced"
                 )
                 continue
-            found[parsed.reader_id] = FoundNote(path, text, parsed)
+            found[reader_id] = FoundNote(path, text, reader_id)
     return found
 
 
@@ -160,6 +171,7 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
     if vault.exists() and not vault.is_dir():
         raise ValueError(f"{vault} is not a folder")
     state = load_state(vault) if vault.is_dir() else {"notes": {}}
+    before = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     found = scan(vault, report) if vault.is_dir() else {}
     target = safe_join(vault, options.folder) if options.folder else vault
     ids = list(dict.fromkeys([*library.annotated_article_ids(), *found, *(int(i) for i in state["notes"])]))
@@ -167,10 +179,18 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
     plans: list[_NotePlan] = []
     taken = {p.path.resolve() for p in found.values()}
     ops: list = []  # library writes: (check, write, description)
+    stamps = library.annotation_stamps()
     for article_id in ids:
-        plan = _plan_note(
-            library, article_id, found.get(article_id), state["notes"].get(str(article_id), {}), options, report, ops
-        )
+        note, st = found.get(article_id), state["notes"].get(str(article_id), {})
+        if (
+            note is not None
+            and not st.get("open")  # a note with a conflict or a kept block is read each time, to say so again
+            and st.get("file") == note.digest
+            and st.get("lib") == _stamp(stamps, article_id, options)
+        ):
+            report.unchanged += 1  # neither side changed since the last sync: nothing to read or render
+            continue
+        plan = _plan_note(library, article_id, note, st, options, report, ops)
         if plan is None:
             continue
         if plan.found is None:
@@ -180,15 +200,26 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
 
     if options.dry_run:
         for plan in plans:
-            _render_and_write(library, plan, options, report, vault, state, dry_run=True)
+            _render_and_write(library, plan, options, report, vault, state, "", dry_run=True)
         return report
     if ops:
         _apply(library, ops)
-    target.mkdir(parents=True, exist_ok=True)
+        stamps = library.annotation_stamps()
+    if plans:
+        target.mkdir(parents=True, exist_ok=True)
     for plan in plans:
-        _render_and_write(library, plan, options, report, vault, state, dry_run=False)
-    write_atomic(vault / STATE_NAME, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n", force=True)
+        stamp = _stamp(stamps, plan.article.id, options)
+        _render_and_write(library, plan, options, report, vault, state, stamp, dry_run=False)
+    saved = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if saved != before:
+        write_atomic(vault / STATE_NAME, saved, force=True)
     return report
+
+
+def _stamp(stamps: dict[int, str], article_id: int, options: SyncOptions) -> str:
+    """What the note of an article depends on: the library's stamp for it and the filters."""
+    colours = ",".join(map(str, sorted(options.colors))) if options.colors else "all"
+    return f"{stamps.get(article_id, '')}|{colours}|{int(options.only_noted)}"
 
 
 def _new_path(folder: Path, article: Article, pattern: str, taken: set[Path]) -> Path:
@@ -336,7 +367,9 @@ def _apply(library: Library, ops: list) -> None:
         raise SyncAborted(f"the library could not be written ({error}); nothing was written") from error
 
 
-def _render_and_write(library, plan: _NotePlan, options, report, vault: Path, state: dict, *, dry_run: bool) -> None:
+def _render_and_write(
+    library, plan: _NotePlan, options, report, vault: Path, state: dict, stamp: str, *, dry_run: bool
+) -> None:
     article = plan.article if dry_run else library.get_article(plan.article.id)
     # Read again after the library's writes, so the note shows the times and tags it now holds.
     highlights = [h for h in library.highlights(article.id) if h.id in plan.highlights]
@@ -360,6 +393,9 @@ def _render_and_write(library, plan: _NotePlan, options, report, vault: Path, st
     relative = plan.path.relative_to(vault) if plan.path.is_relative_to(vault) else plan.path
     entry = {
         "path": str(relative),
+        "file": hashlib.sha256(text.encode("utf-8")).hexdigest()[:32],
+        "lib": stamp,
+        "open": bool(plan.kept or note_theirs is not None or any(b.theirs is not None for b in blocks)),
         "fields": {
             "note": plan.note.base if plan.note.outcome == "conflict" else hash_of(article_note),
             "tags": hash_of(tag_forms(article.tags)),
