@@ -406,7 +406,13 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 
 
 @main.command("export")
-@click.option("--article", "article_ids", type=int, multiple=True, help="Export this article (repeatable).")
+@click.option(
+    "--article",
+    "article_ids",
+    type=click.IntRange(1, 2**63 - 1),
+    multiple=True,
+    help="Export this article (repeatable).",
+)
 @click.option("--tag", help="Only notes tagged T (an article with the tag brings all its highlights).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only highlights made or changed since DATE.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
@@ -417,15 +423,19 @@ def tags_delete(ctx: click.Context, name: str) -> None:
     help="A file, or a folder (ending in / or existing) for one file per article. Default: stdout.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
+@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
 @click.pass_context
-def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
+def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted) -> None:
     """Export notes and highlights as Markdown or W3C Web Annotation JSON."""
     from reader.services import export as exporting
 
     library = _library(ctx)
     since_text = since.date().isoformat() if since else None
     try:
-        items = exporting.select(library, list(article_ids), tag=tag, since=since_text)
+        items = exporting.select(
+            library, list(article_ids), tag=tag, since=since_text, colors=_colours(colors), only_noted=only_noted
+        )
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if not items:

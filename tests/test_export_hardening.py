@@ -229,3 +229,18 @@ def test_position_only_gets_its_quote_and_bad_annotations_are_refused(run, tmp_p
         result = run("a.db", "import-annotations", write(tmp_path, [bad]))
         assert result.exit_code == 1 and reason in result.output, (reason, result.output)
     assert len(highlights(run)) == 1
+
+
+def test_export_filters_by_colour_and_only_noted_and_bounds_article_ids(run):
+    run("a.db", "import", str(SAMPLES))
+    hanoi = str(ids(run)["Hà Nội"])
+    run("a.db", "highlight", hanoi, "Tô Lâm", "--note", "có ghi chú", "--color", "2")
+    run("a.db", "highlight", hanoi, "Political trust has been further strengthened", "--color", "3")
+    only_blue = run("a.db", "export", "--color", "3").output
+    assert "Political trust" in only_blue and "có ghi chú" not in only_blue
+    noted = run("a.db", "export", "--only-noted").output
+    assert "có ghi chú" in noted and "> Political trust" not in noted
+    assert "Nothing to export" in run("a.db", "export", "--color", "5").output
+    assert run("a.db", "export", "--color", "9").exit_code == 2
+    result = run("a.db", "export", "--article", str(2**63))
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -13,12 +13,19 @@ from reader.store import Library, now, tag_key
 
 
 def select(
-    library: Library, article_ids: list[int] | None = None, tag: str | None = None, since: str | None = None
+    library: Library,
+    article_ids: list[int] | None = None,
+    tag: str | None = None,
+    since: str | None = None,
+    colors: frozenset[int] | None = None,
+    only_noted: bool = False,
 ) -> list[tuple[Article, list[Highlight]]]:
     """The articles and highlights to export.
 
     With a tag, an article that carries it brings all its highlights; otherwise only its highlights
-    that carry the tag. With a date, only highlights made or changed on or after it.
+    that carry the tag. With a date, only highlights made or changed on or after it. With colours,
+    only highlights of those colours; with only_noted, only highlights that carry a note (an
+    article left with no highlight and no note is then left out).
     """
     ids = article_ids if article_ids else library.annotated_article_ids(tag=tag, since=since)
     items = []
@@ -31,6 +38,10 @@ def select(
             highlights = [h for h in highlights if tag_key(tag) in {tag_key(t) for t in h.tags}]
         if since:
             highlights = [h for h in highlights if h.modified >= since]
+        if colors or only_noted:
+            highlights = [h for h in highlights if (not colors or h.color in colors) and (h.note or not only_noted)]
+            if not has_notes(article, highlights):
+                continue
         items.append((article, highlights))
     return items
 

@@ -231,9 +231,11 @@ def _stamp(stamps: dict[int, str], article_id: int, options: SyncOptions) -> str
 
 def _new_path(folder: Path, article: Article, pattern: str, taken: set[Path]) -> Path:
     name = note_name(article, pattern)
-    path = safe_join(folder, name)
-    if path.resolve() in taken or os.path.lexists(path):
-        path = safe_join(folder, name.removesuffix(".md") + f"-{article.id}.md")
+    path, n = safe_join(folder, name), 1
+    while path.resolve() in taken or os.path.lexists(path):
+        # Another article's note (or a file of the user's) has the name: never write over it.
+        n += 1
+        path = safe_join(folder, name.removesuffix(".md") + f"-{article.id}" + (f"-{n}" if n > 2 else "") + ".md")
     return path
 
 
