@@ -564,7 +564,7 @@ def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes
 @click.pass_context
 def open_command(ctx: click.Context, uri: str) -> None:
     """Open the reader on a passage: URI is a reader://open?article=ID&highlight=ID link from a vault note."""
-    from reader.exporters.vault import parse_open_uri
+    from reader.importers.vault_note import parse_open_uri
 
     try:
         article_id, highlight_id = parse_open_uri(uri)

@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from reader import fs
 from reader.cli import main
 from reader.exporters import vault as notes
+from reader.importers import vault_note
 from reader.model import Anchor
 from reader.services import vault as syncing
 from reader.services.vault import SyncOptions, sync
@@ -263,7 +264,7 @@ def test_user_text_in_notes_cannot_break_the_region_or_the_front_matter(tmp_path
     lines = written.split("\n")
     assert lines.count(notes.END) == 1 and sum(line.startswith("<!-- reader:begin") for line in lines) == 1
     assert lines.count("---") == 2
-    parsed = notes.parse_note(written)
+    parsed = vault_note.parse_note(written)
     from reader.text import clean
 
     assert parsed.blocks[h.id].note == clean(text) and parsed.note == clean(text)
@@ -383,8 +384,8 @@ async def test_a_reader_link_opens_the_tui_on_the_passage(library):
     article = hanoi(library)
     second = library.highlights(article.id)[1]
     uri = notes.open_uri(article.id, second.id)
-    assert notes.parse_open_uri(uri) == (article.id, second.id)
-    app = make_app(library, open_at=notes.parse_open_uri(uri))
+    assert vault_note.parse_open_uri(uri) == (article.id, second.id)
+    app = make_app(library, open_at=vault_note.parse_open_uri(uri))
     async with app.run_test(size=(180, 50)) as pilot:
         await pilot.pause()
         assert app.main.article.id == article.id
