@@ -13,6 +13,7 @@ next one finds the two sides equal.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,6 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
     if vault.exists() and not vault.is_dir():
         raise ValueError(f"{vault} is not a folder")
     state = load_state(vault) if vault.is_dir() else {"notes": {}}
-    before = state_text(state)
     found = scan(vault, report) if vault.is_dir() else {}
     target = safe_join(vault, options.folder) if options.folder else vault
     ids = list(dict.fromkeys([*library.annotated_article_ids(), *found, *(int(i) for i in state["notes"])]))
@@ -109,9 +109,8 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
     for plan in plans:
         stamp = _stamp(stamps, plan.article.id, options)
         _render_and_write(library, plan, options, report, vault, state, stamp, dry_run=False)
-    saved = state_text(state)
-    if saved != before:
-        write_atomic(vault / STATE_NAME, saved, force=True)
+    if plans or any(st.get("deleted") for st in state["notes"].values()):
+        write_atomic(vault / STATE_NAME, state_text(state), force=True)
     return report
 
 
@@ -141,6 +140,8 @@ def _plan_note(library, article_id, found, st, options, report, ops) -> _NotePla
     chosen = [h for h in highlights if _in_scope(h, options)]
     title = f"“{article.title[:60]}”"
     fields = st.get("fields", {})
+    if isinstance(fields, str):  # kept as JSON text in the state: parsed only for a note that changed
+        fields = json.loads(fields)
     if found is None:
         if not chosen and not article.note:
             return None
@@ -297,11 +298,15 @@ def _render_and_write(
         "file": hashlib.sha256(text.encode("utf-8")).hexdigest()[:32],
         "lib": stamp,
         "open": bool(plan.kept or note_theirs is not None or any(b.theirs is not None for b in blocks)),
-        "fields": {
-            "note": plan.note.base if plan.note.outcome == "conflict" else hash_of(article_note),
-            "tags": hash_of(tag_forms(article.tags)),
-            "h": block_state,
-        },
+        "fields": json.dumps(
+            {
+                "note": plan.note.base if plan.note.outcome == "conflict" else hash_of(article_note),
+                "tags": hash_of(tag_forms(article.tags)),
+                "h": block_state,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        ),
     }
     if plan.found is not None and text == plan.found.text:
         report.unchanged += 1

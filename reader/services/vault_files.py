@@ -92,7 +92,7 @@ def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
         for name in sorted(files):
             if not name.endswith(".md") or name.startswith("."):
                 continue
-            path = Path(root) / name
+            path = os.path.join(root, name)  # a str: Path objects for 5,000 notes cost more than reading them
             try:
                 with open(path, "rb") as f:
                     head = f.read(4096)
@@ -111,7 +111,7 @@ def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
                     f"{path}: also carries reader-id {reader_id}, like {found[reader_id].path}; only that one is synced"
                 )
                 continue
-            found[reader_id] = FoundNote(path, text, reader_id)
+            found[reader_id] = FoundNote(Path(path), text, reader_id)
     return found
 
 
