@@ -406,3 +406,14 @@ async def test_a_reader_link_opens_the_tui_on_the_passage(library):
 def test_a_bad_reader_link_is_one_sentence(uri, library):
     result = CliRunner().invoke(main, ["--db", str(library.path), "open", uri])
     assert result.exit_code == 1 and "Traceback" not in result.output and result.output.startswith("Error: ")
+
+
+def test_the_folder_may_be_nested_but_never_leaves_the_vault(library, tmp_path):
+    vault = tmp_path / "vault"
+    sync(library, vault, SyncOptions(folder="Reader/Inbox", pattern="{title}"))
+    [path] = list(vault.rglob("*.md"))
+    assert path.parent == vault / "Reader" / "Inbox" and path.name.startswith("Việt Nam consistently")
+    for folder in ("../out", "/etc", "a/../../b"):
+        with pytest.raises(ValueError):
+            sync(library, tmp_path / "other", SyncOptions(folder=folder))
+    assert not (tmp_path / "out").exists()

@@ -70,7 +70,12 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
         raise ValueError(f"{vault} is not a folder")
     state = load_state(vault) if vault.is_dir() else {"notes": {}}
     found = scan(vault, report) if vault.is_dir() else {}
-    target = safe_join(vault, options.folder) if options.folder else vault
+    target = vault
+    if Path(options.folder).is_absolute() or options.folder.startswith(("/", "\\")):
+        raise ValueError(f"the folder {options.folder!r} should be inside the vault (a name like Reader/Inbox)")
+    for part in options.folder.replace("\\", "/").split("/"):
+        if part:  # "Reader/Inbox": each part a plain name inside the one before
+            target = safe_join(target, part)
     ids = list(dict.fromkeys([*library.annotated_article_ids(), *found, *(int(i) for i in state["notes"])]))
 
     plans: list[_NotePlan] = []
