@@ -1112,22 +1112,28 @@ class Library:
         """Per article with highlights, a note or tags: a text that changes whenever any of them changes.
 
         For `reader sync`, which skips a note whose article's stamp (and file) are what it last wrote.
+        Aggregates, not the rows themselves: every edit of a highlight moves its `modified`, and
+        what does not (a tag deleted, renamed or merged) moves a count or the digest of tag names.
         """
-        rows = self.conn.execute(
-            """SELECT a.id, a.updated_at || '|' || coalesce(a.note_modified, '') || '|' || length(a.note) || '|' ||
-                 coalesce((SELECT group_concat(t.name, ',') FROM article_tags x JOIN tags t ON t.id = x.tag_id
-                           WHERE x.article_id = a.id), '') || '|' ||
-                 coalesce((SELECT group_concat(h.id || ':' || h.modified || ':' || h.color || ':' || h.orphan
-                                               || ':' || h.start || ':' || h."end", ',')
-                           FROM highlights h WHERE h.article_id = a.id), '') || '|' ||
-                 coalesce((SELECT group_concat(x.highlight_id || ':' || t.name, ',') FROM highlights h
-                           JOIN highlight_tags x ON x.highlight_id = h.id JOIN tags t ON t.id = x.tag_id
-                           WHERE h.article_id = a.id), '')
-               FROM articles a
-               WHERE a.id IN (SELECT article_id FROM highlights) OR a.note != ''
-                  OR a.id IN (SELECT article_id FROM article_tags)"""
-        )
-        return {r[0]: r[1] for r in rows}
+        import hashlib
+
+        stamps: dict[int, list[str]] = {}
+        names = self.conn.execute("SELECT count(*), group_concat(id || name, char(31)) FROM tags").fetchone()
+        tags_digest = f"{names[0]}:{hashlib.sha256((names[1] or '').encode()).hexdigest()[:16]}"
+        for n, sql in enumerate(
+            (
+                """SELECT id, updated_at || ':' || coalesce(note_modified, '') || ':' || length(note) FROM articles
+               WHERE note != '' OR id IN (SELECT article_id FROM highlights) OR id IN (SELECT article_id FROM article_tags)""",
+                """SELECT article_id, count(*) || ':' || max(modified) || ':' || total(id * 7 + color * 3 + orphan + start * 5
+               + "end" * 11) FROM highlights GROUP BY article_id""",
+                """SELECT h.article_id, count(*) || ':' || total(x.tag_id * 13 + x.highlight_id) FROM highlight_tags x
+               JOIN highlights h ON h.id = x.highlight_id GROUP BY h.article_id""",
+                "SELECT article_id, group_concat(tag_id) FROM article_tags GROUP BY article_id",
+            )
+        ):
+            for row in self.conn.execute(sql):
+                stamps.setdefault(row[0], []).append(f"{n}={row[1]}")
+        return {article_id: tags_digest + "|" + "|".join(parts) for article_id, parts in stamps.items()}
 
     def find_article_by_hash(self, content_hash: str) -> Article | None:
         """The article with this content hash, if the library holds it."""

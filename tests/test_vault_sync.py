@@ -417,3 +417,33 @@ def test_the_folder_may_be_nested_but_never_leaves_the_vault(library, tmp_path):
         with pytest.raises(ValueError):
             sync(library, tmp_path / "other", SyncOptions(folder=folder))
     assert not (tmp_path / "out").exists()
+
+
+def test_the_stamp_moves_with_every_change_a_note_shows(library):
+    article = hanoi(library)
+    first = library.highlights(article.id)[0]
+    seen = [library.annotation_stamps()[article.id]]
+
+    def moved():
+        stamp = library.annotation_stamps()[article.id]
+        assert stamp not in seen
+        seen.append(stamp)
+
+    library.set_highlight_note(first.id, "x")
+    moved()
+    library.set_highlight_color(first.id, 4)
+    moved()
+    library.set_highlight_tags(first.id, ["ngoại giao", "b"])
+    moved()
+    library.rename_tag("b", "c")
+    moved()
+    library.delete_tag("c")
+    moved()
+    library.add_article_tags(article.id, ["d"])
+    moved()
+    library.set_article_note(article.id, "note")
+    moved()
+    library.delete_highlight(first.id)
+    moved()
+    other = next(a.id for a in library.list_articles() if a.id != article.id)
+    assert other not in library.annotation_stamps()  # nothing to sync there
