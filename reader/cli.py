@@ -11,7 +11,6 @@ import click
 
 from reader import __version__, anchoring, text
 from reader.model import Article, Highlight
-from reader.services.imports import add_sample_articles, import_paths
 from reader.store import SORT_ORDERS, Library, LibraryError, default_db_path
 
 
@@ -34,6 +33,8 @@ def open_library(db: Path | None) -> Library:
     if library.upgrade_backup:
         say(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
     if first_launch:
+        from reader.services.imports import add_sample_articles  # the importers load YAML and Markdown parsers
+
         add_sample_articles(library)
     return library
 
@@ -114,6 +115,8 @@ def main(ctx: click.Context, db: Path | None) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | None) -> None:
     """Import .txt and .md files, and folders of them (recursively)."""
+    from reader.services.imports import import_paths
+
     library = _library(ctx)
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "refused": 0}
     for result in import_paths(library, paths, encoding):
