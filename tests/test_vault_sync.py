@@ -447,3 +447,19 @@ def test_the_stamp_moves_with_every_change_a_note_shows(library):
     moved()
     other = next(a.id for a in library.list_articles() if a.id != article.id)
     assert other not in library.annotation_stamps()  # nothing to sync there
+
+
+def test_text_written_between_blocks_inside_the_region_is_moved_out_not_lost(library, tmp_path):
+    vault = tmp_path / "vault"
+    sync(library, vault)
+    path = the_note(vault)
+    edit(path, "\n### Paragraph 3", "\nMy thought between two highlights.\n\n### Paragraph 3")
+    report = sync(library, vault)
+    assert any("moved below it" in r for r in report.restored)
+    text = path.read_text(encoding="utf-8")
+    region_end = text.index(notes.END)
+    assert text.index("My thought between two highlights.") > region_end
+    assert text.count("My thought between two highlights.") == 1
+    again = sync(library, vault)
+    assert (again.updated, again.restored) == ([], [])
+    assert path.read_text(encoding="utf-8") == text

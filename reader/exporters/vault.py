@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from reader.exporters import reading_order
 from reader.exporters.markdown import (
+    ORPHANS_EXPLAINED,
     _blockquote,
     _colour,
     _encode_line,
@@ -148,7 +149,7 @@ def render_region(
         parts.extend(kept)
     if orphans:
         parts.append("## Orphaned highlights")
-        parts.append("These passages were not found in the current text of the article.")
+        parts.append(ORPHANS_EXPLAINED)
         for number, b in enumerate(orphans, 1):
             parts.extend(_block_lines(body, f"Orphan {number}", b))
     return "\n\n".join(parts) + "\n" + END + "\n"
@@ -203,4 +204,7 @@ def assemble(parsed: ParsedNote | None, owned: dict[str, list[str]], region: str
         # The region was deleted: the user's text stays first, a new region after it.
         user = parsed.before
         return front + user + ("" if not user or user.endswith("\n") else "\n") + region
+    if parsed.stray:
+        # What the user wrote inside the region outside any field moves just below it, kept.
+        return front + parsed.before + region + "\n" + "\n\n".join(parsed.stray) + "\n" + parsed.after
     return front + parsed.before + region + parsed.after

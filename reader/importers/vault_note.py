@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from reader.exporters.markdown import ORPHANS_EXPLAINED
 from reader.exporters.vault import ARTICLE_NOTE_HEADING, END
 from reader.text import clean
 
 _ID_LINE = re.compile(r"^\[[^\]]*\]\(reader://open\?article=\d+&highlight=(\d+)\) \^h-(\d+)\s*$")
+_SECTION_LINES = frozenset(["## Highlights", "## Orphaned highlights", ORPHANS_EXPLAINED])
 _BLOCK_HEADING = re.compile(r"^### (Paragraph|Orphan) \d+ · ")
 _KEY_LINE = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\"):(\s|$)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -109,6 +111,7 @@ class ParsedNote:
     tags: list[str] | None = None
     blocks: dict[int, ParsedBlock] = field(default_factory=dict)
     problem: str = ""
+    stray: list[str] = field(default_factory=list)  # the user's paragraphs in the region that belong to no field
 
 
 def _front_entries(lines: list[str]) -> list[tuple[str | None, list[str]]]:
@@ -146,9 +149,15 @@ def _fields(block_lines: list[str]) -> dict[str, list[str]]:
 
 def _parse_region(lines: list[str], note: ParsedNote) -> None:
     # A highlight block runs from its `### ` heading to its id line: a line of the user's that
-    # starts with "#" (an Obsidian tag) inside a note must not end the block.
+    # starts with "#" (an Obsidian tag) inside a note must not end the block. Lines of the user's
+    # between blocks, or in a block whose id line is gone, are kept as `stray`: the sync moves
+    # them out of the region instead of writing over them.
     start = None
+    after_note = False
+    skip_to = 0
     for k, line in enumerate(lines):
+        if k < skip_to:
+            continue  # the article note's lines, read already
         if line == ARTICLE_NOTE_HEADING:
             j = k + 1
             while j < len(lines) and not lines[j].startswith(("## ", "### ")):
@@ -156,11 +165,27 @@ def _parse_region(lines: list[str], note: ParsedNote) -> None:
             fields = _fields(lines[k + 1 : j])
             note.note = decode_block(fields.get("note", []))
             note.note_theirs = decode_block(fields["theirs"]) if "theirs" in fields else None
+            after_note, skip_to = True, j
         elif _BLOCK_HEADING.match(line):
-            start = k  # a block whose id line was deleted ends here
+            if start is not None:  # the block before lost its id line: what the user wrote in it stays
+                _keep_stray(lines[start + 1 : k], note)
+            start = k
         elif _ID_LINE.match(line) and start is not None:
             _parse_block(lines[start : k + 1], note)
             start = None
+        elif start is None and after_note and line.strip() and line not in _SECTION_LINES:
+            # Lines next to each other stay one paragraph.
+            if note.stray and k > 0 and lines[k - 1].strip() and lines[k - 1] not in _SECTION_LINES:
+                note.stray[-1] += "\n" + line
+            else:
+                note.stray.append(line)
+    if start is not None:
+        _keep_stray(lines[start + 1 :], note)
+
+
+def _keep_stray(lines: list[str], note: ParsedNote) -> None:
+    kept = "\n".join(line for line in lines if not line.startswith(">")).strip("\n")
+    note.stray.extend(p for p in re.split(r"\n\s*\n", kept) if p.strip())
 
 
 def _parse_block(lines: list[str], note: ParsedNote) -> None:

@@ -164,6 +164,11 @@ def _plan_note(library, article_id, found, st, options, report, ops) -> _NotePla
         report.problems.append(f"{found.path}: not synced: {parsed.problem}")
         return None
 
+    if parsed is not None and parsed.stray:
+        report.restored.append(
+            f"{found.path.name}: {len(parsed.stray)} paragraphs you wrote inside the managed region, outside any "
+            "note, were moved below it"
+        )
     vault_note = parsed.note if parsed is not None and parsed.has_region else None
     note = merge_text(
         fields.get("note"), vault_note, article.note, pending=bool(parsed and parsed.note_theirs is not None)
