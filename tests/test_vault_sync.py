@@ -17,7 +17,7 @@ from reader import fs
 from reader.cli import main
 from reader.exporters import vault as notes
 from reader.importers import vault_note
-from reader.model import Anchor
+from reader.model import Anchor, Article, Highlight
 from reader.services import vault as syncing
 from reader.services.vault import SyncOptions, sync
 from reader.store import Library
@@ -463,3 +463,25 @@ def test_text_written_between_blocks_inside_the_region_is_moved_out_not_lost(lib
     again = sync(library, vault)
     assert (again.updated, again.restored) == ([], [])
     assert path.read_text(encoding="utf-8") == text
+
+
+note_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(note=note_text, tags=st.lists(note_text, max_size=3))
+def test_any_note_reads_back_as_itself(note, tags):
+    from reader.exporters.markdown import obsidian_tags
+    from reader.text import clean
+
+    h = Highlight(12, Anchor(0, 3, "Một"), note=clean(note), tags=tags, id=5)
+    article = Article(title="T", body="Một câu.", note=clean(note), id=12)
+    text = notes.assemble(
+        None,
+        notes.owned_front_matter(article, [], 1, ""),
+        notes.render_region(article, h.note, [notes.HighlightBlock(h, h.note, tags)], []),
+    )
+    parsed = vault_note.parse_note(text)
+    assert parsed.note == clean(note) and parsed.blocks[5].note == clean(note)
+    assert parsed.blocks[5].tags == obsidian_tags(tags)
+    assert parsed.stray == []
