@@ -445,20 +445,20 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
         say("Nothing to export.", err=True)
         return
     if output is None:
-        say(exporting.render_all(items, fmt), nl=False)
+        say(exporting.render_all(items, fmt, colour_names=library.colour_names()), nl=False)
         return
     wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
     output = Path(output)
     try:
         if wants_folder or output.is_dir():
-            written = exporting.write_files(items, output, fmt, force=force)
+            written = exporting.write_files(items, output, fmt, force=force, colour_names=library.colour_names())
             for w in written:
                 say(f"wrote {w.path}")
         else:
             from reader.fs import write_atomic
 
             output.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(output, exporting.render_all(items, fmt), force=force)
+            write_atomic(output, exporting.render_all(items, fmt, colour_names=library.colour_names()), force=force)
             say(f"wrote {output} ({len(items)} articles)")
     except FileExistsError as error:
         raise click.ClickException(f"{shown_path(str(error))}; use --force to overwrite it") from error
@@ -501,6 +501,29 @@ def _colours(value: str | None) -> frozenset[int] | None:
     if not colours or not colours <= {1, 2, 3, 4, 5}:
         raise click.BadParameter("colours are 1 to 5, e.g. 1,3", param_hint="--color")
     return colours
+
+
+@main.group("colors", invoke_without_command=True)
+@click.pass_context
+def colors_group(ctx: click.Context) -> None:
+    """Name the highlight colours (1-5) once; exports, vault notes and the reader show the names."""
+    if ctx.invoked_subcommand is None:
+        from reader.exporters.markdown import COLOUR_NAMES
+
+        names = _library(ctx).colour_names()
+        for color in range(1, 6):
+            named = f"  ({COLOUR_NAMES[color]})" if color in names else ""
+            say(f"{color}  {names.get(color, COLOUR_NAMES[color])}{named}")
+
+
+@colors_group.command("set")
+@click.argument("color", type=click.IntRange(1, 5))
+@click.argument("name")
+@click.pass_context
+def colors_set(ctx: click.Context, color: int, name: str) -> None:
+    """Call colour COLOR by NAME (an empty NAME gives back its default)."""
+    stored = _library(ctx).set_colour_name(color, name)
+    say(f"colour {color}: {stored}" if stored else f"colour {color}: its default name again")
 
 
 @main.command("sync")

@@ -121,3 +121,14 @@ def m002_search(db: Database) -> None:
            FROM articles a""",
     ):
         db.execute(statement)
+
+
+@migrations()
+def m003_colour_names(db: Database) -> None:
+    """The names the user gives colours ("key claim"); a colour without a row keeps its default name."""
+    db.execute(
+        """CREATE TABLE colour_names (
+               color INTEGER PRIMARY KEY CHECK (color BETWEEN 1 AND 5),
+               name TEXT NOT NULL
+           )"""
+    )

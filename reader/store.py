@@ -20,7 +20,7 @@ from reader.query import parse as parse_query
 
 # Every migration in reader.migrations, in order (a test keeps the two in step). Knowing the names
 # here lets an up-to-date library open without importing sqlite-utils (~100 ms at start-up).
-SCHEMA = ("m001_initial", "m002_search")
+SCHEMA = ("m001_initial", "m002_search", "m003_colour_names")
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -1107,6 +1107,24 @@ class Library:
             r[0]
             for r in self.conn.execute(f"SELECT id FROM articles WHERE {where} ORDER BY date DESC, id DESC", params)
         ]
+
+    def colour_names(self) -> dict[int, str]:
+        """The names the user gave colours (1-5); a colour not in it keeps its default name."""
+        return {r[0]: _safe(r[1]) for r in self.conn.execute("SELECT color, name FROM colour_names ORDER BY color")}
+
+    def set_colour_name(self, color: int, name: str) -> str:
+        """Name a colour ("key claim"); an empty name gives it back its default. Returns the name stored."""
+        color = _check_color(color)
+        name = " ".join(text.clean(name).split())[:60]
+        with self.write() as conn:
+            if name:
+                conn.execute(
+                    "INSERT INTO colour_names (color, name) VALUES (?, ?) ON CONFLICT(color) DO UPDATE SET name = ?",
+                    (color, name, name),
+                )
+            else:
+                conn.execute("DELETE FROM colour_names WHERE color = ?", (color,))
+        return name
 
     def annotation_stamps(self) -> dict[int, str]:
         """Per article with highlights, a note or tags: a text that changes whenever any of them changes.

@@ -485,3 +485,20 @@ def test_any_note_reads_back_as_itself(note, tags):
     assert parsed.note == clean(note) and parsed.blocks[5].note == clean(note)
     assert parsed.blocks[5].tags == obsidian_tags(tags)
     assert parsed.stray == []
+
+
+def test_colours_named_once_show_in_exports_and_vault_notes(library, tmp_path):
+    run = lambda *args: CliRunner().invoke(main, ["--db", str(library.path), *args])  # noqa: E731
+    assert run("colors", "set", "3", "key claim").exit_code == 0
+    assert "3  key claim  (blue)" in run("colors").output
+    assert "### Paragraph 3 · key claim" in run("export").output
+    vault = tmp_path / "vault"
+    sync(library, vault)
+    assert "· key claim" in the_note(vault).read_text(encoding="utf-8")
+    run("colors", "set", "3", "#bằng chứng")  # renamed: every note follows, the name stays text
+    report = sync(library, vault)
+    assert len(report.updated) == 1 and not report.read_back
+    assert "· \\#bằng chứng" in the_note(vault).read_text(encoding="utf-8")
+    run("colors", "set", "3", "")
+    assert "3  blue" in run("colors").output
+    assert run("colors", "set", "6", "x").exit_code == 2

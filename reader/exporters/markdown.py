@@ -249,8 +249,14 @@ def paragraph_number(body: str, offset: int) -> int:
     return body[:offset].count("\n\n") + 1
 
 
-def _colour(color: int) -> str:
-    return COLOUR_NAMES.get(color, f"colour {color}")
+def colour_name(color: int, names: dict[int, str] | None = None) -> str:
+    """A colour's name: the user's (`reader colors set`), else the default (yellow, green, …)."""
+    return (names or {}).get(color) or COLOUR_NAMES.get(color, f"colour {color}")
+
+
+def _colour(color: int, names: dict[int, str] | None = None) -> str:
+    # As heading text: a name the user chose is escaped like any of their text.
+    return _encode_line(clean(colour_name(color, names)), heading=True, line_start=False)
 
 
 # Characters written into a scalar as they are: YAML's printable set (as PyYAML reads it) minus
@@ -335,8 +341,8 @@ def front_matter(article: Article, exported_at: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _highlight_blocks(heading: str, highlight: Highlight) -> list[list[str]]:
-    blocks = [[f"### {heading} · {_colour(highlight.color)}"], _blockquote(clean(highlight.quote))]
+def _highlight_blocks(heading: str, highlight: Highlight, names: dict[int, str] | None) -> list[list[str]]:
+    blocks = [[f"### {heading} · {_colour(highlight.color, names)}"], _blockquote(clean(highlight.quote))]
     note = clean(highlight.note)
     if note:
         blocks.append(_labelled("Note", note))
@@ -346,7 +352,9 @@ def _highlight_blocks(heading: str, highlight: Highlight) -> list[list[str]]:
     return blocks
 
 
-def render(article: Article, highlights: list[Highlight], exported_at: str) -> str:
+def render(
+    article: Article, highlights: list[Highlight], exported_at: str, colour_names: dict[int, str] | None = None
+) -> str:
     """The article and its highlights as Markdown with YAML front matter; same data, same bytes."""
     body = clean(article.body)
     title = clean(article.title)
@@ -363,12 +371,12 @@ def render(article: Article, highlights: list[Highlight], exported_at: str) -> s
     if anchored:
         blocks.append(["## Highlights"])
         for h in anchored:
-            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h))
+            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h, colour_names))
     if orphans:
         blocks.append(["## Orphaned highlights"])
         blocks.append([ORPHANS_EXPLAINED])
         for number, h in enumerate(orphans, 1):
-            blocks.extend(_highlight_blocks(f"Orphan {number}", h))
+            blocks.extend(_highlight_blocks(f"Orphan {number}", h, colour_names))
 
     markdown = "\n\n".join("\n".join(block) for block in blocks)
     return front_matter(article, exported_at) + "\n" + markdown + "\n"

@@ -103,9 +103,9 @@ def open_uri(article_id: int, highlight_id: int | None = None) -> str:
     return uri + (f"&highlight={highlight_id}" if highlight_id is not None else "")
 
 
-def _block_lines(body: str, heading: str, block: HighlightBlock) -> list[str]:
+def _block_lines(heading: str, block: HighlightBlock, names: dict[int, str] | None) -> list[str]:
     h = block.highlight
-    parts = [[f"### {heading} · {_colour(h.color)}"], _blockquote(clean(h.quote))]
+    parts = [[f"### {heading} · {_colour(h.color, names)}"], _blockquote(clean(h.quote))]
     if block.theirs is not None:
         parts.append([CONFLICT_EXPLAINED])
     if block.note:
@@ -122,7 +122,12 @@ def _block_lines(body: str, heading: str, block: HighlightBlock) -> list[str]:
 
 
 def render_region(
-    article: Article, note: str, blocks: list[HighlightBlock], kept: list[str], note_theirs: str | None = None
+    article: Article,
+    note: str,
+    blocks: list[HighlightBlock],
+    kept: list[str],
+    note_theirs: str | None = None,
+    colour_names: dict[int, str] | None = None,
 ) -> str:
     """The managed region, marker lines included; `kept` are raw blocks the user edited but reader deleted."""
     body = clean(article.body)
@@ -145,13 +150,13 @@ def render_region(
     if anchored or kept:
         parts.append("## Highlights")
         for b in anchored:
-            parts.extend(_block_lines(body, f"Paragraph {paragraph_number(body, b.highlight.start)}", b))
+            parts.extend(_block_lines(f"Paragraph {paragraph_number(body, b.highlight.start)}", b, colour_names))
         parts.extend(kept)
     if orphans:
         parts.append("## Orphaned highlights")
         parts.append(ORPHANS_EXPLAINED)
         for number, b in enumerate(orphans, 1):
-            parts.extend(_block_lines(body, f"Orphan {number}", b))
+            parts.extend(_block_lines(f"Orphan {number}", b, colour_names))
     return "\n\n".join(parts) + "\n" + END + "\n"
 
 

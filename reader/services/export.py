@@ -46,19 +46,26 @@ def select(
     return items
 
 
-def render_one(article: Article, highlights: list[Highlight], fmt: str, exported_at: str) -> str:
-    """One article's notes in a format."""
+def render_one(
+    article: Article, highlights: list[Highlight], fmt: str, exported_at: str, colour_names: dict | None = None
+) -> str:
+    """One article's notes in a format (Markdown headings show the colours by their names)."""
     if fmt == "json":
         return webanno.render([(article, highlights)], exported_at)
-    return markdown.render(article, highlights, exported_at)
+    return markdown.render(article, highlights, exported_at, colour_names)
 
 
-def render_all(items: list[tuple[Article, list[Highlight]]], fmt: str, exported_at: str | None = None) -> str:
+def render_all(
+    items: list[tuple[Article, list[Highlight]]],
+    fmt: str,
+    exported_at: str | None = None,
+    colour_names: dict | None = None,
+) -> str:
     """Every selected article in one text (Markdown documents one after another, or one JSON collection)."""
     exported_at = exported_at or now()
     if fmt == "json":
         return webanno.render(items, exported_at)
-    return "\n".join(markdown.render(a, h, exported_at) for a, h in items)
+    return "\n".join(markdown.render(a, h, exported_at, colour_names) for a, h in items)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,11 @@ def tag_folder(directory: Path, tag: str) -> Path:
 
 
 def write_files(
-    items: list[tuple[Article, list[Highlight]]], directory: Path, fmt: str, force: bool = False
+    items: list[tuple[Article, list[Highlight]]],
+    directory: Path,
+    fmt: str,
+    force: bool = False,
+    colour_names: dict | None = None,
 ) -> list[Written]:
     """One file per article inside `directory`, named by a safe slug; existing files kept unless force."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -96,6 +107,6 @@ def write_files(
     written = []
     for article, highlights in items:
         path = file_path(article, directory, fmt)
-        write_atomic(path, render_one(article, highlights, fmt, exported_at), force=force)
+        write_atomic(path, render_one(article, highlights, fmt, exported_at, colour_names), force=force)
         written.append(Written(path, article))
     return written

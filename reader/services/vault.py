@@ -82,6 +82,7 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
     taken: set[Path] | None = None  # the notes' paths, resolved only if a new note needs a name
     ops: list = []  # library writes: (check, write, description)
     stamps = library.annotation_stamps()
+    options.names_stamp = hash_of(sorted(library.colour_names().items()))  # renamed colours: every heading
     for article_id in ids:
         note, st = found.get(article_id), state["notes"].get(str(article_id), {})
         if (
@@ -122,7 +123,7 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
 def _stamp(stamps: dict[int, str], article_id: int, options: SyncOptions) -> str:
     """What the note of an article depends on: the library's stamp for it and the filters."""
     colours = ",".join(map(str, sorted(options.colors))) if options.colors else "all"
-    return f"{stamps.get(article_id, '')}|{colours}|{int(options.only_noted)}"
+    return f"{stamps.get(article_id, '')}|{colours}|{int(options.only_noted)}|{options.names_stamp}"
 
 
 def _new_path(folder: Path, article: Article, pattern: str, taken: set[Path]) -> Path:
@@ -298,7 +299,7 @@ def _render_and_write(
         }
     article_note = plan.note.shown if plan.note.outcome in ("vault", "conflict") else article.note
     note_theirs = article.note if plan.note.outcome == "conflict" else None
-    region = notes.render_region(article, article_note, blocks, plan.kept, note_theirs)
+    region = notes.render_region(article, article_note, blocks, plan.kept, note_theirs, library.colour_names())
     updated = max((h.modified for h in highlights), default="")
     owned = notes.owned_front_matter(article, article.tags, len(highlights), updated)
     text = notes.assemble(plan.found.parsed if plan.found else None, owned, region)

@@ -31,6 +31,7 @@ class SyncOptions:
     only_noted: bool = False
     accept_deletes: bool = False
     dry_run: bool = False
+    names_stamp: str = ""  # set by sync: the colour names the notes were rendered with
 
 
 @dataclass

@@ -198,7 +198,9 @@ class MainScreen(SearchMixin, VaultSyncMixin, Screen):
                 self.notify("Not exported: the existing files were kept.")
                 return
             try:
-                written = exporting.write_files(items, folder, "markdown", force=True)
+                written = exporting.write_files(
+                    items, folder, "markdown", force=True, colour_names=self.library.colour_names()
+                )
             except (OSError, ValueError) as error:
                 self.notify(f"Export failed: {error}", severity="error")
                 return
