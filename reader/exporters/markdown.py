@@ -205,7 +205,7 @@ def _labelled(label: str, text: str) -> list[str]:
 
 
 def obsidian_tag(tag: str) -> str:
-    """A tag as Obsidian can hold it: letters (accents kept), digits, `_`, `/`; anything else a "-".
+    """A tag as Obsidian can hold it: letters (accents kept), digits, `/`, `_` inside a word; anything else "-".
 
     "ngoại giao" → "ngoại-giao", "Quan hệ Việt–Nhật" → "Quan-hệ-Việt-Nhật", "#x" → "x"; a tag of
     digits alone (which Obsidian refuses) gets a leading "_"; "" when nothing is left.
@@ -216,7 +216,15 @@ def obsidian_tag(tag: str) -> str:
             out.append(ch)
         elif not out or out[-1] != "-":
             out.append("-")
-    name = "/".join(part.strip("-_") for part in "".join(out).split("/") if part.strip("-_"))
+    joined = "".join(out)
+    # "_" only between two letters or digits, where it cannot start or end emphasis; elsewhere "-".
+    word = lambda ch: unicodedata.category(ch)[0] in "LMN"  # noqa: E731
+    joined = "".join(
+        "-" if ch == "_" and not (0 < i < len(joined) - 1 and word(joined[i - 1]) and word(joined[i + 1])) else ch
+        for i, ch in enumerate(joined)
+    )
+    joined = re.sub("-{2,}", "-", joined)
+    name = "/".join(part.strip("-") for part in joined.split("/") if part.strip("-"))
     if name and all(ch.isdigit() for ch in name):
         name = "_" + name
     return name
