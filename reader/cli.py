@@ -427,7 +427,13 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 
 
 @main.command("export")
-@click.option("--article", "article_ids", type=int, multiple=True, help="Export this article (repeatable).")
+@click.option(
+    "--article",
+    "article_ids",
+    type=click.IntRange(1, 2**63 - 1),
+    multiple=True,
+    help="Export this article (repeatable).",
+)
 @click.option("--tag", help="Only notes tagged T (an article with the tag brings all its highlights).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only highlights made or changed since DATE.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
@@ -438,38 +444,42 @@ def tags_delete(ctx: click.Context, name: str) -> None:
     help="A file, or a folder (ending in / or existing) for one file per article. Default: stdout.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
+@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
 @click.pass_context
-def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
+def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted) -> None:
     """Export notes and highlights as Markdown or W3C Web Annotation JSON."""
     from reader.services import export as exporting
 
     library = _library(ctx)
     since_text = since.date().isoformat() if since else None
     try:
-        items = exporting.select(library, list(article_ids), tag=tag, since=since_text)
+        items = exporting.select(
+            library, list(article_ids), tag=tag, since=since_text, colors=_colours(colors), only_noted=only_noted
+        )
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if not items:
         say("Nothing to export.", err=True)
         return
     if output is None:
-        say(exporting.render_all(items, fmt), nl=False)
+        say(exporting.render_all(items, fmt, colour_names=library.colour_names()), nl=False)
         return
     wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
     output = Path(output)
     try:
         if wants_folder or output.is_dir():
-            written = exporting.write_files(items, output, fmt, force=force)
+            written = exporting.write_files(items, output, fmt, force=force, colour_names=library.colour_names())
             for w in written:
                 say(f"wrote {w.path}")
         else:
             from reader.fs import write_atomic
 
             output.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(output, exporting.render_all(items, fmt), force=force)
+            write_atomic(output, exporting.render_all(items, fmt, colour_names=library.colour_names()), force=force)
             say(f"wrote {output} ({len(items)} articles)")
     except FileExistsError as error:
-        raise click.ClickException(f"{error.filename or error} exists; use --force to overwrite it") from error
+        raise click.ClickException(f"{shown_path(str(error))}; use --force to overwrite it") from error
     except (OSError, ValueError) as error:
         raise click.ClickException(f"could not write the export: {error}") from error
 
@@ -491,11 +501,127 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
-        if r.status in ("skipped", "orphaned"):
+        if r.status in ("skipped", "orphaned", "kept"):
             say(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
     say(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     if counts.get("skipped"):
         ctx.exit(1)
+
+
+def _colours(value: str | None) -> frozenset[int] | None:
+    """The colours of a --color option ("1,3"); click error if one is not 1-5."""
+    if not value:
+        return None
+    try:
+        colours = frozenset(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter("give colours as numbers 1-5, e.g. 1,3", param_hint="--color") from None
+    if not colours or not colours <= {1, 2, 3, 4, 5}:
+        raise click.BadParameter("colours are 1 to 5, e.g. 1,3", param_hint="--color")
+    return colours
+
+
+@main.group("colors", invoke_without_command=True)
+@click.pass_context
+def colors_group(ctx: click.Context) -> None:
+    """Name the highlight colours (1-5) once; exports, vault notes and the reader show the names."""
+    if ctx.invoked_subcommand is None:
+        from reader.exporters.markdown import COLOUR_NAMES
+
+        names = _library(ctx).colour_names()
+        for color in range(1, 6):
+            named = f"  ({COLOUR_NAMES[color]})" if color in names else ""
+            say(f"{color}  {names.get(color, COLOUR_NAMES[color])}{named}")
+
+
+@colors_group.command("set")
+@click.argument("color", type=click.IntRange(1, 5))
+@click.argument("name")
+@click.pass_context
+def colors_set(ctx: click.Context, color: int, name: str) -> None:
+    """Call colour COLOR by NAME (an empty NAME gives back its default)."""
+    stored = _library(ctx).set_colour_name(color, name)
+    say(f"colour {color}: {stored}" if stored else f"colour {color}: its default name again")
+
+
+@main.command("sync")
+@click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--folder", help="Sub-folder of the vault for new notes (default: the vault itself).")
+@click.option("--name", "pattern", help="File-name pattern of new notes: {date} {slug} {title} {id}.")
+@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
+@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
+@click.option("--accept-deletes", is_flag=True, help="Delete from the library the highlights deleted in the vault.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.pass_context
+def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes, dry_run) -> None:
+    """Keep one note per annotated article in a vault folder, and read your edits back.
+
+    Notes are updated in place; your text outside the managed region and your own front-matter keys
+    are kept. Without VAULT, the last vault synced.
+    """
+    from reader.services import vault as syncing
+
+    library = _library(ctx)
+    remembered = syncing.remembered_vault()
+    if vault is None:
+        if remembered is None:
+            raise click.UsageError("give the vault folder: reader sync DIR (it is remembered for next time)")
+        vault, options = remembered
+    else:
+        same = remembered is not None and remembered[0] == vault.expanduser().resolve()
+        options = remembered[1] if same else syncing.SyncOptions()
+    if folder is not None:
+        options.folder = folder
+    if pattern is not None:
+        options.pattern = pattern
+    options.colors = _colours(colors)
+    options.only_noted, options.accept_deletes, options.dry_run = only_noted, accept_deletes, dry_run
+    try:
+        report = syncing.sync(library, vault, options)
+        if not dry_run:
+            syncing.remember_vault(vault, options)
+    except (ValueError, OSError, syncing.SyncAborted) as error:
+        raise click.ClickException(f"sync not done: {error}") from error
+    would = "would be " if dry_run else ""
+    for label, lines in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("read back", report.read_back),
+        ("conflict", report.conflicts),
+        ("restored", report.restored),
+        ("deleted", report.deleted),
+        ("problem", report.problems),
+    ):
+        for line in lines:
+            say(f"{label:<10} {shown_path(line)}")
+    say(
+        f"{shown_path(vault)}: {len(report.created)} notes {would}created, {len(report.updated)} {would}updated, "
+        f"{report.unchanged} unchanged; {len(report.read_back)} edits {would}read back, "
+        f"{len(report.conflicts)} conflicts" + (" (dry run: nothing was written)" if dry_run else "")
+    )
+    if report.problems:
+        ctx.exit(1)
+
+
+@main.command("open")
+@click.argument("uri")
+@click.pass_context
+def open_command(ctx: click.Context, uri: str) -> None:
+    """Open the reader on a passage: URI is a reader://open?article=ID&highlight=ID link from a vault note."""
+    from reader.importers.vault_note import parse_open_uri
+
+    try:
+        article_id, highlight_id = parse_open_uri(uri)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    library = _library(ctx)
+    _article(library, article_id)
+    highlight = library.get_highlight(highlight_id) if highlight_id is not None else None
+    if highlight_id is not None and (highlight is None or highlight.article_id != article_id):
+        say(f"highlight {highlight_id} is no longer in article {article_id}; opening the article", err=True)
+    from reader.ui.app import make_app
+
+    make_app(library, open_at=(article_id, highlight_id)).run()
 
 
 def _size(n: int) -> str:

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from reader.model import Anchor, Article
-from reader.store import Library, LibraryError, WriteError
+from reader.store import SCHEMA, Library, LibraryError, WriteError
 from reader.store.migrations import migrations
 from reader.ui.list_source import ArticleWindow
 
@@ -32,18 +32,14 @@ def test_blank_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     lib = Library(tmp_path / "new.db")
     tables = set(lib.db.table_names())
     assert {"articles", "tags", "article_tags", "highlights", "highlight_tags", "reading_state"} <= tables
-    assert lib.schema_version() == "m003_feeds"
+    assert lib.schema_version() == SCHEMA[-1]
     assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert lib.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     lib.close()
     # Opening again applies nothing twice.
     again = Library(tmp_path / "new.db")
-    assert [m.name for m in migrations.applied(again.db)] == [
-        "m001_initial",
-        "m002_search",
-        "m003_feeds",
-    ]
+    assert [m.name for m in migrations.applied(again.db)] == list(SCHEMA)
 
 
 def test_database_from_a_newer_version_is_refused_untouched(tmp_path):

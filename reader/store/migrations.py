@@ -195,6 +195,16 @@ def m003_feeds(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def m004_colour_names(db: sqlite3.Connection) -> None:
+    """The names the user gives colours ("key claim"); a colour without a row keeps its default name."""
+    db.execute(
+        """CREATE TABLE colour_names (
+               color INTEGER PRIMARY KEY CHECK (color BETWEEN 1 AND 5),
+               name TEXT NOT NULL
+           )"""
+    )
+
+
 class Migrations:
     """The ordered migrations of the library, and what a library has had of them."""
 
@@ -270,4 +280,4 @@ class Migrations:
         return done
 
 
-migrations = Migrations(m001_initial, m002_search, m003_feeds)
+migrations = Migrations(m001_initial, m002_search, m003_feeds, m004_colour_names)
