@@ -53,7 +53,7 @@ class _NotePlan:
     deleted: list[int] = field(default_factory=list)
 
 
-class SyncAborted(Exception):
+class SyncAborted(ValueError):
     """The library changed while the sync was reading it; nothing was written."""
 
 

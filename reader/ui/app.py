@@ -85,10 +85,9 @@ class ReaderApp(App):
 
     def _open_at(self, article_id: int, highlight_id: int | None) -> None:
         main = self.main
-        main.open_article(article_id)
         highlight = self.library.get_highlight(highlight_id) if highlight_id is not None else None
-        if highlight is not None and highlight.article_id == article_id and not highlight.orphan:
-            main.reading.move_to(highlight.start)
+        placed = highlight is not None and highlight.article_id == article_id and not highlight.orphan
+        main.open_article(article_id, at=highlight.start if placed else None)
         main.focus_pane(main.reading)
 
     # -- workers report here: results to their job, every failure through one handler -----

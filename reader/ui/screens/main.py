@@ -151,20 +151,20 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         self.open_article(message.article_id)
         self.focus_pane(self.reading)
 
-    def open_article(self, article_id: int) -> None:
-        """Show an article in the reading pane, where the reader left it, and mark it read (in workers)."""
+    def open_article(self, article_id: int, at: int | None = None) -> None:
+        """Show an article in the reading pane, where the reader left it (or `at`), and mark it read (in workers)."""
         self.save_position()
         self._opening += 1
         generation = self._opening
         self.jobs.read(
             Job(
                 partial(work.open_article, article_id=article_id),
-                done=lambda opened: self._opened(generation, opened),
+                done=lambda opened: self._opened(generation, opened, at),
                 failed="Could not open the article",
             )
         )
 
-    def _opened(self, generation: int, opened: work.Opened | None) -> None:
+    def _opened(self, generation: int, opened: work.Opened | None, at: int | None = None) -> None:
         if generation != self._opening:
             return  # the reader has opened another article since
         if opened is None:
@@ -173,6 +173,8 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         article = opened.article
         self.session.open(article, opened.highlights)
         self.reading.show(article, self.highlights, opened.position)
+        if at is not None:
+            self.reading.move_to(at)
         span = self.reading.cursor_span
         self._saved_position = (article.id, span[0]) if span else None
         self.notes.show(article, self.highlights)

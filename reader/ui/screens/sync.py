@@ -27,16 +27,21 @@ class VaultSyncMixin:
 
     def _sync_vault(self, vault: Path, options) -> None:
         from reader.services import vault as syncing
+        from reader.ui.jobs import Job
 
-        try:
-            report = syncing.sync(self.library, vault, options)
+        def run(library):  # in a worker: a sync writes the library and many files
+            report = syncing.sync(library, vault, options)
             syncing.remember_vault(vault, options)
-        except (OSError, ValueError, syncing.SyncAborted) as error:
-            self.notify(f"Sync not done: {error}", severity="error")
-            return
-        self._reload_annotations()
+            return report
+
+        self.jobs.write(Job(run, done=lambda report: self._synced(vault, report), failed="Sync not done"))
+
+    def _synced(self, vault: Path, report) -> None:
         if self.article is not None:
-            self._article_changed(self.article.id)
+            self._reread_annotations()
+            article = self.library.get_article(self.article.id)
+            if article is not None:
+                self._article_changed(article)
         summary = (
             f"Synced {vault}: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.read_back)} edits read back"
