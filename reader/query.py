@@ -2,15 +2,21 @@
 
 A query is words (all must match), "quoted phrases", `-word` to leave out, and filters:
 `tag:NAME`, `place:NAME`, `source:NAME`, `title:WORDS`, `before:DATE`, `after:DATE` (a value with
-spaces goes in quotes: `place:"Hà Nội"`). Everything is folded as the index is (NFD, no marks,
-đ → d, casefold), so "Ha Noi", "HÀ NỘI" and "Hà Nội" are one query.
+spaces goes in quotes: `place:"Hà Nội"`).
 
-User text never reaches FTS5 as syntax: the MATCH expression is built here from folded tokens,
-each of which holds only letters and digits, inside double quotes.
+Smart accents, word by word: a word typed without any diacritic is folded as the index is (NFD, no
+marks, đ → d, casefold), so `ha noi` finds "Hà Nội", "hà nội" and "HA NOI"; a word typed with
+diacritics matches only that spelling, ignoring case, Unicode form, tone placement (hòa = hoà) and
+the look-alikes Ð/Ɖ of Đ (reader.text.accent_key). `accents="exact"` makes every word exact,
+`"ignore"` folds every word.
+
+User text never reaches FTS5 as syntax: the MATCH expressions are built here from tokens, each of
+which holds only letters, marks and digits, inside double quotes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,6 +31,8 @@ from reader import text
 _TOKEN_CHARS = r"\p{L}\p{N}\p{Co}"
 _TOKEN = regex.compile(f"[{_TOKEN_CHARS}]+")
 _MARK = regex.compile(r"\p{Mn}")
+# What unicode61 with remove_diacritics 0 keeps as one token in accent-kept text: marks too.
+_WORDS = regex.compile(r"[\p{L}\p{M}\p{N}\p{Co}]+")
 _FILTER = regex.compile(r"([A-Za-z]+):")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "＂": '"'})
 
@@ -32,6 +40,9 @@ COLUMNS = ("title", "place", "source", "body", "tags", "notes")
 TEXT_FILTERS = {"place": "place", "source": "source", "title": "title"}
 FILTERS = {"tag", "before", "after", *TEXT_FILTERS}
 MAX_TERMS = 40
+ACCENT_MODES = ("smart", "exact", "ignore")
+MAX_SPELLINGS = 16  # spellings of one exact phrase sent to the accent-kept index (Đ/Ð/Ɖ, tone placement)
+NEAR_WINDOW = 8  # tokens: words this close count as near each other when ranking
 MIN_PREFIX = 3  # a shorter last word is matched whole while typing: "h*" would read half the index
 SNIPPET_WIDTH = 100
 SNIPPET_LEAD = 30  # characters of context kept before the first hit
@@ -49,8 +60,48 @@ def tokens(s: str) -> tuple[str, ...]:
 
 
 def tag_match_key(name: str) -> str:
-    """What `tag:` compares: the tag's words, folded ("Kinh tế", "kinh-te" and "KINH TE" agree)."""
+    """The tag's words, folded ("Kinh tế", "kinh-te" and "KINH TE" agree): what `ignore` compares."""
     return " ".join(tokens(name)) or text.fold(" ".join(name.split()))
+
+
+def is_exact_word(word: str, accents: str = "smart") -> bool:
+    """Whether a typed word must match accent-exact under an accent mode (smart: if it has marks)."""
+    return accents == "exact" or (accents == "smart" and text.has_diacritics(word))
+
+
+def _words(value: str) -> list[str]:
+    return _WORDS.findall(text.strip_markers(value))
+
+
+_SEP = "\x1f"
+
+
+def tag_pattern(value: str, accents: str = "smart") -> str:
+    """What a typed tag name is compared with (see tag_matches): its words, each exact or folded.
+
+    "kinh te" matches the tags Kinh tế, kinh te and KINH-TẾ; "Kinh tế" only Kinh tế (kinh tế,
+    KINH TẾ); under smart accents, as search does.
+    """
+    value = " ".join(text.clean(value).split())
+    words = _words(value)
+    if not words:  # a tag of symbols only (🔥): the whole name, folded
+        return "~" + text.fold(value)
+    return _SEP.join("=" + text.accent_key(w) if is_exact_word(w, accents) else "~" + "".join(tokens(w)) for w in words)
+
+
+def tag_matches(name: str, pattern: str) -> bool:
+    """True if a tag's name matches a typed name, given as tag_pattern(typed, accents)."""
+    words = _words(name)
+    wanted = pattern.split(_SEP)
+    if not words:
+        return len(wanted) == 1 and wanted[0] == "~" + text.fold(" ".join(name.split()))
+    if len(words) != len(wanted):
+        return False
+    for word, want in zip(words, wanted):
+        got = text.accent_key(word) if want[0] == "=" else "".join(tokens(word))
+        if got != want[1:]:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -61,11 +112,42 @@ class Term:
     prefix: bool = False  # the last token may be the start of a longer word
     column: str | None = None  # None: any column
     negated: bool = False
+    # Per token: its spelling as typed (NFC) when it must match accent-exact, else None; () when none must.
+    exact: tuple[str | None, ...] = ()
+    bare: bool = False  # a word typed alone (not quoted, not a filter): ranking may join it to its neighbours
 
     def fts(self) -> str:
         """This term as an FTS5 phrase (tokens are letters and digits only, so quoting is safe)."""
         phrase = '"' + " ".join(self.tokens) + '"' + (" *" if self.prefix else "")
         return f"{self.column} : {phrase}" if self.column else phrase
+
+    @property
+    def fully_exact(self) -> bool:
+        """Every token of this term must match accent-exact."""
+        return bool(self.exact) and all(w is not None for w in self.exact)
+
+    def exact_fts(self) -> str | None:
+        """What the accent-kept index must match for this term (its runs of exact words), or None."""
+        runs: list[tuple[list[str], bool]] = []
+        run: list[str] = []
+        for i, word in enumerate(self.exact):
+            if word is not None:
+                run.append(word)
+            if run and (word is None or i == len(self.exact) - 1):
+                runs.append((run, word is not None and self.prefix))
+                run = []
+        parts = []
+        for words, prefix in runs:
+            spellings = [""]
+            for word in words:
+                spellings = [f"{s} {v}".strip() for s in spellings for v in text.spelling_variants(word)]
+                spellings = spellings[:MAX_SPELLINGS]
+            phrases = ['"' + p + '"' + (" *" if prefix else "") for p in spellings]
+            parts.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+        if not parts:
+            return None
+        expression = " AND ".join(parts)
+        return f"{self.column} : ({expression})" if self.column else expression
 
 
 @dataclass(frozen=True)
@@ -73,7 +155,7 @@ class Query:
     """A parsed query: text terms for the index, and filters for SQL."""
 
     terms: tuple[Term, ...] = ()
-    tags: tuple[str, ...] = ()  # folded tag names the article (or one of its highlights) must carry
+    tags: tuple[str, ...] = ()  # tag_pattern()s of names the article (or one of its highlights) must carry
     not_tags: tuple[str, ...] = ()
     before: str | None = None  # ISO date prefix; the article's date must be earlier
     after: str | None = None  # the article's date must be later than every day this prefix covers
@@ -90,20 +172,53 @@ class Query:
         """The terms that must not match."""
         return tuple(t for t in self.terms if t.negated)
 
+    @functools.cached_property
+    def _folded_negative(self) -> tuple[Term, ...]:
+        # An exact word left out is left out of the accent-kept index only: folded, `-Hà` would
+        # also leave out every article with "ha" or "hạ".
+        return tuple(t for t in self.negative if not t.fully_exact)
+
     def match_expression(self) -> str | None:
-        """The FTS5 MATCH expression of the positive terms (minus the negative ones), or None."""
+        """The FTS5 MATCH expression (folded index) of the positive terms minus the negative ones, or None."""
+        return self.match_tiers()[-1]
+
+    def match_tiers(self) -> tuple[str | None, ...]:
+        """MATCH expressions to take results from in turn, each a subset of the next (the last is the query).
+
+        Words typed alone rank first where they stand together in order ("Hà Nội" for `ha noi`),
+        then where they are near each other, then anywhere.
+        """
         if not self.positive:
-            return None
-        expression = " AND ".join(t.fts() for t in self.positive)
-        if self.negative:
-            expression = f"({expression}) NOT ({self.exclusion_expression()})"
-        return expression
+            return (None,)
+        bare = [t for t in self.positive if t.bare and t.column is None and len(t.tokens) == 1]
+        others = [t.fts() for t in self.positive if t not in bare]
+        tiers = []
+        if len(bare) >= 2:
+            words = " ".join(t.tokens[0] for t in bare)
+            tiers.append(" AND ".join([*others, '"' + words + '"' + (" *" if bare[-1].prefix else "")]))
+            if not any(t.prefix for t in bare):
+                near = " ".join('"' + t.tokens[0] + '"' for t in bare)
+                tiers.append(" AND ".join([*others, f"NEAR({near}, {NEAR_WINDOW})"]))
+        tiers.append(" AND ".join(t.fts() for t in self.positive))
+        if self._folded_negative:
+            tiers = [f"({e}) NOT ({self.exclusion_expression()})" for e in tiers]
+        return tuple(tiers)
 
     def exclusion_expression(self) -> str | None:
-        """A MATCH expression for what must not match, or None."""
-        if not self.negative:
+        """A MATCH expression (folded index) for what must not match, or None."""
+        if not self._folded_negative:
             return None
-        return " OR ".join(t.fts() for t in self.negative)
+        return " OR ".join(t.fts() for t in self._folded_negative)
+
+    def exact_expression(self) -> str | None:
+        """A MATCH expression for the accent-kept index that every result must match, or None."""
+        parts = [e for e in (t.exact_fts() for t in self.positive) if e]
+        return " AND ".join(parts) or None
+
+    def exact_exclusion(self) -> str | None:
+        """A MATCH expression for the accent-kept index that no result may match, or None."""
+        parts = [t.exact_fts() for t in self.negative if t.fully_exact]
+        return " OR ".join(f"({p})" for p in parts if p) or None
 
     def hit_pattern(self, column: str | None = None) -> HitFinder | None:
         """What finds this query's positive hits in the folded text of a column (None: the body)."""
@@ -122,26 +237,60 @@ class HitFinder:
     """
 
     def __init__(self, terms: tuple[Term, ...]):
+        # The words typed alone, as one phrase, and the other terms: find_hits prefers the phrase.
+        self.together: HitFinder | None = None
+        self.rest: HitFinder | None = None
+        bare = [t for t in terms if t.bare and t.column is None and len(t.tokens) == 1]
+        if len(bare) >= 2:
+            exact = tuple(t.exact[0] if t.exact else None for t in bare)
+            phrase = Term(tuple(t.tokens[0] for t in bare), prefix=bare[-1].prefix, exact=exact if any(exact) else ())
+            self.together = HitFinder((phrase,))
+            rest = tuple(t for t in terms if t not in bare)
+            self.rest = HitFinder(rest) if rest else None
         self.terms = []
+        # Per term: the accent keys its tokens must have (None: any accents), or None if no token must.
+        self.exact: list[tuple[str | None, ...] | None] = []
+        self.prefix: list[bool] = []
         for term in terms:
             body = f"[^{_TOKEN_CHARS}]+".join(regex.escape(tok) for tok in term.tokens)
             tail = f"[{_TOKEN_CHARS}]*" if term.prefix else f"(?![{_TOKEN_CHARS}])"
             self.terms.append((term.tokens[0], regex.compile(f"(?<![{_TOKEN_CHARS}]){body}{tail}")))
+            keys = tuple(None if w is None else text.accent_key(w) for w in term.exact)
+            self.exact.append(keys if term.exact else None)
+            self.prefix.append(term.prefix)
 
     def spans(self, folded: str) -> list[tuple[int, int]]:
-        """Every hit in folded text, in order (overlapping hits of different terms included)."""
-        spans: list[tuple[int, int]] = []
-        for first, pattern in self.terms:
+        """Every place in folded text where a term's words are, in order (accents not yet checked)."""
+        return [(a, b) for a, b, _ in self.term_spans(folded)]
+
+    def term_spans(self, folded: str) -> list[tuple[int, int, int]]:
+        """(start, end, term index) of every folded hit, in order (overlapping hits of different terms included)."""
+        spans: list[tuple[int, int, int]] = []
+        for index, (first, pattern) in enumerate(self.terms):
             i = folded.find(first)
             while i >= 0:
                 m = pattern.match(folded, i)
                 if m:
-                    spans.append(m.span())
+                    spans.append((*m.span(), index))
                     i = folded.find(first, m.end())
                 else:
                     i = folded.find(first, i + 1)
         spans.sort()
         return spans
+
+    def accepts(self, index: int, original: str) -> bool:
+        """True if `original` (the text of one folded hit of term `index`) has the accents it asks for."""
+        keys = self.exact[index]
+        if keys is None:
+            return True
+        words = _words(text.accent_key(original))
+        if len(words) != len(keys):
+            return False
+        last = len(keys) - 1
+        for i, (word, key) in enumerate(zip(words, keys)):
+            if key is not None and not (word == key or (i == last and self.prefix[index] and word.startswith(key))):
+                return False
+        return True
 
 
 @functools.lru_cache(maxsize=64)
@@ -181,11 +330,29 @@ def _read_word(s: str, i: int) -> tuple[str, int]:
     return s[i:j], j
 
 
-def parse(query: str, *, prefix_last: bool = False) -> Query:
+def _term(value: str, accents: str, **fields) -> Term | None:
+    """The term for typed words (None if they hold no letter or digit), each exact or folded by the mode."""
+    found = tokens(value)
+    if not found:
+        return None
+    exact: tuple[str | None, ...] = ()
+    words = _words(value)
+    # A word whose folding splits or joins tokens (rare outside NFC Vietnamese) stays folded.
+    if accents != "ignore" and len(words) == len(found):
+        marks = tuple(w if is_exact_word(w, accents) else None for w in words)
+        if any(m is not None for m in marks):
+            exact = marks
+    return Term(found, exact=exact, **fields)
+
+
+def parse(query: str, *, prefix_last: bool = False, accents: str = "smart") -> Query:
     """Parse a query typed by a person; raise QueryError (with a message for them) if it cannot run.
 
     With `prefix_last` (while typing), the last bare word also matches longer words it begins.
+    `accents` is smart, exact or ignore (see the module's docstring).
     """
+    if accents not in ACCENT_MODES:
+        raise QueryError(f"Accents can be {', '.join(ACCENT_MODES)}; not “{accents}”.")
     s = text.clean(query).translate(_QUOTES)
     if not s.strip():
         raise QueryError("Type something to search for. " + EXAMPLES)
@@ -230,27 +397,27 @@ def parse(query: str, *, prefix_last: bool = False) -> Query:
                 else:
                     after = max(after, checked) if after else checked
             elif name == "tag":
-                (not_tags if negated else tags).append(tag_match_key(value))
+                (not_tags if negated else tags).append(tag_pattern(value, accents))
             else:
-                found = tokens(value)
-                if not found:
+                term = _term(value, accents, column=TEXT_FILTERS[name], negated=negated)
+                if term is None:
                     raise QueryError(f"{name}: needs letters or digits, e.g. {name}:{_FILTER_EXAMPLES[name]}")
-                terms.append(Term(found, column=TEXT_FILTERS[name], negated=negated))
+                terms.append(term)
                 if not quoted and i == n:
                     last_bare = len(terms) - 1
         elif s[i] == '"':
             phrase, i = _read_quoted(s, i)
             prefix = i < n and s[i] == "*"
             i += prefix
-            found = tokens(phrase)
-            if found:
-                terms.append(Term(found, prefix=prefix, negated=negated))
+            term = _term(phrase, accents, prefix=prefix, negated=negated)
+            if term:
+                terms.append(term)
         else:
             word, i = _read_word(s, i)
             prefix = word.endswith("*")
-            found = tokens(word)
-            if found:
-                terms.append(Term(found, prefix=prefix, negated=negated))
+            term = _term(word, accents, prefix=prefix, negated=negated, bare=True)
+            if term:
+                terms.append(term)
                 if i == n and not prefix:
                     last_bare = len(terms) - 1
         if len(terms) > MAX_TERMS:
@@ -258,7 +425,7 @@ def parse(query: str, *, prefix_last: bool = False) -> Query:
     if prefix_last and last_bare is not None and not terms[last_bare].negated:
         term = terms[last_bare]
         if len(term.tokens[-1]) >= MIN_PREFIX:
-            terms[last_bare] = Term(term.tokens, prefix=True, column=term.column)
+            terms[last_bare] = dataclasses.replace(term, prefix=True)
     if not terms and not tags and not not_tags and before is None and after is None:
         if dangling_dash:
             raise QueryError("A “-” leaves out the word right after it, e.g. -football; there is none.")
@@ -306,21 +473,41 @@ def find_hits(
         return []
     if folded is None:
         folded = text.fold(original)
-    spans = finder.spans(folded)
-    if not spans:
-        return []
     if exact is None:
         exact = len(folded) == len(original) and (original.isascii() or not _MARK.search(original))
+    if finder.together is not None:
+        # Where the words typed alone stand together, only those places are hits: `Da Nang` marks
+        # "Đà Nẵng", not every "đã" and "nâng" around it.
+        joined = _verified_spans(original, finder.together, folded, exact)
+        if joined:
+            rest = _verified_spans(original, finder.rest, folded, exact) if finder.rest else []
+            return _merge(original, sorted(joined + rest))
+    return _merge(original, _verified_spans(original, finder, folded, exact))
+
+
+def _verified_spans(original: str, finder: HitFinder, folded: str, exact: bool) -> list[tuple[int, int]]:
+    """The hits of a finder as offsets into the original, each with the accents its term asks for."""
+    spans = finder.term_spans(folded)
+    if not spans:
+        return []
     if not exact:
         _, offsets = text.fold_with_offsets(original)
         last = len(offsets) - 1
-        spans = [(offsets[min(a, last)], offsets[min(b - 1, last)] + 1) for a, b in spans if b > a and last >= 0]
-        spans = [(a, min(b, len(original))) for a, b in spans if a < len(original)]
+        spans = [(offsets[min(a, last)], offsets[min(b - 1, last)] + 1, i) for a, b, i in spans if b > a and last >= 0]
+        spans = [(a, min(b, len(original)), i) for a, b, i in spans if a < len(original)]
     out: list[tuple[int, int]] = []
-    for start, end in spans:
+    for start, end, index in spans:
         # A hit ends where a token ends; marks that belong to its last letter go with it.
         if end < len(original) and original[end] >= "\u0300" and _extends(original[end]):
             end = text.snap_to_grapheme(original, end, forward=True)
+        if finder.accepts(index, original[start:end]):  # not so `Đà` in "đa": letters match, accents not
+            out.append((start, end))
+    return out
+
+
+def _merge(original: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
         if out and (start <= out[-1][1] or original[out[-1][1] : start].isspace()):
             out[-1] = (out[-1][0], max(end, out[-1][1]))  # "Hà Nội" is one hit for `ha noi`, not two
         else:

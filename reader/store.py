@@ -15,12 +15,12 @@ from reader import anchoring, text
 from reader.fs import fsync_path
 from reader.locations import DB_FILENAME, data_dir, default_db_path  # noqa: F401  (re-exported)
 from reader.model import Anchor, Article, ArticleSummary, Highlight, SearchResult, Tag
-from reader.query import Query, QueryError, after_bound, find_hits, folds_exactly, snippet, tag_match_key
+from reader.query import Query, QueryError, after_bound, find_hits, folds_exactly, snippet, tag_match_key, tag_matches
 from reader.query import parse as parse_query
 
 # Every migration in reader.migrations, in order (a test keeps the two in step). Knowing the names
 # here lets an up-to-date library open without importing sqlite-utils (~100 ms at start-up).
-SCHEMA = ("m001_initial", "m002_search")
+SCHEMA = ("m001_initial", "m002_search", "m003_accent_search")
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -146,10 +146,10 @@ _RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
         SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id ORDER BY t.key
     )) AS tag_names"""
 
-# Articles carrying a tag (compared as reader.query.tag_match_key), themselves or on a highlight.
-_TAGGED_SQL = """SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE reader_tag_key(t.name) = ?
+# Articles carrying a tag (matched as reader.query.tag_matches), themselves or on a highlight.
+_TAGGED_SQL = """SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE reader_tag_matches(t.name, ?)
     UNION SELECT h.article_id FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
-          JOIN tags t ON t.id = x.tag_id WHERE reader_tag_key(t.name) = ?"""
+          JOIN tags t ON t.id = x.tag_id WHERE reader_tag_matches(t.name, ?)"""
 
 
 def place_key(place: str | None, date: str | None) -> str:
@@ -173,6 +173,7 @@ def _register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("reader_sort_key", 1, _sort_key_sql, deterministic=True)
     conn.create_function("reader_place_key", 2, place_key, deterministic=True)
     conn.create_function("reader_tag_key", 1, tag_match_key, deterministic=True)
+    conn.create_function("reader_tag_matches", 2, lambda name, pattern: tag_matches(name, pattern), deterministic=True)
     conn.create_function("reader_folds_exactly", 1, lambda s: int(folds_exactly(s or "")), deterministic=True)
 
 
@@ -497,14 +498,13 @@ class Library:
         )
         with self.write() as conn:
             last_id = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
-            before = conn.total_changes
-            conn.executemany(
+            cursor = conn.executemany(
                 """INSERT OR IGNORE INTO articles (content_hash, path, title, body, date, dateline,
                    place, source, updated_at, imported_at, title_key, place_key)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
                 rows,
             )
-            added = conn.total_changes - before
+            added = cursor.rowcount  # rows inserted; total_changes would count the triggers' too
             # Insert first, index after, in one statement: per-row work on a bulk import is twice as
             # slow. Without AUTOINCREMENT a new row's id is above every existing one.
             conn.execute(_INDEX_SQL + " WHERE a.id > ?", (last_id,))
@@ -709,49 +709,66 @@ class Library:
             conn.execute(_INDEX_SQL)
             # Merge the index into one b-tree: later queries read fewer segments.
             conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+            conn.execute("INSERT INTO search_exact (search_exact) VALUES ('rebuild')")
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def search(self, query: str | Query, *, limit: int = 50, prefix_last: bool = False) -> list[SearchResult]:
+    def search(
+        self, query: str | Query, *, limit: int = 50, prefix_last: bool = False, accents: str = "smart"
+    ) -> list[SearchResult]:
         """Articles matching a query (see reader.query), best first, each with a snippet and its hits.
 
         Raises QueryError, with a message for the user, when the query cannot be run.
-        With `prefix_last` (search as you type) the last word also matches longer words.
+        With `prefix_last` (search as you type) the last word also matches longer words;
+        `accents` is smart, exact or ignore.
         """
-        parsed = query if isinstance(query, Query) else parse_query(query, prefix_last=prefix_last)
+        parsed = query if isinstance(query, Query) else parse_query(query, prefix_last=prefix_last, accents=accents)
         clauses, params = self._search_filters(parsed)
-        match = parsed.match_expression()
+        rows: list[sqlite3.Row] = []
+        seen: set[int] = set()
         try:
-            if match and not clauses:
-                # The ranked FTS5 query alone, then the rows of its top `limit`: ranking is the cost.
-                rows = self.conn.execute(
-                    f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
-                               s.notes AS notes_folded, s.body_exact, s.rank AS rank
-                        FROM (SELECT rowid, title, body, notes, body_exact, rank FROM search_index
-                              WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
-                        JOIN articles a ON a.id = s.rowid ORDER BY s.rank""",
-                    (match, limit),
-                ).fetchall()
-            elif match:  # filters on the articles apply before the limit
-                rows = self.conn.execute(
-                    f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
-                               s.notes AS notes_folded, s.body_exact, s.rank AS rank
-                        FROM search_index s JOIN articles a ON a.id = s.rowid
-                        WHERE search_index MATCH ? AND {" AND ".join(clauses)}
-                        ORDER BY s.rank LIMIT ?""",
-                    (match, *params, limit),
-                ).fetchall()
-            else:  # filters only: newest first
-                rows = self.conn.execute(
-                    f"""SELECT {_RESULT_COLUMNS}, NULL AS title_folded, NULL AS body_folded,
-                               NULL AS notes_folded, NULL AS body_exact, 0.0 AS rank
-                        FROM articles a WHERE {" AND ".join(clauses)}
-                        ORDER BY a.date DESC, a.id DESC LIMIT ?""",
-                    (*params, limit),
-                ).fetchall()
+            # Tier by tier (words together, near, anywhere), each best first, until `limit`: each
+            # tier holds the one before, so its first `limit` rows bring every row still missing.
+            for match in parsed.match_tiers():
+                for row in self._search_rows(match, clauses, params, limit):
+                    if row["id"] not in seen and len(rows) < limit:
+                        seen.add(row["id"])
+                        rows.append(row)
+                if len(rows) >= limit:
+                    break
         except sqlite3.OperationalError as error:
             # The expression is built from quoted tokens only; this is a safety net, not a path.
             raise QueryError(f"That search could not be run ({error}).") from error
         return self._results(parsed, rows)
+
+    def _search_rows(self, match: str | None, clauses: list[str], params: list, limit: int) -> list[sqlite3.Row]:
+        """The first `limit` rows of one MATCH expression (folded index) under the query's filters."""
+        if match and not clauses:
+            # The ranked FTS5 query alone, then the rows of its top `limit`: ranking is the cost.
+            return self.conn.execute(
+                f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
+                           s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                    FROM (SELECT rowid, title, body, notes, body_exact, rank FROM search_index
+                          WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
+                    JOIN articles a ON a.id = s.rowid ORDER BY s.rank""",
+                (match, limit),
+            ).fetchall()
+        if match:  # filters on the articles apply before the limit
+            return self.conn.execute(
+                f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
+                           s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                    FROM search_index s JOIN articles a ON a.id = s.rowid
+                    WHERE search_index MATCH ? AND {" AND ".join(clauses)}
+                    ORDER BY s.rank LIMIT ?""",
+                (match, *params, limit),
+            ).fetchall()
+        # filters only: newest first
+        return self.conn.execute(
+            f"""SELECT {_RESULT_COLUMNS}, NULL AS title_folded, NULL AS body_folded,
+                       NULL AS notes_folded, NULL AS body_exact, 0.0 AS rank
+                FROM articles a WHERE {" AND ".join(clauses)}
+                ORDER BY a.date DESC, a.id DESC LIMIT ?""",
+            (*params, limit),
+        ).fetchall()
 
     def _search_filters(self, query: Query) -> tuple[list[str], list]:
         """SQL conditions on `articles a` for a query's dates, tags and (alone) exclusions."""
@@ -769,9 +786,16 @@ class Library:
         for name in query.not_tags:
             clauses.append(f"a.id NOT IN ({_TAGGED_SQL})")
             params += [name, name]
-        if not query.positive and query.negative:
+        if not query.positive and query.exclusion_expression():
             clauses.append("a.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
             params.append(query.exclusion_expression())
+        # Words typed with their accents: the accent-kept index must (or must not) hold them.
+        if query.exact_expression():
+            clauses.append("a.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?)")
+            params.append(query.exact_expression())
+        if query.exact_exclusion():
+            clauses.append("a.id NOT IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?)")
+            params.append(query.exact_exclusion())
         return clauses, params
 
     def _results(self, query: Query, rows: list[sqlite3.Row]) -> list[SearchResult]:

@@ -31,7 +31,7 @@ def test_blank_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     lib = Library(tmp_path / "new.db")
     tables = set(lib.db.table_names())
     assert {"articles", "tags", "article_tags", "highlights", "highlight_tags", "reading_state"} <= tables
-    assert lib.schema_version() == "m002_search"
+    assert lib.schema_version() == "m003_accent_search"
     assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert lib.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
@@ -41,6 +41,7 @@ def test_blank_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     assert [m.name for m in __import__("reader.migrations").migrations.migrations.applied(again.db)] == [
         "m001_initial",
         "m002_search",
+        "m003_accent_search",
     ]
 
 
