@@ -142,7 +142,9 @@ class Term:
             for word in words:
                 spellings = [f"{s} {v}".strip() for s in spellings for v in text.spelling_variants(word)]
                 spellings = spellings[:MAX_SPELLINGS]
-            phrases = ['"' + p + '"' + (" *" if prefix else "") for p in spellings]
+            # NFD too: text should be NFC, but one that is not keeps its marks apart in this index.
+            spellings = list(dict.fromkeys(f for p in spellings for f in (p, unicodedata.normalize("NFD", p))))
+            phrases = ['"' + p + '"' + (" *" if prefix else "") for p in spellings[:MAX_SPELLINGS]]
             parts.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
         if not parts:
             return None

@@ -234,7 +234,7 @@ def clean(s: str) -> str:
 # --------------------------------------------------------------------------- folding
 
 _FOLD_CACHE: dict[str, str] = {}
-_D_MAP = str.maketrans({"đ": "d", "ð": "d"})
+_D_MAP = str.maketrans({"đ": "d", "ð": "d", "ɖ": "d"})  # Đ and its look-alikes Ð, Ɖ (lowered first)
 
 
 def _fold_char(ch: str) -> str:
