@@ -1,5 +1,6 @@
 """The search query language: parsing, folding, the FTS5 expression it builds, and friendly refusals."""
 
+import re
 import sqlite3
 import unicodedata
 
@@ -27,6 +28,13 @@ def nfd(s: str) -> str:
     return unicodedata.normalize("NFD", s)
 
 
+def spellings(expression: str) -> set[str]:
+    """The phrases of a MATCH expression, in NFC (the NFD spelling of each is asked for too)."""
+    phrases = re.findall(r'"([^"]*)"', expression)
+    assert {unicodedata.normalize("NFD", p) for p in phrases} <= set(phrases)
+    return {unicodedata.normalize("NFC", p) for p in phrases}
+
+
 def shape(query) -> list[tuple]:
     """Each term as (folded tokens, the accent keys its exact words must have, or None for folded ones)."""
     return [(t.tokens, tuple(w and text.accent_key(w) for w in t.exact) or None) for t in query.terms]
@@ -49,7 +57,7 @@ def test_unaccented_words_are_folded_and_mixed_queries_go_word_by_word():
     assert shape(parse("ha noi")) == [(("ha",), None), (("noi",), None)]
     assert shape(parse("Hà noi")) == [(("ha",), ("hà",)), (("noi",), None)]
     assert shape(parse('"Hà noi"')) == [(("ha", "noi"), ("hà", None))]
-    assert parse("Hà noi").exact_expression() == '"Hà"'
+    assert spellings(parse("Hà noi").exact_expression()) == {"Hà"}
 
 
 def test_accent_modes_override_the_rule_for_the_whole_query():
@@ -61,12 +69,12 @@ def test_accent_modes_override_the_rule_for_the_whole_query():
 
 def test_exact_words_ask_the_accent_kept_index_for_every_spelling():
     # Tone placement and the look-alikes of Đ: the index keeps what the text wrote.
-    assert parse("Hòa").exact_expression() == '("Hòa" OR "Hoà")'
-    assert parse("Ðà").exact_expression() == '("Đà" OR "Ðà" OR "Ɖà")'
-    assert parse('"Hà Nội"').exact_expression() == '"Hà Nội"'
-    assert parse("title:Huế").exact_expression() == 'title : ("Huế")'
+    assert spellings(parse("Hòa").exact_expression()) == {"Hòa", "Hoà"}
+    assert spellings(parse("Ðà").exact_expression()) == {"Đà", "Ðà", "Ɖà"}
+    assert spellings(parse('"Hà Nội"').exact_expression()) == {"Hà Nội"}
+    assert parse("title:Huế").exact_expression().startswith("title : (")
     query = parse("ha -Hà")
-    assert query.exact_exclusion() == '("Hà")' and query.exclusion_expression() is None
+    assert spellings(query.exact_exclusion()) == {"Hà"} and query.exclusion_expression() is None
 
 
 def test_words_typed_alone_rank_first_together_then_near():
@@ -104,7 +112,7 @@ def test_filters():
     assert query.tags == (tag_pattern("Kinh tế"),)
     assert query.before == "2024-05-31" and query.after == "2023"
     assert query.match_expression() == 'place : "ha noi" AND source : "vns" AND title : "tourism"'
-    assert query.exact_expression() == 'place : ("Hà Nội")'
+    assert spellings(query.exact_expression()) == {"Hà Nội"}
 
 
 def test_filters_alone_have_no_match_expression():
