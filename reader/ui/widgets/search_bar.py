@@ -15,11 +15,7 @@ from reader.query import ACCENT_MODES
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = 'Search: words, "a phrase", tag:…, place:…, source:…, after:2024, -word'
 # What each accent mode means, as the bar shows it (ctrl+t goes to the next).
-ACCENT_LABELS = {
-    "smart": "accents: smart (as typed)",
-    "exact": "accents: exact (every word)",
-    "ignore": "accents: ignored",
-}
+ACCENT_LABELS = {"smart": "accents: smart", "exact": "accents: exact", "ignore": "accents: off"}
 
 
 class SearchBar(Vertical):
@@ -75,12 +71,12 @@ class SearchBar(Vertical):
         """Show the bar and put the cursor in it."""
         if self.input is None:
             await self.mount(
-                Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False, compact=True),
                 Horizontal(
-                    Static("", id="search-message", markup=False),
+                    Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False, compact=True),
                     Static(Content(ACCENT_LABELS[self.accents]), id="search-accents", markup=False),
-                    id="search-status",
+                    id="search-row",
                 ),
+                Static("", id="search-message", markup=False),
             )
         self.display = True
         self.input.focus()
