@@ -130,8 +130,9 @@ def m003_accent_search(db: Database) -> None:
     External content: it reads the text from `articles` and stores only its own index, no second
     copy. unicode61 with remove_diacritics 0 keeps the marks and lowers the case; tone placement
     and the look-alikes of Đ are handled by the query, which asks for every spelling of a word
-    (reader.text.spelling_variants). Triggers keep it in step with every write to those columns:
-    an external-content index must be told the old values of a row to forget it.
+    (reader.text.spelling_variants). Triggers keep it in step with every change and deletion: an
+    external-content index must be told the old values of a row to forget it. New rows are indexed
+    by the Library in one statement after inserting (a trigger per row makes a bulk import ~30% slower).
     """
     columns = "title, place, source, body, note"
     old = ", ".join(f"old.{c.strip()}" for c in columns.split(","))
@@ -139,8 +140,6 @@ def m003_accent_search(db: Database) -> None:
     for statement in (
         f"""CREATE VIRTUAL TABLE search_exact USING fts5({columns}, content='articles', content_rowid='id',
                tokenize = 'unicode61 remove_diacritics 0')""",
-        f"""CREATE TRIGGER articles_enter_search_exact AFTER INSERT ON articles
-            BEGIN INSERT INTO search_exact (rowid, {columns}) VALUES (new.id, {new}); END""",
         f"""CREATE TRIGGER articles_leave_search_exact AFTER DELETE ON articles
             BEGIN INSERT INTO search_exact (search_exact, rowid, {columns}) VALUES ('delete', old.id, {old}); END""",
         f"""CREATE TRIGGER articles_change_search_exact AFTER UPDATE OF {columns} ON articles

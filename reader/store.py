@@ -139,6 +139,10 @@ _INDEX_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tag
            reader_folds_exactly(a.body)
     FROM articles a"""
 
+# New articles into the accent-kept index (changes and deletions: triggers of m003_accent_search).
+_EXACT_INDEX_SQL = """INSERT INTO search_exact (rowid, title, place, source, body, note)
+    SELECT id, title, place, source, body, note FROM articles"""
+
 # What a search result needs of `articles a`, read marks and tags included, in one statement.
 _RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
     (SELECT read FROM reading_state WHERE article_id = a.id) AS read,
@@ -470,6 +474,7 @@ class Library:
                     (*values, values[-1]),
                 )
                 article_id = cursor.lastrowid
+                conn.execute(_EXACT_INDEX_SQL + " WHERE id = ?", (article_id,))
                 status = "imported"
             if article.tags:
                 self._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
@@ -508,6 +513,7 @@ class Library:
             # Insert first, index after, in one statement: per-row work on a bulk import is twice as
             # slow. Without AUTOINCREMENT a new row's id is above every existing one.
             conn.execute(_INDEX_SQL + " WHERE a.id > ?", (last_id,))
+            conn.execute(_EXACT_INDEX_SQL + " WHERE id > ?", (last_id,))
             return added
 
     def delete_article(self, article_id: int) -> None:

@@ -5,6 +5,7 @@ a word typed without diacritics matches every accent form; a word typed with the
 same letters and marks, ignoring case, NFC/NFD, tone placement in oa/oe/uy and Ð/Ɖ for Đ.
 """
 
+import collections
 import json
 import re
 import unicodedata
@@ -250,3 +251,29 @@ def test_cli_accents_option_and_help(tmp_path):
     assert out.exit_code == 0 and "--accents" in out.output and "Usage" in out.output
     out = runner.invoke(main, ["--db", db, "search", "-hanoi", "tin"])  # still a word left out
     assert out.exit_code == 0
+
+
+def test_the_accent_kept_index_stays_in_step_with_every_write(library):
+    # What the index holds for each article, word by word, must be the words of its row now: a row
+    # inserted but not indexed, or changed or deleted without telling the index, fails this.
+    library.conn.execute("CREATE VIRTUAL TABLE temp.exact_words USING fts5vocab(main, search_exact, 'instance')")
+
+    def check():
+        held: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
+        for term, doc in library.conn.execute("SELECT term, doc FROM temp.exact_words"):
+            held[doc][term] += 1
+        rows = library.conn.execute("SELECT id, title, place, source, body, note FROM articles").fetchall()
+        wanted = {row[0]: collections.Counter(w.lower() for v in row[1:] for w in _WORD.findall(v)) for row in rows}
+        assert dict(held) == wanted
+
+    a = add(library, "Một", "Hà Nội mùa thu.", path="/a.txt")
+    library.add_articles_bulk([Article(title=f"Bài {i}", body=f"Đà Nẵng số {i}.") for i in range(20)])
+    check()
+    library.add_article(Article(title="Một", body="Huế mùa đông.", path="/a.txt"))  # re-import: updated
+    library.set_article_note(a, "ghi chú về Hội An")
+    check()
+    assert ids(library.search("Hội An")) == {a} and ids(library.search("Hà Nội")) == set()
+    library.delete_article(a)
+    library.rebuild_search_index()
+    check()
+    assert len(library.search("Đà Nẵng", limit=100)) == 20
