@@ -521,28 +521,70 @@ def _extends(ch: str) -> bool:
     return unicodedata.category(ch) in ("Mn", "Mc", "Me")
 
 
+_SPACE = regex.compile(r"\s")
+_BREAK = regex.compile(r"[ \t]*\n\s*|\t")
+PARAGRAPH_MARK = " ¶ "
+WORD_SLACK = 24  # characters a snippet may run past its width to end at the end of a word
+
+
 def snippet(
     original: str, hits: list[tuple[int, int]], width: int = SNIPPET_WIDTH
 ) -> tuple[str, list[tuple[int, int]]]:
-    """A one-line excerpt around the first hit, with the hits inside it as offsets into the excerpt."""
+    """A one-line excerpt around the first hit, with the hits inside it as offsets into the excerpt.
+
+    It begins and ends at whole words, and shows a paragraph break as ¶.
+    """
     if not original:
         return "", []
     if hits:
         start = max(0, hits[0][0] - SNIPPET_LEAD)
         if start > 0:  # begin at a word
-            space = original.find(" ", start, hits[0][0])
-            start = space + 1 if space >= 0 else text.snap_to_grapheme(original, start)
+            space = _SPACE.search(original, start, hits[0][0])
+            start = space.end() if space else text.snap_to_grapheme(original, start)
     else:
         start = 0
     end = min(len(original), start + width)
     if end < len(original):
-        space = original.rfind(" ", max(start, hits[0][1] if hits else start), end)
-        end = space if space > start else text.snap_to_grapheme(original, end)
+        floor = max(start, hits[0][1] if hits else start)
+        last = None
+        for last in _SPACE.finditer(original, floor, end):
+            pass
+        if last is not None and last.start() > start:
+            end = last.start()
+        else:  # no break between the hit and the width: run on to the end of the word
+            space = _SPACE.search(original, end, min(len(original), end + WORD_SLACK))
+            end = space.start() if space else text.snap_to_grapheme(original, end)
         if hits and end < hits[0][1]:
             end = hits[0][1]
     lead = "…" if start > 0 else ""
     tail = "…" if end < len(original) else ""
-    excerpt = original[start:end].replace("\n", " ").replace("\t", " ")
-    shift = len(lead) - start
-    inside = [(max(s, start) + shift, min(e, end) + shift) for s, e in hits if s < end and e > start]
+    excerpt, shift = _one_line(original[start:end])
+    hits_inside = [(max(s, start) - start, min(e, end) - start) for s, e in hits if s < end and e > start]
+    inside = [(shift(a) + len(lead), shift(b) + len(lead)) for a, b in hits_inside]
     return lead + excerpt + tail, inside
+
+
+def _one_line(s: str):
+    """`s` on one line (a paragraph break as ¶, other breaks and tabs as a space), and a map of offsets."""
+    pieces: list[str] = []
+    moves: list[tuple[int, int]] = []  # (offset in s after a replaced run, how far later offsets move)
+    last, moved = 0, 0
+    for m in _BREAK.finditer(s):
+        pieces.append(s[last : m.start()])
+        replacement = PARAGRAPH_MARK if m.group().count("\n") >= 2 else " "
+        pieces.append(replacement)
+        moved += len(replacement) - (m.end() - m.start())
+        moves.append((m.end(), moved))
+        last = m.end()
+    pieces.append(s[last:])
+
+    def shift(offset: int) -> int:
+        delta = 0
+        for after, total in moves:
+            if offset >= after:
+                delta = total
+            else:
+                break
+        return offset + delta
+
+    return "".join(pieces), shift

@@ -281,3 +281,21 @@ def test_snippet_is_one_line_around_the_first_hit_with_hits_inside():
 def test_snippet_without_hits_is_the_start():
     text, spans = snippet("Short body.", [])
     assert (text, spans) == ("Short body.", [])
+
+
+def test_a_snippet_begins_and_ends_at_whole_words_whatever_its_width():
+    body = "Prime Minister met investors in Hà Nội and talked with Japanese businesses for many hours today"
+    start = body.index("Hà Nội")
+    words = set(body.split())
+    for width in range(8, len(body)):
+        excerpt, hits = snippet(body, [(start, start + 6)], width=width)
+        assert set(excerpt.strip("…").split()) <= words, (width, excerpt)  # never "Japanes…"
+        assert [excerpt[a:b] for a, b in hits] == ["Hà Nội"]
+
+
+def test_a_snippet_shows_paragraph_breaks_and_keeps_its_hits_in_place():
+    body = "Tin đầu.\n\nHà Nội mưa to.\nĐà Nẵng nắng.\tHết."
+    hits = find_hits(body, parse('"ha noi" "da nang"').hit_pattern())
+    excerpt, inside = snippet(body, hits)
+    assert excerpt == "Tin đầu. ¶ Hà Nội mưa to. Đà Nẵng nắng. Hết."
+    assert [excerpt[a:b] for a, b in inside] == ["Hà Nội", "Đà Nẵng"]
