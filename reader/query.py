@@ -546,11 +546,9 @@ def snippet(
     end = min(len(original), start + width)
     if end < len(original):
         floor = max(start, hits[0][1] if hits else start)
-        last = None
-        for last in _SPACE.finditer(original, floor, end):
-            pass
-        if last is not None and last.start() > start:
-            end = last.start()
+        last = max((m.start() for m in _SPACE.finditer(original, floor, end)), default=-1)
+        if last > start:
+            end = last
         else:  # no break between the hit and the width: run on to the end of the word
             space = _SPACE.search(original, end, min(len(original), end + WORD_SLACK))
             end = space.start() if space else text.snap_to_grapheme(original, end)
