@@ -251,7 +251,8 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
     on, off = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("«", "»")
     for r in results:
         meta = " · ".join(p for p in (r.date, r.place, r.source) if p)
-        say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta})")
+        tags = f"  [{', '.join(r.tags)}]" if r.tags else ""  # as `reader list` shows them
+        say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta}){tags}")
         if r.snippet:
             label = "note: " if r.snippet_from == "notes" else ""
             say(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
@@ -382,7 +383,9 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
 def tags_group(ctx: click.Context) -> None:
     """List tags with counts; rename, merge or delete them."""
     if ctx.invoked_subcommand is None:
-        tags = _library(ctx).tags()
+        from reader.text import vi_sort_key
+
+        tags = sorted(_library(ctx).tags(), key=lambda t: vi_sort_key(t.name))  # đ after d, as list --sort title
         if not tags:
             say("No tags yet.")
         for tag in tags:

@@ -829,7 +829,7 @@ class Library:
                     place=_safe(row["place"]),
                     source=_safe(row["source"]),
                     read=bool(row["read"]),
-                    tags=tuple(_safe(row["tag_names"]).split("\x1f")) if row["tag_names"] else (),
+                    tags=tuple(_safe(t) for t in row["tag_names"].split("\x1f")) if row["tag_names"] else (),
                     snippet=excerpt,
                     snippet_hits=tuple(excerpt_hits),
                     title_hits=tuple(find_hits(_safe(row["title"]), title_pattern, row["title_folded"])),

@@ -277,3 +277,28 @@ def test_the_accent_kept_index_stays_in_step_with_every_write(library):
     library.rebuild_search_index()
     check()
     assert len(library.search("Đà Nẵng", limit=100)) == 20
+
+
+def test_search_results_carry_each_tag_apart(library):
+    a = add(library, "Tagged", "Tin Hà Nội.")
+    library.set_article_tags(a, ["Kinh tế", "Xã hội"])
+    (result,) = library.search("Hà Nội")
+    assert result.tags == ("Kinh tế", "Xã hội")  # not "Kinh tếXã hội": the separator is no text
+
+
+def test_cli_tags_in_vietnamese_order_and_search_rows_show_tags(tmp_path):
+    db = str(tmp_path / "cli.db")
+    with Library(db) as library:
+        a = add(library, "Tagged", "Tin Hà Nội.")
+        library.set_article_tags(a, ["Đường sắt", "Du lịch", "Ăn uống", "An ninh", "Em"])
+    out = CliRunner().invoke(main, ["--db", db, "tags"])
+    assert [line.split(maxsplit=1)[1] for line in out.output.splitlines()] == [
+        "An ninh",
+        "Ăn uống",
+        "Du lịch",
+        "Đường sắt",
+        "Em",
+    ]
+    out = CliRunner().invoke(main, ["--db", db, "search", "Hà", "Nội"])
+    row = out.output.splitlines()[0]
+    assert row.endswith("]") and all(f"{name}," in row or f"{name}]" in row for name in ("An ninh", "Đường sắt", "Em"))
