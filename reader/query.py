@@ -104,6 +104,27 @@ def tag_matches(name: str, pattern: str) -> bool:
     return True
 
 
+def tag_identity(name: str) -> str:
+    """When two tag names are one tag: NFC, blanks collapsed, case, tone placement and Ð/Ɖ unified.
+
+    Accents still count: "Kinh te" and "Kinh tế" are two tags (tags merge joins them).
+    """
+    return text.accent_key(" ".join(text.clean(name).split()))
+
+
+def resolve_tag(typed: str, names: list[str], accents: str = "smart") -> list[str]:
+    """The existing tags a typed name means: the one that is it (tag_identity), else all it matches.
+
+    More than one means the name is ambiguous ("kinh te" with both Kinh tế and Kinh te): ask.
+    """
+    identity = tag_identity(typed)
+    same = [n for n in names if tag_identity(n) == identity]
+    if same:
+        return same[:1]
+    pattern = tag_pattern(typed, accents)
+    return [n for n in names if tag_matches(n, pattern)]
+
+
 @dataclass(frozen=True)
 class Term:
     """Words that must appear together, in order (one word is a one-token phrase)."""

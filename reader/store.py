@@ -15,7 +15,17 @@ from reader import anchoring, text
 from reader.fs import fsync_path
 from reader.locations import DB_FILENAME, data_dir, default_db_path  # noqa: F401  (re-exported)
 from reader.model import Anchor, Article, ArticleSummary, Highlight, SearchResult, Tag
-from reader.query import Query, QueryError, after_bound, find_hits, folds_exactly, snippet, tag_match_key, tag_matches
+from reader.query import (
+    Query,
+    QueryError,
+    after_bound,
+    find_hits,
+    folds_exactly,
+    snippet,
+    tag_match_key,
+    tag_matches,
+    tag_pattern,
+)
 from reader.query import parse as parse_query
 
 # Every migration in reader.migrations, in order (a test keeps the two in step). Knowing the names
@@ -564,10 +574,9 @@ class Library:
     def _tag_filter(self, tag: str | None) -> tuple[str, tuple]:
         if not tag:
             return "", ()
-        return (
-            "WHERE id IN (SELECT article_id FROM article_tags JOIN tags ON tags.id = tag_id WHERE key = ?)",
-            (tag_key(tag),),
-        )
+        # The tag as a person types it (smart accents), on the article or one of its highlights.
+        pattern = tag_pattern(tag)
+        return f"WHERE id IN ({_TAGGED_SQL})", (pattern, pattern)
 
     def page_articles(
         self,
@@ -1121,11 +1130,8 @@ class Library:
         """
         params: list = []
         if tag:
-            key = tag_key(tag)
-            where = """(id IN (SELECT article_id FROM article_tags JOIN tags ON tags.id = tag_id WHERE key = ?)
-                       OR id IN (SELECT article_id FROM highlights JOIN highlight_tags ON highlight_id = highlights.id
-                                 JOIN tags ON tags.id = tag_id WHERE key = ?))"""
-            params += [key, key]
+            where = f"id IN ({_TAGGED_SQL})"  # the tag as typed (smart accents), as `tag:` matches it
+            params += [tag_pattern(tag)] * 2
         else:
             where = """(id IN (SELECT article_id FROM highlights) OR note != ''
                        OR id IN (SELECT article_id FROM article_tags))"""

@@ -299,3 +299,24 @@ def test_a_snippet_shows_paragraph_breaks_and_keeps_its_hits_in_place():
     excerpt, inside = snippet(body, hits)
     assert excerpt == "Tin đầu. ¶ Hà Nội mưa to. Đà Nẵng nắng. Hết."
     assert [excerpt[a:b] for a, b in inside] == ["Hà Nội", "Đà Nẵng"]
+
+
+def test_tag_identity_unifies_what_looks_the_same_and_keeps_accents():
+    from reader.query import tag_identity
+
+    assert tag_identity("Hòa Bình") == tag_identity("HOÀ  BÌNH") == tag_identity(nfd("hoà bình"))
+    assert tag_identity("Ðà Nẵng") == tag_identity("Đà Nẵng")
+    assert tag_identity("infor\u00admation") == tag_identity("information")  # the soft hyphen is dropped
+    assert tag_identity("Kinh te") != tag_identity("Kinh tế")
+    assert tag_identity("news\u200b") != tag_identity("news")  # shown as ⟨U+200B⟩: they do not look the same
+
+
+def test_resolve_tag_prefers_the_tag_that_is_the_name_and_reports_ambiguity():
+    from reader.query import resolve_tag
+
+    names = ["Kinh tế", "Kinh te", "Xã hội"]
+    assert resolve_tag("kinh tế", names) == ["Kinh tế"]
+    assert resolve_tag("KINH TE", names) == ["Kinh te"]  # one is it exactly
+    assert resolve_tag("xa hoi", names) == ["Xã hội"]
+    assert resolve_tag("kinh-te", names) == ["Kinh tế", "Kinh te"]  # ambiguous: ask which
+    assert resolve_tag("Thể thao", names) == []

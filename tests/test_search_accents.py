@@ -13,7 +13,7 @@ import unicodedata
 import pytest
 from click.testing import CliRunner
 
-from reader import text
+from reader import anchoring, text
 from reader.cli import main
 from reader.model import Article
 from reader.store import Library
@@ -302,3 +302,22 @@ def test_cli_tags_in_vietnamese_order_and_search_rows_show_tags(tmp_path):
     out = CliRunner().invoke(main, ["--db", db, "search", "Hà", "Nội"])
     row = out.output.splitlines()[0]
     assert row.endswith("]") and all(f"{name}," in row or f"{name}]" in row for name in ("An ninh", "Đường sắt", "Em"))
+
+
+def test_list_filter_and_export_find_a_tag_typed_without_accents_on_highlights_too(tmp_path):
+    db = str(tmp_path / "tags.db")
+    with Library(db) as library:
+        a = add(library, "Tagged", "Tin Hà Nội hôm nay.")
+        b = add(library, "Highlighted", "Tin Đà Nẵng hôm nay.")
+        add(library, "Other", "Tin khác.")
+        library.set_article_tags(a, ["Kinh tế"])
+        body = library.get_article(b).body
+        library.add_highlight(b, anchoring.make_anchor(body, 4, 11), tags=["Kinh tế"])
+        # The `f` filter and `reader list --tag` page through page_articles/count_articles.
+        assert library.count_articles(tag="kinh te") == 2
+        assert {s.id for s in library.page_articles(tag="kinh te")} == {a, b}
+        assert library.count_articles(tag="Kinh te") == 2  # typed without its accents: every spelling
+        assert library.count_articles(tag="Kinh tế") == 2 and library.count_articles(tag="Kinh tê") == 0
+        assert set(library.annotated_article_ids(tag="KINH TE")) == {a, b}
+    out = CliRunner().invoke(main, ["--db", db, "list", "--tag", "kinh te"])
+    assert "Tagged" in out.output and "Highlighted" in out.output and "Other" not in out.output
