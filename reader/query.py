@@ -183,6 +183,7 @@ class Query:
     before: str | None = None  # ISO date prefix; the article's date must be earlier
     after: str | None = None  # the article's date must be later than every day this prefix covers
     source_text: str = field(default="", compare=False)
+    accents: str = "smart"
 
     # Derived once per query (cached_property writes the instance dict, which frozen allows).
     @functools.cached_property
@@ -226,6 +227,17 @@ class Query:
         if self._folded_negative:
             tiers = [f"({e}) NOT ({self.exclusion_expression()})" for e in tiers]
         return tuple(tiers)
+
+    def exact_first(self) -> str | None:
+        """For unaccented words typed alone (smart accents): the accent-kept phrase that ranks first.
+
+        `ha noi` lists an article that writes "Ha Noi" so above one that writes "Hà Nội": both
+        match, the first as typed.
+        """
+        bare = [t for t in self.positive if t.bare and t.column is None and len(t.tokens) == 1]
+        if self.accents != "smart" or len(bare) < 2 or any(t.exact for t in bare) or bare[-1].prefix:
+            return None
+        return '"' + " ".join(t.tokens[0] for t in bare) + '"'
 
     def exclusion_expression(self) -> str | None:
         """A MATCH expression (folded index) for what must not match, or None."""
@@ -455,7 +467,7 @@ def parse(query: str, *, prefix_last: bool = False, accents: str = "smart") -> Q
         raise QueryError("Nothing to search for: a search looks for words and numbers. " + EXAMPLES)
     if before and after and after_bound(after) >= before:
         raise QueryError(f"No date is both after {after} and before {before}.")
-    return Query(tuple(terms), tuple(tags), tuple(not_tags), before, after, source_text=query)
+    return Query(tuple(terms), tuple(tags), tuple(not_tags), before, after, source_text=query, accents=accents)
 
 
 _FILTER_EXAMPLES = {

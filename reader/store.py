@@ -153,6 +153,9 @@ _INDEX_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tag
 _EXACT_INDEX_SQL = """INSERT INTO search_exact (rowid, title, place, source, body, note)
     SELECT id, title, place, source, body, note FROM articles"""
 
+# Rows whose accented text (the accent-kept index) matches.
+_EXACT_IN = "a.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?)"
+
 # What a search result needs of `articles a`, read marks and tags included, in one statement.
 _RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
     (SELECT read FROM reading_state WHERE article_id = a.id) AS read,
@@ -740,11 +743,15 @@ class Library:
         clauses, params = self._search_filters(parsed)
         rows: list[sqlite3.Row] = []
         seen: set[int] = set()
+        tiers = parsed.match_tiers()
+        first = parsed.exact_first()  # words together as typed, without accents, before with them
+        plan = [(tiers[0], [*clauses, _EXACT_IN], [*params, first])] if first else []
+        plan += [(match, clauses, params) for match in tiers]
         try:
             # Tier by tier (words together, near, anywhere), each best first, until `limit`: each
             # tier holds the one before, so its first `limit` rows bring every row still missing.
-            for match in parsed.match_tiers():
-                for row in self._search_rows(match, clauses, params, limit):
+            for match, tier_clauses, tier_params in plan:
+                for row in self._search_rows(match, tier_clauses, tier_params, limit):
                     if row["id"] not in seen and len(rows) < limit:
                         seen.add(row["id"])
                         rows.append(row)
@@ -806,7 +813,7 @@ class Library:
             params.append(query.exclusion_expression())
         # Words typed with their accents: the accent-kept index must (or must not) hold them.
         if query.exact_expression():
-            clauses.append("a.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?)")
+            clauses.append(_EXACT_IN)
             params.append(query.exact_expression())
         if query.exact_exclusion():
             clauses.append("a.id NOT IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?)")

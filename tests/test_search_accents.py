@@ -321,3 +321,11 @@ def test_list_filter_and_export_find_a_tag_typed_without_accents_on_highlights_t
         assert set(library.annotated_article_ids(tag="KINH TE")) == {a, b}
     out = CliRunner().invoke(main, ["--db", db, "list", "--tag", "kinh te"])
     assert "Tagged" in out.output and "Highlighted" in out.output and "Other" not in out.output
+
+
+def test_unaccented_words_rank_an_unaccented_spelling_first(library):
+    marked = add(library, "Tin Hà Nội", "Trời mưa ở Hà Nội. Hà Nội lạnh.")
+    plain = add(library, "News", "It rained in Ha Noi today.")
+    scattered = add(library, "Noi", "Hạ tầng ở nơi này.")
+    assert [r.id for r in library.search("ha noi")] == [plain, marked, scattered]
+    assert [r.id for r in library.search("ha noi", accents="ignore")][-1] == scattered
