@@ -745,6 +745,13 @@ class Library:
         seen: set[int] = set()
         tiers = parsed.match_tiers()
         first = parsed.exact_first()  # words together as typed, without accents, before with them
+        if (
+            first
+            and not self.conn.execute(
+                "SELECT 1 FROM search_exact WHERE search_exact MATCH ? LIMIT 1", (first,)
+            ).fetchone()
+        ):
+            first = None  # none written so (in Vietnamese text, the usual case): no tier to rank
         plan = [(tiers[0], [*clauses, _EXACT_IN], [*params, first])] if first else []
         plan += [(match, clauses, params) for match in tiers]
         try:

@@ -175,7 +175,21 @@ _STRING_BODY = r"[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
 # Every match starts with one of these. Leading the pattern with them as a lookahead lets the
 # regex engine skip ahead by character class (about 6x faster on clean text); a text without any
 # is returned untouched.
-_TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_INVISIBLE}{_DROPPED}{_VS}]"
+# The BMP ones listed char by char (re then tests a bitmap, 3x faster than ~30 ranges) and every
+# astral character as one range (rare in news; the alternatives below tell the hidden ones apart).
+_BMP_HIDDEN = "".join(
+    chr(c)
+    for lo, hi in (
+        *_CF_RANGES,
+        *((c, c) for c in _HANGUL_FILLERS),
+        (0x180B, 0x180D),
+        (0x180F, 0x180F),
+        (0xFE00, 0xFE0F),
+    )
+    if hi < 0x10000
+    for c in range(lo, hi + 1)
+)
+_TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_BMP_HIDDEN}{_DROPPED}\\U00010000-\\U0010ffff]"
 _HAS_TRIGGER = re.compile(_TRIGGER)
 _SANITISE = re.compile(
     f"(?={_TRIGGER})(?:"
