@@ -125,6 +125,35 @@ def resolve_tag(typed: str, names: list[str], accents: str = "smart") -> list[st
     return [n for n in names if tag_matches(n, pattern)]
 
 
+def complete_tag(typed: str, known: list[str], accents: str = "smart") -> str | None:
+    """The first existing tag that a half-typed name begins, word by word under the accent rule.
+
+    `kinh t` and `Kinh t` complete to "Kinh tế"; `Kinh tê` does not. None if none, or if the
+    name typed is that tag already.
+    """
+    words = _words(" ".join(text.clean(typed).split()))
+    if not words:
+        return None
+    wants = [
+        (is_exact_word(w, accents), text.accent_key(w) if is_exact_word(w, accents) else "".join(tokens(w)))
+        for w in words
+    ]
+    identity = tag_identity(typed)
+    for name in known:
+        have = _words(name)
+        if len(have) < len(wants) or tag_identity(name) == identity:
+            continue
+        ok = True
+        for i, ((exact, want), word) in enumerate(zip(wants, have)):
+            got = text.accent_key(word) if exact else "".join(tokens(word))
+            if not (got.startswith(want) if i == len(wants) - 1 else got == want):
+                ok = False
+                break
+        if ok:
+            return name
+    return None
+
+
 @dataclass(frozen=True)
 class Term:
     """Words that must appear together, in order (one word is a one-token phrase)."""

@@ -320,3 +320,23 @@ def test_resolve_tag_prefers_the_tag_that_is_the_name_and_reports_ambiguity():
     assert resolve_tag("xa hoi", names) == ["Xã hội"]
     assert resolve_tag("kinh-te", names) == ["Kinh tế", "Kinh te"]  # ambiguous: ask which
     assert resolve_tag("Thể thao", names) == []
+
+
+@pytest.mark.parametrize(
+    "typed, offered",
+    [
+        ("kinh t", "Kinh tế"),
+        ("Kinh t", "Kinh tế"),
+        ("KINH", "Kinh tế"),
+        ("kinh-te", "Kinh tế"),  # the whole name typed without accents: the existing spelling is offered
+        ("Kinh tê", None),  # typed with other accents: not that tag
+        ("Kinh tế", None),  # already that tag
+        ("eco", "economy"),
+        ("Hoà", "Hòa Bình"),  # tone placement
+        ("zz", None),
+    ],
+)
+def test_complete_tag_offers_the_existing_spelling(typed, offered):
+    from reader.query import complete_tag
+
+    assert complete_tag(typed, ["Kinh tế", "economy", "Hòa Bình"]) == offered
