@@ -148,5 +148,21 @@ def m003_accent_search(db: Database) -> None:
                 INSERT INTO search_exact (rowid, {columns}) VALUES (new.id, {new});
             END""",
         "INSERT INTO search_exact (search_exact) VALUES ('rebuild')",
+        # Tags and highlights (quotes and notes) are not columns of `articles`: their accent-kept
+        # text is a small table of its own, kept by the Library as it keeps search_index.
+        """CREATE VIRTUAL TABLE search_exact_notes USING fts5(tags, notes,
+               tokenize = 'unicode61 remove_diacritics 0')""",
+        """INSERT INTO search_exact_notes (rowid, tags, notes)
+           SELECT id, tags, notes FROM (SELECT a.id,
+               coalesce((SELECT group_concat(name, ' ; ') FROM (
+                   SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id
+                   UNION
+                   SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                          JOIN tags t ON t.id = x.tag_id WHERE h.article_id = a.id)), '') AS tags,
+               coalesce((SELECT group_concat(h.quote || char(10) || h.note, char(10))
+                         FROM highlights h WHERE h.article_id = a.id), '') AS notes
+           FROM articles a) WHERE tags != '' OR notes != ''""",
+        """CREATE TRIGGER articles_leave_search_exact_notes AFTER DELETE ON articles
+           BEGIN DELETE FROM search_exact_notes WHERE rowid = old.id; END""",
     ):
         db.execute(statement)

@@ -279,6 +279,14 @@ class Query:
         parts = [e for e in (t.exact_fts() for t in self.positive) if e]
         return " AND ".join(parts) or None
 
+    def exact_clauses(self) -> list[tuple[str, bool]]:
+        """Per term with exact words: (what the accent-kept index must match, whether tags and notes count)."""
+        return [(e, t.column is None) for t in self.positive if (e := t.exact_fts())]
+
+    def exact_exclusions(self) -> list[tuple[str, bool]]:
+        """Per left-out term of exact words: (what the accent-kept index must not match, tags and notes too)."""
+        return [(e, t.column is None) for t in self.negative if t.fully_exact and (e := t.exact_fts())]
+
     def exact_exclusion(self) -> str | None:
         """A MATCH expression for the accent-kept index that no result may match, or None."""
         parts = [t.exact_fts() for t in self.negative if t.fully_exact]

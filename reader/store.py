@@ -153,8 +153,20 @@ _INDEX_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tag
 _EXACT_INDEX_SQL = """INSERT INTO search_exact (rowid, title, place, source, body, note)
     SELECT id, title, place, source, body, note FROM articles"""
 
-# Rows whose accented text (the accent-kept index) matches.
+# Rows whose accented text (the accent-kept index) matches; and whose tags or highlights do.
 _EXACT_IN = "a.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?)"
+_EXACT_NOTES_IN = "a.id IN (SELECT rowid FROM search_exact_notes WHERE search_exact_notes MATCH ?)"
+# The accent-kept text of an article's tags and highlights (quotes and notes), when it has any.
+_EXACT_NOTES_SQL = """INSERT INTO search_exact_notes (rowid, tags, notes)
+    SELECT id, tags, notes FROM (SELECT a.id,
+        coalesce((SELECT group_concat(name, ' ; ') FROM (
+            SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id
+            UNION
+            SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                   JOIN tags t ON t.id = x.tag_id WHERE h.article_id = a.id)), '') AS tags,
+        coalesce((SELECT group_concat(h.quote || char(10) || h.note, char(10))
+                  FROM highlights h WHERE h.article_id = a.id), '') AS notes
+    FROM articles a WHERE {where}) WHERE tags != '' OR notes != ''"""
 
 # What a search result needs of `articles a`, read marks and tags included, in one statement.
 _RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
@@ -527,6 +539,7 @@ class Library:
             # slow. Without AUTOINCREMENT a new row's id is above every existing one.
             conn.execute(_INDEX_SQL + " WHERE a.id > ?", (last_id,))
             conn.execute(_EXACT_INDEX_SQL + " WHERE id > ?", (last_id,))
+            conn.execute(_EXACT_NOTES_SQL.format(where="a.id > ?"), (last_id,))
             return added
 
     def delete_article(self, article_id: int) -> None:
@@ -719,6 +732,8 @@ class Library:
                 )
             self.conn.execute(f"DELETE FROM search_index WHERE rowid IN ({marks})", chunk)
             self.conn.execute(_INDEX_SQL + f" WHERE a.id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM search_exact_notes WHERE rowid IN ({marks})", chunk)
+            self.conn.execute(_EXACT_NOTES_SQL.format(where=f"a.id IN ({marks})"), chunk)
 
     def rebuild_search_index(self) -> int:
         """Build the search index afresh from every article; returns how many rows it holds."""
@@ -728,6 +743,8 @@ class Library:
             # Merge the index into one b-tree: later queries read fewer segments.
             conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
             conn.execute("INSERT INTO search_exact (search_exact) VALUES ('rebuild')")
+            conn.execute("DELETE FROM search_exact_notes")
+            conn.execute(_EXACT_NOTES_SQL.format(where="1"))
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def search(
@@ -819,12 +836,12 @@ class Library:
             clauses.append("a.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
             params.append(query.exclusion_expression())
         # Words typed with their accents: the accent-kept index must (or must not) hold them.
-        if query.exact_expression():
-            clauses.append(_EXACT_IN)
-            params.append(query.exact_expression())
-        if query.exact_exclusion():
-            clauses.append("a.id NOT IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?)")
-            params.append(query.exact_exclusion())
+        for wanted, notes_too in query.exact_clauses():
+            clauses.append(f"({_EXACT_IN} OR {_EXACT_NOTES_IN})" if notes_too else _EXACT_IN)
+            params += [wanted] * (1 + notes_too)
+        for unwanted, notes_too in query.exact_exclusions():
+            clauses.append(f"NOT ({_EXACT_IN} OR {_EXACT_NOTES_IN})" if notes_too else f"NOT {_EXACT_IN}")
+            params += [unwanted] * (1 + notes_too)
         return clauses, params
 
     def _results(self, query: Query, rows: list[sqlite3.Row]) -> list[SearchResult]:

@@ -329,3 +329,20 @@ def test_unaccented_words_rank_an_unaccented_spelling_first(library):
     scattered = add(library, "Noi", "Hạ tầng ở nơi này.")
     assert [r.id for r in library.search("ha noi")] == [plain, marked, scattered]
     assert [r.id for r in library.search("ha noi", accents="ignore")][-1] == scattered
+
+
+def test_an_accented_word_is_found_in_tags_and_highlights_too(library):
+    tagged = add(library, "Tagged", "Nothing about it here.")
+    library.set_article_tags(tagged, ["Kinh tế"])
+    noted = add(library, "Noted", "Một đoạn văn dài về chuyện khác.")
+    body = library.get_article(noted).body
+    library.add_highlight(noted, anchoring.make_anchor(body, 0, 7), note="liên quan Hội An")
+    other = add(library, "Other", "Kinh te and Hoi An without accents.")
+    assert ids(library.search("Kinh tế")) == {tagged}
+    assert ids(library.search("Hội An")) == {noted}
+    assert ids(library.search("hoi an")) == {noted, other}
+    assert ids(library.search("an -Hội")) == {other}  # left out for its note
+    library.set_article_tags(tagged, [])  # untagged: the accent-kept row goes with it
+    assert ids(library.search("Kinh tế")) == set()
+    library.delete_article(noted)
+    assert library.conn.execute("SELECT count(*) FROM search_exact_notes").fetchone()[0] == 0
