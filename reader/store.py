@@ -202,7 +202,7 @@ def _register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("reader_sort_key", 1, _sort_key_sql, deterministic=True)
     conn.create_function("reader_place_key", 2, place_key, deterministic=True)
     conn.create_function("reader_tag_key", 1, tag_match_key, deterministic=True)
-    conn.create_function("reader_tag_matches", 2, lambda name, pattern: tag_matches(name, pattern), deterministic=True)
+    conn.create_function("reader_tag_matches", 2, tag_matches, deterministic=True)
     conn.create_function("reader_folds_exactly", 1, lambda s: int(folds_exactly(s or "")), deterministic=True)
 
 
