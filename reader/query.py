@@ -25,14 +25,18 @@ from datetime import date
 import regex
 
 from reader import text
+from reader.hits import (  # noqa: F401  (find_hits, folds_exactly and snippet: re-exported)
+    TOKEN_CHARS,
+    HitFinder,
+    find_hits,
+    folds_exactly,
+    index_words,
+    snippet,
+)
 
 # What FTS5's unicode61 tokenizer keeps as token characters (categories L*, N*, Co); everything
 # else separates tokens.
-_TOKEN_CHARS = r"\p{L}\p{N}\p{Co}"
-_TOKEN = regex.compile(f"[{_TOKEN_CHARS}]+")
-_MARK = regex.compile(r"\p{Mn}")
-# What unicode61 with remove_diacritics 0 keeps as one token in accent-kept text: marks too.
-_WORDS = regex.compile(r"[\p{L}\p{M}\p{N}\p{Co}]+")
+_TOKEN = regex.compile(f"[{TOKEN_CHARS}]+")
 _FILTER = regex.compile(r"([A-Za-z]+):")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "＂": '"'})
 
@@ -44,8 +48,6 @@ ACCENT_MODES = ("smart", "exact", "ignore")
 MAX_SPELLINGS = 16  # spellings of one exact phrase sent to the accent-kept index (Đ/Ð/Ɖ, tone placement)
 NEAR_WINDOW = 8  # tokens: words this close count as near each other when ranking
 MIN_PREFIX = 3  # a shorter last word is matched whole while typing: "h*" would read half the index
-SNIPPET_WIDTH = 100
-SNIPPET_LEAD = 30  # characters of context kept before the first hit
 
 EXAMPLES = 'Try: ha noi  "Đà Nẵng"  tag:economy  place:"Hà Nội"  source:VNS  after:2024-01-01  -football'
 
@@ -69,10 +71,6 @@ def is_exact_word(word: str, accents: str = "smart") -> bool:
     return accents == "exact" or (accents == "smart" and text.has_diacritics(word))
 
 
-def _words(value: str) -> list[str]:
-    return _WORDS.findall(text.strip_markers(value))
-
-
 _SEP = "\x1f"
 
 
@@ -83,7 +81,7 @@ def tag_pattern(value: str, accents: str = "smart") -> str:
     KINH TẾ); under smart accents, as search does.
     """
     value = " ".join(text.clean(value).split())
-    words = _words(value)
+    words = index_words(value)
     if not words:  # a tag of symbols only (🔥): the whole name, folded
         return "~" + text.fold(value)
     return _SEP.join("=" + text.accent_key(w) if is_exact_word(w, accents) else "~" + "".join(tokens(w)) for w in words)
@@ -91,7 +89,7 @@ def tag_pattern(value: str, accents: str = "smart") -> str:
 
 def tag_matches(name: str, pattern: str) -> bool:
     """True if a tag's name matches a typed name, given as tag_pattern(typed, accents)."""
-    words = _words(name)
+    words = index_words(name)
     wanted = pattern.split(_SEP)
     if not words:
         return len(wanted) == 1 and wanted[0] == "~" + text.fold(" ".join(name.split()))
@@ -131,7 +129,7 @@ def complete_tag(typed: str, known: list[str], accents: str = "smart") -> str | 
     `kinh t` and `Kinh t` complete to "Kinh tế"; `Kinh tê` does not. None if none, or if the
     name typed is that tag already.
     """
-    words = _words(" ".join(text.clean(typed).split()))
+    words = index_words(" ".join(text.clean(typed).split()))
     if not words:
         return None
     wants = [
@@ -140,7 +138,7 @@ def complete_tag(typed: str, known: list[str], accents: str = "smart") -> str | 
     ]
     identity = tag_identity(typed)
     for name in known:
-        have = _words(name)
+        have = index_words(name)
         if len(have) < len(wants) or tag_identity(name) == identity:
             continue
         ok = True
@@ -300,71 +298,6 @@ class Query:
         return finders[column]
 
 
-class HitFinder:
-    """Finds the terms of a query in folded text the way FTS5 matched them: whole tokens, in order.
-
-    Each term's first token is looked for with str.find (fast, in C) and only there is the
-    term's pattern tried; a regex scan of every body of every result would cost more than the
-    FTS5 query itself.
-    """
-
-    def __init__(self, terms: tuple[Term, ...]):
-        # The words typed alone, as one phrase, and the other terms: find_hits prefers the phrase.
-        self.together: HitFinder | None = None
-        self.rest: HitFinder | None = None
-        bare = [t for t in terms if t.bare and t.column is None and len(t.tokens) == 1]
-        if len(bare) >= 2:
-            exact = tuple(t.exact[0] if t.exact else None for t in bare)
-            phrase = Term(tuple(t.tokens[0] for t in bare), prefix=bare[-1].prefix, exact=exact if any(exact) else ())
-            self.together = HitFinder((phrase,))
-            rest = tuple(t for t in terms if t not in bare)
-            self.rest = HitFinder(rest) if rest else None
-        self.terms = []
-        # Per term: the accent keys its tokens must have (None: any accents), or None if no token must.
-        self.exact: list[tuple[str | None, ...] | None] = []
-        self.prefix: list[bool] = []
-        for term in terms:
-            body = f"[^{_TOKEN_CHARS}]+".join(regex.escape(tok) for tok in term.tokens)
-            tail = f"[{_TOKEN_CHARS}]*" if term.prefix else f"(?![{_TOKEN_CHARS}])"
-            self.terms.append((term.tokens[0], regex.compile(f"(?<![{_TOKEN_CHARS}]){body}{tail}")))
-            keys = tuple(None if w is None else text.accent_key(w) for w in term.exact)
-            self.exact.append(keys if term.exact else None)
-            self.prefix.append(term.prefix)
-
-    def spans(self, folded: str) -> list[tuple[int, int]]:
-        """Every place in folded text where a term's words are, in order (accents not yet checked)."""
-        return [(a, b) for a, b, _ in self.term_spans(folded)]
-
-    def term_spans(self, folded: str) -> list[tuple[int, int, int]]:
-        """(start, end, term index) of every folded hit, in order (overlapping hits of different terms included)."""
-        spans: list[tuple[int, int, int]] = []
-        for index, (first, pattern) in enumerate(self.terms):
-            i = folded.find(first)
-            while i >= 0:
-                m = pattern.match(folded, i)
-                if m:
-                    spans.append((*m.span(), index))
-                    i = folded.find(first, m.end())
-                else:
-                    i = folded.find(first, i + 1)
-        spans.sort()
-        return spans
-
-    def accepts(self, index: int, original: str) -> bool:
-        """True if `original` (the text of one folded hit of term `index`) has the accents it asks for."""
-        keys = self.exact[index]
-        if keys is None:
-            return True
-        words = _words(text.accent_key(original))
-        if len(words) != len(keys):
-            return False
-        last = len(keys) - 1
-        for i, (word, key) in enumerate(zip(words, keys)):
-            if key is not None and not (word == key or (i == last and self.prefix[index] and word.startswith(key))):
-                return False
-        return True
-
-
 @functools.lru_cache(maxsize=64)
 def _finder(terms: tuple[Term, ...]) -> HitFinder | None:
     return HitFinder(terms) if terms else None
@@ -408,7 +341,7 @@ def _term(value: str, accents: str, **fields) -> Term | None:
     if not found:
         return None
     exact: tuple[str | None, ...] = ()
-    words = _words(value)
+    words = index_words(value)
     # A word whose folding splits or joins tokens (rare outside NFC Vietnamese) stays folded.
     if accents != "ignore" and len(words) == len(found):
         marks = tuple(w if is_exact_word(w, accents) else None for w in words)
@@ -520,139 +453,3 @@ _FILTER_EXAMPLES = {
 def after_bound(value: str) -> str:
     """What an `after:` date must exceed: a string just above every ISO date the prefix covers."""
     return value + "~"  # "2024~" > "2024-12-31", and "~" sorts after every digit and "-"
-
-
-# --------------------------------------------------------------------------- hits and snippets
-
-
-def folds_exactly(original: str) -> bool:
-    """True if every character folds to exactly one: offsets in the folded text are offsets in this.
-
-    So it is for NFC Vietnamese. Not for "ß" (→ "ss") or a lone combining mark (→ nothing).
-    """
-    return original.isascii() or (len(text.fold(original)) == len(original) and not _MARK.search(original))
-
-
-def find_hits(
-    original: str, finder: HitFinder | None, folded: str | None = None, exact: bool | None = None
-) -> list[tuple[int, int]]:
-    """Where a query's terms are in a text, as (start, end) offsets into the original (unfolded) text.
-
-    `folded` is text.fold(original) and `exact` is folds_exactly(original), when the caller has
-    them (the search index stores both, so a search folds nothing).
-    """
-    if finder is None or not original:
-        return []
-    if folded is None:
-        folded = text.fold(original)
-    if exact is None:
-        exact = len(folded) == len(original) and (original.isascii() or not _MARK.search(original))
-    if finder.together is not None:
-        # Where the words typed alone stand together, only those places are hits: `Da Nang` marks
-        # "Đà Nẵng", not every "đã" and "nâng" around it.
-        joined = _verified_spans(original, finder.together, folded, exact)
-        if joined:
-            rest = _verified_spans(original, finder.rest, folded, exact) if finder.rest else []
-            return _merge(original, sorted(joined + rest))
-    return _merge(original, _verified_spans(original, finder, folded, exact))
-
-
-def _verified_spans(original: str, finder: HitFinder, folded: str, exact: bool) -> list[tuple[int, int]]:
-    """The hits of a finder as offsets into the original, each with the accents its term asks for."""
-    spans = finder.term_spans(folded)
-    if not spans:
-        return []
-    if not exact:
-        _, offsets = text.fold_with_offsets(original)
-        last = len(offsets) - 1
-        spans = [(offsets[min(a, last)], offsets[min(b - 1, last)] + 1, i) for a, b, i in spans if b > a and last >= 0]
-        spans = [(a, min(b, len(original)), i) for a, b, i in spans if a < len(original)]
-    out: list[tuple[int, int]] = []
-    for start, end, index in spans:
-        # A hit ends where a token ends; marks that belong to its last letter go with it.
-        if end < len(original) and original[end] >= "\u0300" and _extends(original[end]):
-            end = text.snap_to_grapheme(original, end, forward=True)
-        if finder.accepts(index, original[start:end]):  # not so `Đà` in "đa": letters match, accents not
-            out.append((start, end))
-    return out
-
-
-def _merge(original: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
-        if out and (start <= out[-1][1] or original[out[-1][1] : start].isspace()):
-            out[-1] = (out[-1][0], max(end, out[-1][1]))  # "Hà Nội" is one hit for `ha noi`, not two
-        else:
-            out.append((start, end))
-    return out
-
-
-def _extends(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Mn", "Mc", "Me")
-
-
-_SPACE = regex.compile(r"\s")
-_BREAK = regex.compile(r"[ \t]*\n\s*|\t")
-PARAGRAPH_MARK = " ¶ "
-WORD_SLACK = 24  # characters a snippet may run past its width to end at the end of a word
-
-
-def snippet(
-    original: str, hits: list[tuple[int, int]], width: int = SNIPPET_WIDTH
-) -> tuple[str, list[tuple[int, int]]]:
-    """A one-line excerpt around the first hit, with the hits inside it as offsets into the excerpt.
-
-    It begins and ends at whole words, and shows a paragraph break as ¶.
-    """
-    if not original:
-        return "", []
-    if hits:
-        start = max(0, hits[0][0] - SNIPPET_LEAD)
-        if start > 0:  # begin at a word
-            space = _SPACE.search(original, start, hits[0][0])
-            start = space.end() if space else text.snap_to_grapheme(original, start)
-    else:
-        start = 0
-    end = min(len(original), start + width)
-    if end < len(original):
-        floor = max(start, hits[0][1] if hits else start)
-        last = max((m.start() for m in _SPACE.finditer(original, floor, end)), default=-1)
-        if last > start:
-            end = last
-        else:  # no break between the hit and the width: run on to the end of the word
-            space = _SPACE.search(original, end, min(len(original), end + WORD_SLACK))
-            end = space.start() if space else text.snap_to_grapheme(original, end)
-        if hits and end < hits[0][1]:
-            end = hits[0][1]
-    lead = "…" if start > 0 else ""
-    tail = "…" if end < len(original) else ""
-    excerpt, shift = _one_line(original[start:end])
-    hits_inside = [(max(s, start) - start, min(e, end) - start) for s, e in hits if s < end and e > start]
-    inside = [(shift(a) + len(lead), shift(b) + len(lead)) for a, b in hits_inside]
-    return lead + excerpt + tail, inside
-
-
-def _one_line(s: str):
-    """`s` on one line (a paragraph break as ¶, other breaks and tabs as a space), and a map of offsets."""
-    pieces: list[str] = []
-    moves: list[tuple[int, int]] = []  # (offset in s after a replaced run, how far later offsets move)
-    last, moved = 0, 0
-    for m in _BREAK.finditer(s):
-        pieces.append(s[last : m.start()])
-        replacement = PARAGRAPH_MARK if m.group().count("\n") >= 2 else " "
-        pieces.append(replacement)
-        moved += len(replacement) - (m.end() - m.start())
-        moves.append((m.end(), moved))
-        last = m.end()
-    pieces.append(s[last:])
-
-    def shift(offset: int) -> int:
-        delta = 0
-        for after, total in moves:
-            if offset >= after:
-                delta = total
-            else:
-                break
-        return offset + delta
-
-    return "".join(pieces), shift
