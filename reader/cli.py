@@ -196,27 +196,40 @@ def _marked(s: str, spans, on: str, off: str) -> str:
     return "".join(out)
 
 
-# "-word" excludes a word: unknown options are query text, and -h is not help here (-hanoi).
+# "-word" excludes a word: unknown options are query text, so click's -h would eat "-hanoi";
+# a lone -h is help, as for every other command.
 @main.command("search", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with hit offsets).")
 @click.option(
     "--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="At most this many results."
 )
+@click.option(
+    "--accents",
+    type=click.Choice(["smart", "exact", "ignore"]),
+    default="smart",
+    show_default=True,
+    help="smart: a word typed with accents matches that spelling only, without them every spelling; "
+    "exact: every word as typed; ignore: accents never count.",
+)
 @click.pass_context
-def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int) -> None:
-    """Search titles, text, places, sources, tags and notes, with or without accents.
+def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int, accents: str) -> None:
+    """Search titles, text, places, sources, tags and notes; accents count when you type them.
 
     \b
     Words must all appear; "quoted words" appear together; -word leaves out.
+    ha noi finds Hà Nội, hà nội, ha noi; "Hà Nội" finds Hà Nội only (any case).
     Filters: tag:NAME  place:"Hà Nội"  source:VNS  title:WORD  before:2024-05-31  after:2024
     """
     from reader.query import QueryError
 
+    if query == ("-h",):
+        say(ctx.get_help())
+        ctx.exit()
     library = _library(ctx)
     joined = " ".join(query)
     try:
-        results = library.search(joined, limit=limit)
+        results = library.search(joined, limit=limit, accents=accents)
     except QueryError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -252,7 +265,8 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
     on, off = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("«", "»")
     for r in results:
         meta = " · ".join(p for p in (r.date, r.place, r.source) if p)
-        say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta})")
+        tags = f"  [{', '.join(r.tags)}]" if r.tags else ""  # as `reader list` shows them
+        say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta}){tags}")
         if r.snippet:
             label = "note: " if r.snippet_from == "notes" else ""
             say(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
@@ -390,7 +404,9 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
 def tags_group(ctx: click.Context) -> None:
     """List tags with counts; rename, merge or delete them."""
     if ctx.invoked_subcommand is None:
-        tags = _library(ctx).tags()
+        from reader.text import vi_sort_key
+
+        tags = sorted(_library(ctx).tags(), key=lambda t: vi_sort_key(t.name))  # đ after d, as list --sort title
         if not tags:
             say("No tags yet.")
         for tag in tags:

@@ -140,9 +140,32 @@ def decode(data: bytes, encoding: str | None = None) -> str:
 # --------------------------------------------------------------------------- cleaning
 
 # Made visible rather than removed: a reader should see that someone tried to reorder or hide text.
-# ZWJ (U+200D) also glues emoji sequences (👨‍👩‍👧); showing it splits such an emoji into its
-# parts, an acceptable cost in news text for never letting invisible characters through.
-_INVISIBLE = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
+# Every format character (Unicode category Cf: bidi controls, zero-width marks, invisible math
+# operators, tag characters U+E0000-E007F that smuggle ASCII, ...) and the Hangul fillers, which
+# render as blanks without being spaces. ZWJ (U+200D) also glues emoji sequences (👨‍👩‍👧); showing
+# it splits such an emoji into its parts, an acceptable cost in news text for never letting
+# invisible characters through. The Cf ranges are Unicode 15.1's (a test checks them against
+# unicodedata); the soft hyphen, only a hint where a line may break, is dropped instead.
+_CF_RANGES = (
+    (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891),
+    (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+    (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+_HANGUL_FILLERS = (0x115F, 0x1160, 0x3164, 0xFFA0)
+# Dropped: they change nothing a reader sees, and they would split a word for search.
+_DROPPED = "\u00ad\u034f"  # soft hyphen, combining grapheme joiner
+# Variation selectors choose a glyph for the character before them; one is kept there. Any other
+# (at the start, after a blank, a control or another selector) is stray, and a run of them after
+# one emoji can carry a hidden message: shown.
+_VS = "\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
+
+
+def _class(ranges) -> str:
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" if hi != lo else f"\\U{lo:08x}" for lo, hi in ranges)
+
+
+_INVISIBLE = _class(_CF_RANGES) + _class((c, c) for c in _HANGUL_FILLERS)
 
 # String sequences (OSC, DCS, SOS, PM, APC) end at BEL or ST (ESC \ or U+009C). An unterminated
 # one ends at the end of its line: a terminal would swallow the rest of the file, but once the
@@ -152,7 +175,21 @@ _STRING_BODY = r"[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
 # Every match starts with one of these. Leading the pattern with them as a lookahead lets the
 # regex engine skip ahead by character class (about 6x faster on clean text); a text without any
 # is returned untouched.
-_TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_INVISIBLE}]"
+# The BMP ones listed char by char (re then tests a bitmap, 3x faster than ~30 ranges) and every
+# astral character as one range (rare in news; the alternatives below tell the hidden ones apart).
+_BMP_HIDDEN = "".join(
+    chr(c)
+    for lo, hi in (
+        *_CF_RANGES,
+        *((c, c) for c in _HANGUL_FILLERS),
+        (0x180B, 0x180D),
+        (0x180F, 0x180F),
+        (0xFE00, 0xFE0F),
+    )
+    if hi < 0x10000
+    for c in range(lo, hi + 1)
+)
+_TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_BMP_HIDDEN}{_DROPPED}\\U00010000-\\U0010ffff]"
 _HAS_TRIGGER = re.compile(_TRIGGER)
 _SANITISE = re.compile(
     f"(?={_TRIGGER})(?:"
@@ -162,12 +199,20 @@ _SANITISE = re.compile(
             r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?",  # CSI; without a final byte it is dropped as far as it goes
             r"\x1b[ -/]*[0-~]?",  # two-byte (and nF) ESC sequences; a lone ESC too
             r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]",  # C0 except \t \n, DEL, C1
+            f"[{_DROPPED}]",
             r"(?P<sur>[\ud800-\udfff])",  # lone surrogates: they cannot be stored as UTF-8
-            f"(?P<vis>[{_INVISIBLE}])",
+            f"(?P<vis>[{_INVISIBLE}]|(?:^|(?<=[\\s\\x00-\\x1f\\x7f-\\x9f{_VS}{_INVISIBLE}]))[{_VS}])",
         )
     )
     + ")"
 )
+# What _sanitise_match writes for a shown character: search reads through it (see fold).
+_MARKER = re.compile(r"⟨U\+[0-9A-F]{4,6}⟩")
+
+
+def strip_markers(s: str) -> str:
+    """`s` without the ⟨U+XXXX⟩ marks sanitise wrote for invisible characters (search reads through them)."""
+    return _MARKER.sub("", s) if "⟨" in s else s
 
 
 def _sanitise_match(m: re.Match) -> str:
@@ -179,7 +224,7 @@ def _sanitise_match(m: re.Match) -> str:
 
 
 def sanitise(s: str) -> str:
-    """Remove control characters and whole escape sequences; make bidi and zero-width marks visible."""
+    """Remove control characters and whole escape sequences; make format characters and fillers visible."""
     # The output has no ESC, control or invisible mark left, so a second pass finds nothing: idempotent.
     if not _HAS_TRIGGER.search(s):
         return s
@@ -203,7 +248,7 @@ def clean(s: str) -> str:
 # --------------------------------------------------------------------------- folding
 
 _FOLD_CACHE: dict[str, str] = {}
-_D_MAP = str.maketrans({"đ": "d", "ð": "d"})
+_D_MAP = str.maketrans({"đ": "d", "ð": "d", "ɖ": "d"})  # Đ and its look-alikes Ð, Ɖ (lowered first)
 
 
 def _fold_char(ch: str) -> str:
@@ -250,6 +295,10 @@ def fold(s: str) -> str:
     """Fold for search: drop diacritics, đ→d, casefold; NFC Vietnamese keeps its length."""
     if s.isascii():
         return s.lower()
+    if "⟨" in s and _MARKER.search(s):
+        # A shown invisible (⟨U+3164⟩) is read through, as if it were not there: "hangul⟨U+3164⟩x"
+        # is found by `hangulx`. Rare, so the slower path that keeps offsets does it.
+        return fold_with_offsets(s)[0]
     # Two fast paths, same result as folding char by char (the index and every query rely on it):
     # English with a few accented names folds only its non-ASCII runs and lowers the rest in C;
     # text dense in accents (Vietnamese) goes through a translate table.
@@ -265,13 +314,109 @@ def fold_with_offsets(s: str) -> tuple[str, list[int]]:
     """Fold `s` and give, for each folded character, the index of the character it came from."""
     if s.isascii():
         return s.lower(), list(range(len(s)))
+    skip = {i for m in _MARKER.finditer(s) for i in range(*m.span())} if "⟨" in s else ()
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(s):
+        if i in skip:
+            continue
         f = _fold_char(ch)
         out.append(f)
         offsets.extend([i] * len(f))
     return "".join(out), offsets
+
+
+# --------------------------------------------------------------------------- accents kept
+
+# Look-alikes of Đ that real text and keyboards produce: Icelandic eth and African D.
+_D_FORMS = {"đ": "đ", "ð": "đ", "ɖ": "đ", "Đ": "Đ", "Ð": "Đ", "Ɖ": "Đ"}
+_D_VARIANTS = {"đ": "đðɖ", "Đ": "ĐÐƉ"}
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+# The open syllables whose tone the old and the new rules place differently: hòa/hoà, khỏe/khoẻ,
+# thúy/thuý. Only a consonant onset may come before (not "qu", whose u belongs to the onset).
+_OPEN_SYLLABLE = regex.compile(
+    r"(?<![\p{L}\p{M}\p{N}])((?i:[bcdđghklmnprstvx]{0,3}))"
+    r"((?i:o[\u0300\u0301\u0303\u0309\u0323]?[ae]|u[\u0300\u0301\u0303\u0309\u0323]?y))"
+    r"([\u0300\u0301\u0303\u0309\u0323]?)(?![\p{L}\p{M}\p{N}])"
+)
+_KEY_CACHE: dict[str, str] = {}
+
+
+def _key_char(ch: str) -> str:
+    key = _KEY_CACHE.get(ch)
+    if key is None:
+        lower = ch.lower()
+        if len(lower) != 1:  # İ lowers to two code points: keep the length, keep the letter
+            lower = ch
+        key = _KEY_CACHE[ch] = _D_FORMS.get(lower, lower)
+    return key
+
+
+def _old_placement(m: regex.Match) -> str:
+    onset, nucleus, tone = m.group(1), m.group(2), m.group(3)
+    if len(nucleus) == 3:  # the tone sits on the first vowel already
+        return m.group()
+    return onset + nucleus[0] + tone + nucleus[1] if tone else m.group()
+
+
+def tone_placement_old(s: str) -> str:
+    """`s` (NFC) with the tone of every open oa/oe/uy syllable on its first vowel: hoà → hòa."""
+    if s.isascii():
+        return s
+    decomposed = unicodedata.normalize("NFD", s)
+    moved = _OPEN_SYLLABLE.sub(_old_placement, decomposed)
+    return unicodedata.normalize("NFC", moved) if moved != decomposed else unicodedata.normalize("NFC", s)
+
+
+def accent_key(s: str) -> str:
+    """What accent-exact matching compares: NFC, lower case, Ð/Ɖ as Đ, tone placement unified.
+
+    Same length as NFC `s` (each letter maps to one), so offsets in the key are offsets in `s`.
+    """
+    s = unicodedata.normalize("NFC", s)
+    if s.isascii():
+        return s.lower()
+    return tone_placement_old("".join(_key_char(ch) for ch in s))
+
+
+def has_diacritics(word: str) -> bool:
+    """True if a word carries a mark (tone, breve, circumflex, horn, ...) or is spelt with đ."""
+    if word.isascii():
+        return False
+    return any(ch in _D_FORMS for ch in word) or any(
+        unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", word)
+    )
+
+
+def spelling_variants(word: str, limit: int = 16) -> list[str]:
+    """The spellings of an NFC word that share its accent key, in its own case (hòa → hòa, hoà).
+
+    At most `limit`: the forms of đ and the two tone placements multiply.
+    """
+    word = unicodedata.normalize("NFC", word)
+    forms = [""]
+    for ch in word:
+        options = _D_VARIANTS.get(_D_FORMS.get(ch, ch), ch)
+        forms = [f + o for f in forms for o in options][:limit]
+    out: list[str] = []
+    for form in forms:
+        old = tone_placement_old(form)
+        for spelling in (form, old, _new_placement(old)):
+            if spelling not in out:
+                out.append(spelling)
+    return out[:limit]
+
+
+def _new_placement(s: str) -> str:
+    decomposed = unicodedata.normalize("NFD", s)
+
+    def move(m: regex.Match) -> str:
+        nucleus = m.group(2)
+        if len(nucleus) != 3:
+            return m.group()
+        return m.group(1) + nucleus[0] + nucleus[2] + nucleus[1] + m.group(3)
+
+    return unicodedata.normalize("NFC", _OPEN_SYLLABLE.sub(move, decomposed))
 
 
 # --------------------------------------------------------------------------- title case

@@ -9,7 +9,8 @@ from reader.exporters import markdown, webanno
 from reader.exporters.paths import article_filename, safe_join, slugify
 from reader.fs import write_atomic
 from reader.model import Article, Highlight
-from reader.store import Library, now, tag_key
+from reader.query import tag_matches, tag_pattern
+from reader.store import Library, now
 
 
 def select(
@@ -28,14 +29,15 @@ def select(
     article left with no highlight and no note is then left out).
     """
     ids = article_ids if article_ids else library.annotated_article_ids(tag=tag, since=since)
+    pattern = tag_pattern(tag) if tag else None
     items = []
     for article_id in ids:
         article = library.get_article(article_id)
         if article is None:
             raise ValueError(f"no article with id {article_id}")
         highlights = library.highlights(article_id)
-        if tag and tag_key(tag) not in {tag_key(t) for t in article.tags}:
-            highlights = [h for h in highlights if tag_key(tag) in {tag_key(t) for t in h.tags}]
+        if pattern and not any(tag_matches(t, pattern) for t in article.tags):  # the tag as `tag:` matches it
+            highlights = [h for h in highlights if any(tag_matches(t, pattern) for t in h.tags)]
         if since:
             highlights = [h for h in highlights if h.modified >= since]
         if colors or only_noted:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from reader import anchoring, text
 from reader.model import Anchor, Highlight
+from reader.query import tag_pattern
 from reader.store import rows
 from reader.store.articles import fits, now
 from reader.store.errors import LibraryError
@@ -252,7 +253,7 @@ class Annotations:
         """
         params: list = []
         if tag:
-            sql, values = tagged_articles(tag_key(tag), on_highlights=True)
+            sql, values = tagged_articles(tag_pattern(tag), on_highlights=True, pattern=True)  # as `tag:` matches
             where = f"id IN ({sql})"
             params += values
         else:

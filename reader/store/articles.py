@@ -74,6 +74,7 @@ class Articles:
                     (*values, values[-1]),
                 )
                 article_id = cursor.lastrowid
+                self._index_new(article_id)
                 status = "imported"
             if article.tags:
                 self._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reader import text
-from reader.query import folds_exactly
+from reader.query import folds_exactly, tag_matches
 from reader.store.errors import LibraryError, ReadError, WriteError, read_failed, write_failed
 from reader.store.sorting import place_key
 from reader.tags import tag_match_key
@@ -133,6 +133,10 @@ def _tag_key_sql(name) -> str:
     return tag_match_key(name) if isinstance(name, str) else ""
 
 
+def _tag_matches_sql(name, pattern) -> int:
+    return int(isinstance(name, str) and isinstance(pattern, str) and tag_matches(name, pattern))
+
+
 def _folds_exactly_sql(value) -> int:
     return int(folds_exactly(value if isinstance(value, str) else ""))
 
@@ -146,6 +150,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("reader_sort_key", 1, _sort_key_sql, deterministic=True)
     conn.create_function("reader_place_key", 2, _place_key_sql, deterministic=True)
     conn.create_function("reader_tag_key", 1, _tag_key_sql, deterministic=True)
+    conn.create_function("reader_tag_matches", 2, _tag_matches_sql, deterministic=True)
     conn.create_function("reader_folds_exactly", 1, _folds_exactly_sql, deterministic=True)
 
 
