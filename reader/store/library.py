@@ -150,6 +150,9 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
             self.read_only_reason = reason(error.cause)
             self.conn = probe
             return
+        except BaseException:
+            probe.close()
+            raise
         probe.close()
         self.read_only_immutable = False  # writable now, with a -wal that an immutable read would miss
 
