@@ -11,7 +11,6 @@ import click
 
 from reader import __version__, anchoring, text
 from reader.model import Article, Highlight
-from reader.services.imports import add_sample_articles, import_paths
 from reader.store import SORT_ORDERS, Library, LibraryError, default_db_path
 
 
@@ -26,6 +25,12 @@ def shown_path(path: Path | str) -> str:
     return text.sanitise(str(path)).replace("\n", "␤").replace("\t", "␉")
 
 
+def _add_samples(library: Library) -> None:
+    from reader.services.imports import add_sample_articles  # the importers load YAML and Markdown parsers
+
+    add_sample_articles(library)
+
+
 def open_library(db: Path | None) -> Library:
     """Open the chosen library, or the default one (which starts out holding the sample articles)."""
     if db is not None and (str(db) in (":memory:", "") or str(db).startswith("file:")):
@@ -36,7 +41,7 @@ def open_library(db: Path | None) -> Library:
     path = db or default_db_path()
     # The sample articles go in with the schema, in the transaction that creates the default library:
     # a second reader started at the same moment waits for it, and sees them too.
-    library = Library(path, on_create=add_sample_articles if db is None else None)
+    library = Library(path, on_create=_add_samples if db is None else None)
     if library.upgrade_backup:
         say(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
     if library.read_only:
@@ -121,6 +126,8 @@ def main(ctx: click.Context, db: Path | None) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | None) -> None:
     """Import .txt and .md files, and folders of them (recursively)."""
+    from reader.services.imports import import_paths
+
     library = _library(ctx)
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "refused": 0}
     for result in import_paths(library, paths, encoding):
