@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from reader import __version__, anchoring, text
+from reader import __version__, text
 from reader.model import Article, Highlight
 from reader.store import SORT_ORDERS, Library, LibraryError, default_db_path
 
@@ -286,6 +286,8 @@ def show_command(ctx: click.Context, article_id: int) -> None:
 @click.pass_context
 def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> None:
     """Highlight the exact QUOTE in an article."""
+    from reader.services.annotations import highlight_span
+
     library = _library(ctx)
     article = _article(library, article_id)
     quote = text.clean(quote)
@@ -299,8 +301,10 @@ def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> 
     index = (occurrence or 1) - 1
     if not 0 <= index < len(starts):
         raise click.ClickException(f"--occurrence must be between 1 and {len(starts)}")
-    anchor = anchoring.make_anchor(article.body, starts[index], starts[index] + len(quote))
-    highlight = library.add_highlight(article_id, anchor, color=color, note=note, tags=tags)
+    start = starts[index]
+    highlight, _ = highlight_span(
+        library, article_id, start, start + len(quote), color=color, note=note, tags=tags, reuse=False
+    )
     say(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
 
 

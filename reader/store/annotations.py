@@ -134,6 +134,46 @@ class Annotations:
             self._add_tags("highlight_tags", "highlight_id", highlight_id, clean_tags(names))
             return self._update_highlight(highlight_id, "note = note", ())
 
+    def set_note_if(
+        self, note: str, *, expected: str, article_id: int | None = None, highlight_id: int | None = None
+    ) -> bool:
+        """Write an article's (or a highlight's) note only if it still reads `expected`; False, nothing written, if not."""
+        table, owner = ("highlights", highlight_id) if highlight_id is not None else ("articles", article_id)
+        with self.write() as unit:  # read and write in one transaction: no other program can slip between
+            row = unit.execute(f"SELECT note FROM {table} WHERE id = ?", (owner,)).fetchone()
+            if row is None:
+                raise LibraryError(f"no {table[:-1]} {owner}")
+            if rows.text_of(row[0]) != expected:
+                return False
+            if highlight_id is not None:
+                self.set_highlight_note(highlight_id, note)
+            else:
+                self.set_article_note(article_id, note)
+        return True
+
+    def change_tags(
+        self,
+        add: Iterable[str],
+        remove: Iterable[str],
+        *,
+        article_id: int | None = None,
+        highlight_id: int | None = None,
+    ) -> list[str]:
+        """Add and remove tags on an article (or a highlight), keeping every other tag it has now; returns them."""
+        removed = {tag_key(name) for name in clean_tags(remove)}
+        with self.write():
+            if highlight_id is not None:
+                highlight = self.get_highlight(highlight_id)
+                if highlight is None:
+                    raise LibraryError(f"no highlight {highlight_id}")
+                current = highlight.tags
+            else:
+                current = self.article_tags(article_id)
+            names = [t for t in current if tag_key(t) not in removed] + list(add)
+            if highlight_id is not None:
+                return self.set_highlight_tags(highlight_id, names).tags
+            return self.set_article_tags(article_id, names)
+
     def delete_highlight(self, highlight_id: int) -> Highlight:
         """Delete a highlight; returns it, so that it can be restored."""
         highlight = self.get_highlight(highlight_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,12 @@ from reader.store.search import Search
 from reader.store.tags import Tags
 
 # What makes writing impossible, so that the library is opened read-only instead of refused.
+# Closing any descriptor of a database file drops every POSIX lock this process holds on it, SQLite's
+# included ("How To Corrupt An SQLite Database File", 2.2): another connection may then think it is
+# the last one and delete the -shm under a live one. So the header is read with a plain open() only
+# while no Library of this process has the file open; paths open here are counted.
+_OPEN_HERE: Counter[str] = Counter()
+
 _CANNOT_WRITE = {"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_PERM"}
 
 
@@ -60,6 +67,8 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         except OSError as error:
             raise LibraryError(f"cannot open library {self.path}: {error.strerror or error}") from error
         self._unit.conn = self.conn
+        self._key = str(self.path.resolve())
+        _OPEN_HERE[self._key] += 1
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -70,7 +79,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         Otherwise (or when that read fails: another program may be writing) read it as SQLite does,
         falling back to immutable when not even the -shm can be made (a read-only folder, a full disk).
         """
-        if self._in_wal_mode() and not self._has_log():
+        if not _OPEN_HERE[str(self.path.resolve())] and self._in_wal_mode() and not self._has_log():
             self.conn = connect(self.path, read_only=True, immutable=True)
             try:
                 self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -162,6 +171,8 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
 
     def _in_wal_mode(self) -> bool:
         """True if the file's header says WAL (bytes 18 and 19 are 2), read without SQLite."""
+        if _OPEN_HERE[str(self.path.resolve())]:  # see _OPEN_HERE: ask SQLite, never open() the file
+            return self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         try:
             with open(self.path, "rb") as f:
                 header = f.read(20)
@@ -274,6 +285,9 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
 
     def close(self) -> None:
         """Close the connection."""
+        if getattr(self, "_key", None) and _OPEN_HERE[self._key]:
+            _OPEN_HERE[self._key] -= 1
+            self._key = None
         self.conn.close()
 
     def __enter__(self) -> Library:
