@@ -76,11 +76,11 @@ class ForkServer:
         return int(line.split()[1])
 
     def wait_for(self, wanted: str) -> None:
-        """Read the worker's lines until it prints `wanted` (or reports an error)."""
+        """Read the worker's lines until it prints `wanted` or a line starting "`wanted` " (or an error)."""
         while True:
             line = self._next()
             self.seen.append(line)
-            if line == wanted or line.startswith("error"):
+            if line == wanted or line.startswith((f"{wanted} ", "error")):
                 return
 
     def kill(self, pid: int) -> list[str]:
@@ -184,6 +184,9 @@ def test_killed_writer_loses_no_acknowledged_write(tmp_path, server, rng):
             time.sleep(rng.uniform(0, 0.03))
         else:
             server.wait_for("ready")
+            # A few writes first, counted rather than timed: on a busy machine 40 ms may hold none.
+            for _ in range(rng.randrange(5)):
+                server.wait_for("ack")
             time.sleep(rng.uniform(0, 0.04))
         lines = server.kill(pid)
         assert not [line for line in lines if line.startswith("error")], lines
