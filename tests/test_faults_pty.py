@@ -22,6 +22,7 @@ import pytest
 
 from reader.services.imports import import_paths
 from reader.store import Library
+from tests.helpers import ROOT
 
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("needs a POSIX pty", allow_module_level=True)
@@ -29,7 +30,6 @@ import fcntl  # noqa: E402
 import pty  # noqa: E402
 import termios  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 COLS, ROWS = 120, 40
 SHIFT_TAB = b"\x1b[Z"
 

@@ -1,17 +1,13 @@
 """The search query language: parsing, folding, the FTS5 expression it builds, and friendly refusals."""
 
 import sqlite3
-import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.query import QueryError, Term, after_bound, find_hits, folds_exactly, parse, snippet, tag_match_key, tokens
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
+from tests.helpers import nfd
 
 
 @pytest.mark.parametrize("typed", ["Ha Noi", "ha noi", "HÀ NỘI", "Hà Nội", nfd("Hà Nội"), "  ha   NOI "])

@@ -22,8 +22,8 @@ from reader.segment import (
     word_at,
     word_spans,
 )
+from tests.helpers import DATA
 
-DATA = Path(__file__).parent / "data"
 SEEDS = DATA / "seeds"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "binhvq-news-sample" / "demo-full.txt"
 
