@@ -22,10 +22,7 @@ from reader.query import (
     tag_pattern,
     tokens,
 )
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
+from tests.helpers import nfd
 
 
 def spellings(expression: str) -> set[str]:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reader import text
-
-DATA = Path(__file__).parent / "data"
+from tests.helpers import DATA, nfd
 
 INVISIBLES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
 
 
 # Every format character of this Python's Unicode, and the Hangul fillers (letters that render blank).
