@@ -21,6 +21,20 @@ if TYPE_CHECKING:
 # What FTS5's unicode61 tokenizer keeps as token characters (categories L*, N*, Co); everything
 # else separates tokens.
 TOKEN_CHARS = r"\p{L}\p{N}\p{Co}"
+# What FTS5's unicode61 tokenizer keeps as token characters; everything else separates tokens.
+_TOKEN = regex.compile(f"[{TOKEN_CHARS}]+")
+
+
+def tokens(s: str) -> tuple[str, ...]:
+    """The folded search tokens of a string, as the index sees them."""
+    return tuple(_TOKEN.findall(text.fold(s)))
+
+
+def is_exact_word(word: str, accents: str = "smart") -> bool:
+    """Whether a typed word must match accent-exact under an accent mode (smart: if it has marks)."""
+    return accents == "exact" or (accents == "smart" and text.has_diacritics(word))
+
+
 _TOKEN_CHARS = TOKEN_CHARS
 _MARK = regex.compile(r"\p{Mn}")
 # What unicode61 with remove_diacritics 0 keeps as one token in accent-kept text: marks too.

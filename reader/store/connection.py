@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reader import text
-from reader.query import folds_exactly, tag_matches
+from reader.query import folds_exactly
 from reader.store.errors import LibraryError, ReadError, WriteError, read_failed, write_failed
 from reader.store.sorting import place_key
-from reader.tags import tag_match_key
+from reader.tags import tag_match_key, tag_matches
 
 BUSY_TIMEOUT_MS = 10_000
 
