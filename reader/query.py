@@ -7,7 +7,7 @@ spaces goes in quotes: `place:"Hà Nội"`).
 Smart accents, word by word: a word typed without any diacritic is folded as the index is (NFD, no
 marks, đ → d, casefold), so `ha noi` finds "Hà Nội", "hà nội" and "HA NOI"; a word typed with
 diacritics matches only that spelling, ignoring case, Unicode form, tone placement (hòa = hoà) and
-the look-alikes Ð/Ɖ of Đ (reader.text.accent_key). `accents="exact"` makes every word exact,
+the look-alikes Ð/Ɖ of Đ (reader.vietnamese.accent_key). `accents="exact"` makes every word exact,
 `"ignore"` folds every word.
 
 User text never reaches FTS5 as syntax: the MATCH expressions are built here from tokens, each of
@@ -24,7 +24,7 @@ from datetime import date
 
 import regex
 
-from reader import text
+from reader import text, vietnamese
 from reader.hits import (  # noqa: F401  (find_hits, folds_exactly and snippet: re-exported)  # noqa: F401  (re-exported)
     TOKEN_CHARS,
     HitFinder,
@@ -99,7 +99,7 @@ class Term:
         for words, prefix in runs:
             spellings = [""]
             for word in words:
-                spellings = [f"{s} {v}".strip() for s in spellings for v in text.spelling_variants(word)]
+                spellings = [f"{s} {v}".strip() for s in spellings for v in vietnamese.spelling_variants(word)]
                 spellings = spellings[:MAX_SPELLINGS]
             # NFD too: text should be NFC, but one that is not keeps its marks apart in this index.
             spellings = list(dict.fromkeys(f for p in spellings for f in (p, unicodedata.normalize("NFD", p))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reader import text
+from reader import text, vietnamese
 from reader.hits import index_words, is_exact_word, tokens
 
 
@@ -48,7 +48,9 @@ def tag_pattern(value: str, accents: str = "smart") -> str:
     words = index_words(value)
     if not words:  # a tag of symbols only (🔥): the whole name, folded
         return "~" + text.fold(value)
-    return _SEP.join("=" + text.accent_key(w) if is_exact_word(w, accents) else "~" + "".join(tokens(w)) for w in words)
+    return _SEP.join(
+        "=" + vietnamese.accent_key(w) if is_exact_word(w, accents) else "~" + "".join(tokens(w)) for w in words
+    )
 
 
 def tag_matches(name: str, pattern: str) -> bool:
@@ -60,7 +62,7 @@ def tag_matches(name: str, pattern: str) -> bool:
     if len(words) != len(wanted):
         return False
     for word, want in zip(words, wanted):
-        got = text.accent_key(word) if want[0] == "=" else "".join(tokens(word))
+        got = vietnamese.accent_key(word) if want[0] == "=" else "".join(tokens(word))
         if got != want[1:]:
             return False
     return True
@@ -71,7 +73,7 @@ def tag_identity(name: str) -> str:
 
     Accents still count: "Kinh te" and "Kinh tế" are two tags (tags merge joins them).
     """
-    return text.accent_key(" ".join(text.clean(name).split()))
+    return vietnamese.accent_key(" ".join(text.clean(name).split()))
 
 
 def resolve_tag(typed: str, names: list[str], accents: str = "smart") -> list[str]:
@@ -97,7 +99,7 @@ def complete_tag(typed: str, known: list[str], accents: str = "smart") -> str | 
     if not words:
         return None
     wants = [
-        (is_exact_word(w, accents), text.accent_key(w) if is_exact_word(w, accents) else "".join(tokens(w)))
+        (is_exact_word(w, accents), vietnamese.accent_key(w) if is_exact_word(w, accents) else "".join(tokens(w)))
         for w in words
     ]
     identity = tag_identity(typed)
@@ -107,7 +109,7 @@ def complete_tag(typed: str, known: list[str], accents: str = "smart") -> str | 
             continue
         ok = True
         for i, ((exact, want), word) in enumerate(zip(wants, have)):
-            got = text.accent_key(word) if exact else "".join(tokens(word))
+            got = vietnamese.accent_key(word) if exact else "".join(tokens(word))
             if not (got.startswith(want) if i == len(wants) - 1 else got == want):
                 ok = False
                 break

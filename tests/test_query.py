@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader import text
+from reader import vietnamese
 from reader.query import (
     QueryError,
     Term,
@@ -34,7 +34,7 @@ def spellings(expression: str) -> set[str]:
 
 def shape(query) -> list[tuple]:
     """Each term as (folded tokens, the accent keys its exact words must have, or None for folded ones)."""
-    return [(t.tokens, tuple(w and text.accent_key(w) for w in t.exact) or None) for t in query.terms]
+    return [(t.tokens, tuple(w and vietnamese.accent_key(w) for w in t.exact) or None) for t in query.terms]
 
 
 @pytest.mark.parametrize("typed", ["Ha Noi", "ha noi", "HÀ NỘI", "Hà Nội", nfd("Hà Nội"), "  ha   NOI "])

@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from reader import text
+from reader import text, vietnamese
 from reader.importers import common
 from reader.model import Article
 from reader.tags import clean_tags
@@ -123,7 +123,7 @@ def parse_text(s: str, name: str) -> Article:
     if not title:
         title, body = _pop_heading(body)
     dateline = _scalar("dateline", meta.get("dateline"))
-    place = _scalar("place", meta.get("place")) or text.title_case_vi(dateline)
+    place = _scalar("place", meta.get("place")) or vietnamese.title_case_vi(dateline)
     return Article(
         title=title or common.name_title(name),
         # Markdown keeps its line breaks: lists and code blocks would not survive reflowing.
