@@ -542,7 +542,7 @@ def _colours(value: str | None) -> frozenset[int] | None:
 def colors_group(ctx: click.Context) -> None:
     """Name the highlight colours (1-5) once; exports, vault notes and the reader show the names."""
     if ctx.invoked_subcommand is None:
-        from reader.exporters.markdown import COLOUR_NAMES
+        from reader.model import COLOUR_NAMES
 
         names = _library(ctx).colour_names()
         for color in range(1, 6):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The five highlight colours, by number: their default names (a user can rename them: `reader colors`).
+COLOUR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "purple"}
+
 
 @dataclass
 class Article:

@@ -355,6 +355,21 @@ def snap_to_grapheme(s: str, offset: int, forward: bool = False) -> int:
     return len(s)
 
 
+def shorten(s: str, limit: int) -> str:
+    """Cut `s` to at most `limit` characters at a word boundary, marking the cut with "…"."""
+    s = " ".join(s.split())
+    if len(s) <= limit:
+        return s
+    head = s[:limit]
+    space = head.rfind(" ")
+    if space > limit // 3:
+        head = head[:space]
+    else:
+        # One enormous word: cut inside it, but never between a letter and its marks.
+        head = head[: snap_to_grapheme(s, limit - 1)]
+    return head.rstrip(" ,;:—–-") + "…"
+
+
 # --------------------------------------------------------------------------- identity
 
 

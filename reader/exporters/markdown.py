@@ -73,11 +73,10 @@ import unicodedata
 import yaml
 
 from reader.exporters import reading_order
-from reader.model import Article, Highlight
+from reader.model import COLOUR_NAMES, Article, Highlight
 from reader.text import clean
 
 # The same names the reading pane shows for colours 1-5 (exporters may not import the UI).
-COLOUR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "purple"}
 
 ORPHANS_EXPLAINED = "These passages were not found in the current text of the article."
 

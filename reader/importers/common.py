@@ -42,18 +42,8 @@ def lead_sentence(s: str) -> str:
 
 
 def shorten(s: str, limit: int = TITLE_MAX) -> str:
-    """Cut `s` to at most `limit` characters at a word boundary, marking the cut with "…"."""
-    s = " ".join(s.split())
-    if len(s) <= limit:
-        return s
-    head = s[:limit]
-    space = head.rfind(" ")
-    if space > limit // 3:
-        head = head[:space]
-    else:
-        # One enormous word: cut inside it, but never between a letter and its marks.
-        head = head[: text.snap_to_grapheme(s, limit - 1)]
-    return head.rstrip(" ,;:—–-") + "…"
+    """A title cut to `limit` characters (text.shorten)."""
+    return text.shorten(s, limit)
 
 
 def title_from_body(body: str, name: str) -> str:

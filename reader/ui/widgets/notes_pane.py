@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader import text
 from reader.model import Article, Highlight
 from reader.ui.messages import (
     ArticleNoteRequested,
@@ -23,13 +24,9 @@ ARTICLE_NOTE = "article-note"
 QUOTE_LENGTH = 140
 
 
-def trim(text: str, length: int) -> str:
-    """Cut text to `length` characters at a space, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= length:
-        return text
-    cut = text.rfind(" ", 0, length - 1)
-    return text[: cut if cut > length // 2 else length - 1] + "…"
+def trim(s: str, length: int) -> str:
+    """Cut text to `length` characters at a word, with an ellipsis (never inside a letter and its marks)."""
+    return text.shorten(s, length)
 
 
 def highlight_prompt(h: Highlight) -> Content:

@@ -9,7 +9,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.model import Article, Highlight
+from reader.model import COLOUR_NAMES, Article, Highlight
 from reader.ui.layout import Line, line_at, pieces, wrap_body
 from reader.ui.messages import (
     ColourRequested,
@@ -23,7 +23,6 @@ from reader.ui.session import ReadingCursor
 
 # Background colours of highlight colours 1-5, readable on dark and light themes with black text.
 HIGHLIGHT_COLOURS = {1: "#f2d65c", 2: "#8fd694", 3: "#8cc4f2", 4: "#f29ac0", 5: "#c6a8f0"}
-COLOUR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "purple"}
 CURSOR_STYLE = Style(underline=True, bold=True)
 SELECTION_STYLE = Style(reverse=True)
 HIT_STYLE = Style(bgcolor="#ff8c00", color="black", bold=True)
