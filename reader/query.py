@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import regex
@@ -47,7 +47,6 @@ from reader.tags import (  # noqa: F401  (re-exported: the tag room defines them
 _FILTER = regex.compile(r"([A-Za-z]+):")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "＂": '"'})
 
-COLUMNS = ("title", "place", "source", "body", "tags", "notes")
 TEXT_FILTERS = {"place": "place", "source": "source", "title": "title"}
 FILTERS = {"tag", "before", "after", *TEXT_FILTERS}
 MAX_TERMS = 40
@@ -120,7 +119,6 @@ class Query:
     not_tags: tuple[str, ...] = ()
     before: str | None = None  # ISO date prefix; the article's date must be earlier
     after: str | None = None  # the article's date must be later than every day this prefix covers
-    source_text: str = field(default="", compare=False)
     accents: str = "smart"
 
     # Derived once per query (cached_property writes the instance dict, which frozen allows).
@@ -348,7 +346,7 @@ def parse(query: str, *, prefix_last: bool = False, accents: str = "smart") -> Q
         raise QueryError("Nothing to search for: a search looks for words and numbers. " + EXAMPLES)
     if before and after and after_bound(after) >= before:
         raise QueryError(f"No date is both after {after} and before {before}.")
-    return Query(tuple(terms), tuple(tags), tuple(not_tags), before, after, source_text=query, accents=accents)
+    return Query(tuple(terms), tuple(tags), tuple(not_tags), before, after, accents=accents)
 
 
 _FILTER_EXAMPLES = {
