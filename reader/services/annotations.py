@@ -110,15 +110,18 @@ def highlight_span(
     note: str = "",
     tags: tuple[str, ...] | list[str] = (),
     reuse: bool = True,
+    seen: Anchor | None = None,
 ) -> tuple[Highlight, bool]:
     """Highlight body[start:end] of a stored article (widened to whole graphemes); (highlight, created).
 
     With `reuse`, a highlight of exactly that passage is returned instead of a twin (the TUI's `h`).
+    `seen` is the passage as the caller showed it: if the article changed since, the store finds it
+    again from its quote and context, or refuses, instead of highlighting what now stands there.
     """
     article = library.get_article(article_id)
     if article is None:
         raise LibraryError("that article is no longer in the library")
-    anchor = anchoring.make_anchor(article.body, start, end)
+    anchor = seen if seen is not None else anchoring.make_anchor(article.body, start, end)
     if reuse:
         for highlight in library.highlights(article_id):
             if not highlight.orphan and (highlight.start, highlight.end) == (anchor.start, anchor.end):

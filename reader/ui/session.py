@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from enum import Enum, StrEnum
 
-from reader import segment
+from reader import anchoring, segment
 from reader.model import Anchor, Article, Highlight
 
 Span = tuple[int, int]
@@ -200,11 +200,14 @@ class HighlightRef:
     article_id: int
     id: int | None
     span: Span
+    # The passage as the reader saw it (quote and context): if the article changed meanwhile, the
+    # store finds the passage again from it, or refuses, rather than highlight other text (S6).
+    anchor: Anchor | None = None
 
 
 def ref(highlight: Highlight) -> HighlightRef:
     """A reference to a highlight, stored or still being saved."""
-    return HighlightRef(highlight.article_id, highlight.id, (highlight.start, highlight.end))
+    return HighlightRef(highlight.article_id, highlight.id, (highlight.start, highlight.end), highlight.anchor)
 
 
 class Session:
@@ -257,7 +260,8 @@ class Session:
             return existing, False
         start, end = span
         body = self.article.body
-        pending = Highlight(self.article.id, Anchor(start, end, body[start:end]))
+        seen = anchoring.make_anchor(body, start, end)  # its quote and context, as on the screen
+        pending = Highlight(self.article.id, Anchor(start, end, body[start:end], seen.prefix, seen.suffix))
         self.highlights = _reading_order([*self.highlights, pending])
         return pending, True
 

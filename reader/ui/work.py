@@ -71,7 +71,7 @@ def resolve(library: Library, target: HighlightRef, *, create: bool) -> tuple[Hi
             raise LibraryError("that highlight is no longer in the library")
         return highlight, False
     if create:
-        return highlight_span(library, target.article_id, *target.span)
+        return highlight_span(library, target.article_id, *target.span, seen=target.anchor)
     for highlight in library.highlights(target.article_id):
         if not highlight.orphan and (highlight.start, highlight.end) == target.span:
             return highlight, False
