@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import secrets
+import time
 from pathlib import Path
 
 
@@ -23,13 +25,61 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+STALE_TMP_SECONDS = 3600  # a temporary file untouched this long belongs to a killed run
+
+
+def temporary_name(path: Path) -> Path:
+    """A hidden temporary file beside `path`, named after this process (.NAME.PID-RANDOM.tmp)."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there: rely on the age alone
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process (EPERM): alive
+        return True
+    return True
+
+
+def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
+    """Remove the hidden temporary files that killed writes (backups, exports) of `name` left in `folder`.
+
+    A write names its temporary file after its process (temporary_name): one whose process is gone,
+    or older than STALE_TMP_SECONDS, is a leftover; a write running now keeps its own.
+    """
+    removed = []
+    cutoff = time.time() - STALE_TMP_SECONDS
+    try:
+        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+        candidates += list(folder.glob(f".{glob.escape(name)}.*.tmp-journal"))
+    except OSError:
+        return removed
+    for path in candidates:
+        middle = path.name[len(name) + 2 :].split(".tmp")[0]  # "PID-RANDOM"
+        pid = middle.split("-")[0]
+        try:
+            if not path.is_file() or path.is_symlink():
+                continue
+            if (pid.isdigit() and not _pid_alive(int(pid))) or path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
 def write_atomic(path: Path, text: str, force: bool = False) -> None:
     """Write `text` as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`."""
     path = Path(path)
     if not force and os.path.lexists(path):
         raise FileExistsError(f"{path} already exists")
     data = text.encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    clean_stale_temporaries(path.parent, path.name)  # what a killed export left behind
+    tmp = temporary_name(path)
     # O_EXCL: never follow or reuse something already there; 0o666 lets the umask set the mode.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:

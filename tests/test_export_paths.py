@@ -164,3 +164,14 @@ def test_write_atomic_refuses_a_file_that_appears_meanwhile(tmp_path, monkeypatc
 
 def test_exports_folder_type_is_path(tmp_path):
     assert isinstance(safe_join(str(tmp_path), "a.md"), Path)
+
+
+def test_a_killed_exports_temporary_file_is_removed_by_the_next_write(tmp_path):
+    target = tmp_path / "note.md"
+    dead = tmp_path / ".note.md.999999999-abcd.tmp"  # no such process: a killed run left it
+    dead.write_text("half an export")
+    mine = tmp_path / f".note.md.{os.getpid()}-beef.tmp"  # a write under way in this process
+    mine.write_text("being written")
+    write_atomic(target, "Hà Nội\n")
+    assert target.read_text(encoding="utf-8") == "Hà Nội\n"
+    assert not dead.exists() and mine.exists()

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import sqlite3
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.fs import fsync_path
+from reader.fs import clean_stale_temporaries, fsync_path, temporary_name
 from reader.store import rows
 from reader.store.connection import BUSY_TIMEOUT_MS, connect
 from reader.store.errors import LibraryError, ReadError, backup_reason, code, detail
 from reader.store.migrations import migrations
-
-STALE_TMP_SECONDS = 3600  # a backup's temporary file untouched this long belongs to a killed run
 
 
 @dataclass(frozen=True)
@@ -47,45 +43,6 @@ def _same_file(a: Path, b: Path) -> bool:
         pass
     a, b = a.resolve(), b.resolve()
     return a in (b, b.with_name(b.name + "-wal"), b.with_name(b.name + "-shm"), b.with_name(b.name + "-journal"))
-
-
-def _pid_alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would end the process there: rely on the age alone
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # someone else's process (EPERM): alive
-        return True
-    return True
-
-
-def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
-    """Remove the hidden temporary files that killed backups of `name` left in `folder`.
-
-    A backup names its temporary file after its process (.NAME.PID-RANDOM.tmp): one whose process
-    is gone, or older than STALE_TMP_SECONDS, is a leftover; a backup running now keeps its own.
-    """
-    removed = []
-    cutoff = time.time() - STALE_TMP_SECONDS
-    try:
-        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
-        candidates += list(folder.glob(f".{glob.escape(name)}.*.tmp-journal"))
-    except OSError:
-        return removed
-    for path in candidates:
-        middle = path.name[len(name) + 2 :].split(".tmp")[0]  # "PID-RANDOM"
-        pid = middle.split("-")[0]
-        try:
-            if not path.is_file() or path.is_symlink():
-                continue
-            if (pid.isdigit() and not _pid_alive(int(pid))) or path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed.append(path)
-        except OSError:
-            pass
-    return removed
 
 
 def _place(tmp: Path, target: Path, force: bool) -> None:
@@ -130,7 +87,7 @@ def _backup_target(library: Path, target: str | Path, force: bool) -> Path:
 
 def _raw_copy(source: Path, target: Path, force: bool) -> Path:
     """The library file (and its -wal beside the copy, so nothing committed is left out), as it is."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    tmp = temporary_name(target)
     wal = Path(f"{source}-wal")
     try:
         shutil.copyfile(source, tmp)
@@ -244,7 +201,7 @@ class Maintenance:
         A damaged library fails the copy's check: copy_raw() keeps it as it is instead.
         """
         target = self._backup_target(target, force)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        tmp = temporary_name(target)
         try:
             # A connection of its own: the backup API never finishes while its source connection
             # is inside a transaction (as it is during an upgrade), it retries forever.
