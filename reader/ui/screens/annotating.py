@@ -129,12 +129,26 @@ class AnnotatingMixin:
     def on_colour_requested(self, request: ColourRequested) -> None:
         request.stop()
         highlight = self._under(request.highlight_id, request.span)
+        created = False
+        if highlight is None and request.highlight_id is None and self.article is not None:
+            highlight, created = self.session.highlight(request.span)  # a selection: highlighted in that colour
         if highlight is None:
             return
         target = ref(highlight)
         self.session.recolour(target, request.color)
         self._show_annotations()
-        self._annotate(partial(work.set_colour, target=target, color=request.color), failed="Colour not saved")
+        if created:
+            self.notes.select_highlight(highlight)
+
+        def refused(message: str) -> None:
+            if created:
+                self.session.forget(target)
+                self._show_annotations()
+            self.notify(f"Colour not saved: {message}", severity="error", timeout=8)
+
+        self._annotate(
+            partial(work.set_colour, target=target, color=request.color), failed="Colour not saved", on_error=refused
+        )
 
     def on_delete_requested(self, request: DeleteRequested) -> None:
         request.stop()
