@@ -296,3 +296,29 @@ def test_click_drag_and_double_click_place_and_select_words():
     assert BODY[slice(*cursor.selection)] == "sông"
     cursor.place(BODY.index("."))  # on the full stop: the whole sentence, no word
     assert cursor.word is None and cursor.selection is None and cursor.index == 0
+
+
+def test_reshape_selects_a_highlight_to_grow_or_shrink_and_escape_forgets_it():
+    cursor = ReadingCursor(BODY)
+    start = BODY.index("Quảng")
+    h = Highlight(1, Anchor(start, start + len("Quảng Ninh"), "Quảng Ninh"), id=7)
+    cursor.reshape(h)
+    assert BODY[slice(*cursor.selection)] == "Quảng Ninh" and cursor.reshaping == 7
+    cursor.next_word()
+    assert BODY[slice(*cursor.selection)] == "Quảng Ninh có"
+    cursor.shrink_word()
+    cursor.shrink_word()
+    assert BODY[slice(*cursor.selection)] == "Quảng"
+    cursor.extend_word()
+    cursor.next_word()  # w moved the word cursor to the end: → goes on from there
+    assert BODY[slice(*cursor.selection)] == "Quảng Ninh có"
+    cursor.cancel_selection()
+    assert cursor.reshaping is None and cursor.selection is None
+
+
+def test_a_moved_highlight_shows_on_its_new_passage_at_once():
+    session = Session()
+    session.open(Article(title="t", body=BODY, id=1), [Highlight(1, Anchor(0, 6, BODY[0:6]), id=3, note="n")])
+    session.move(ref(session.highlights[0]), (0, 13))
+    [h] = session.highlights
+    assert (h.id, h.quote, h.note) == (3, "Hà Nội mở cửa", "n")

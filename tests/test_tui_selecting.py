@@ -165,3 +165,37 @@ async def test_the_mouse_places_the_cursor_drags_a_selection_and_double_click_se
         await settle(pilot)
         [h] = library.highlights(hanoi_id(library))
         assert h.quote == "Japan as a top important partner"
+
+
+async def test_c_changes_a_highlights_passage_keeping_its_note_tags_and_id(library):
+    article_id = hanoi_id(library)
+    body = library.get_article(article_id).body
+    japan = body.index("Japan")
+    h, _ = highlight_span(library, article_id, japan, japan + 5, note="đối tác", tags=["ngoại giao"], color=2)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        pane = await open_hanoi(pilot)
+        await pilot.press("right_square_bracket", "c")
+        assert shown_selection(pane) == "Japan"
+        await pilot.press("w", "w", "right")  # grow: by words from the end, then the word cursor
+        assert shown_selection(pane) == "Japan as a top"
+        await pilot.press("c")
+        await settle(pilot)
+        [moved] = library.highlights(article_id)
+        assert (moved.id, moved.quote, moved.note, moved.tags, moved.color) == (
+            h.id,
+            "Japan as a top",
+            "đối tác",
+            ["ngoại giao"],
+            2,
+        )
+        assert pane.selection_span is None
+        # Re-select and replace: a selection over the highlight, then c.
+        await pilot.press("left", "left", "left", "left", "v", "right", "c")  # from "top" back to "considers"
+        await settle(pilot)
+        [again] = library.highlights(article_id)
+        assert (again.id, again.quote, again.note) == (h.id, "considers Japan", "đối tác")
+        # escape while changing leaves the highlight as it was.
+        await pilot.press("c", "b", "escape")
+        await settle(pilot)
+        assert library.highlights(article_id)[0].quote == "considers Japan"

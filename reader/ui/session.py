@@ -58,6 +58,7 @@ class ReadingCursor:
         self._starts = [s for s, _ in self.sentences]
         self.anchor: Span | None = None  # the sentence (or word) where `v` was pressed
         self.word: Span | None = None  # the word cursor inside the sentence; None: the whole sentence
+        self.reshaping: int | None = None  # the highlight whose passage the selection is changing (`c`)
         self.selection_end: int | None = None  # set by w/b; None means "end of the cursor sentence"
         self.hits: list[Span] = []
         self.hit_index = -1  # the hit n/N last went to
@@ -127,7 +128,7 @@ class ReadingCursor:
     def move_to(self, offset: int) -> None:
         """Put the cursor on the sentence at a body offset, dropping any selection."""
         self.index = self.sentence_index_at(offset)
-        self.anchor = self.selection_end = self.word = None
+        self.anchor = self.selection_end = self.word = self.reshaping = None
 
     def _paragraph_of(self, index: int) -> int:
         return segment.paragraph_index(self.body, self.sentences[index][0])
@@ -182,8 +183,7 @@ class ReadingCursor:
         while index < len(self.sentences):
             later = [w for w in self.words_of(index) if w[0] > after]
             if later:
-                self.index, self.word, self.selection_end = index, later[0], None
-                return
+                return self._head_on(index, later[0])
             index += 1
 
     def previous_word(self) -> None:
@@ -194,15 +194,25 @@ class ReadingCursor:
         while index >= 0:
             earlier = [w for w in self.words_of(index) if w[0] < before]
             if earlier:
-                self.index, self.word, self.selection_end = index, earlier[-1], None
-                return
+                return self._head_on(index, earlier[-1])
             index -= 1
+
+    def _head_on(self, index: int, word: Span) -> None:
+        """The word cursor on `word`; in a selection that starts before it, the selection ends with it."""
+        self.index, self.word = index, word
+        self.selection_end = word[1] if self.anchor is not None and word[0] >= self.anchor[0] else None
+
+    def _head_at_end(self) -> None:
+        """After w/b: the word cursor on the selection's last word, so that ←/→ go on from there."""
+        last = segment.word_at(self.body, self.selection_end - 1) if self.selection_end else None
+        if last is not None:
+            self.index, self.word = self.sentence_index_at(last[0]), last
 
     def place(self, offset: int) -> None:
         """A click: the cursor on the sentence at `offset`, the word cursor on the word there (if any)."""
         if not self.sentences:
             return
-        self.anchor = self.selection_end = None
+        self.anchor = self.selection_end = self.reshaping = None
         self._put(offset)
 
     def _put(self, offset: int) -> None:
@@ -236,8 +246,15 @@ class ReadingCursor:
             self.anchor, self.selection_end = self.head, None
 
     def cancel_selection(self) -> None:
-        """Drop the selection."""
-        self.anchor = self.selection_end = None
+        """Drop the selection (and the passage change it was making)."""
+        self.anchor = self.selection_end = self.reshaping = None
+
+    def reshape(self, highlight: Highlight) -> None:
+        """`c` on a stored highlight: its passage selected, to grow or shrink and keep with `c` again."""
+        self.anchor = (highlight.start, segment.grapheme_end(self.body, highlight.start + 1))
+        self._put(max(highlight.start, highlight.end - 1))
+        self.selection_end = highlight.end
+        self.reshaping = highlight.id
 
     def extend_word(self) -> None:
         """`w`: the selection's end one word further (starting a selection if there is none)."""
@@ -246,6 +263,7 @@ class ReadingCursor:
         span = self.selection
         if span is not None:
             self.selection_end = segment.next_word_end(self.body, span[1])
+            self._head_at_end()
 
     def shrink_word(self) -> None:
         """`b`: the last word of the selection off (with what follows it, such as a full stop); never the first."""
@@ -261,9 +279,10 @@ class ReadingCursor:
         last = segment.word_at(self.body, last_end - 1) if last_end > start else None
         if last is None or last[0] <= start:  # one word left: it stays
             self.selection_end = last_end if last_end > start else end
-            return
-        before = segment.prev_word_end(self.body, last[0], start)
-        self.selection_end = before if before > start else last_end
+        else:
+            before = segment.prev_word_end(self.body, last[0], start)
+            self.selection_end = before if before > start else last_end
+        self._head_at_end()
 
     # -- highlights ------------------------------------------------------------------------
 
@@ -382,6 +401,15 @@ class Session:
     def forget(self, target: HighlightRef) -> None:
         """Stop showing a highlight (deleted, or never saved)."""
         self.highlights = [h for h in self.highlights if not _same(h, target)]
+
+    def move(self, target: HighlightRef, span: Span) -> None:
+        """Show a highlight on its new passage at once, while the change is saved."""
+        start, end = span
+        body = self.article.body
+        moved = [
+            replace(h, anchor=Anchor(start, end, body[start:end])) if _same(h, target) else h for h in self.highlights
+        ]
+        self.highlights = _reading_order(moved)
 
     def recolour(self, target: HighlightRef, color: int) -> None:
         """Show a new colour at once, while it is saved."""

@@ -23,6 +23,7 @@ from reader.ui.messages import (
     HighlightRequested,
     HighlightTagsRequested,
     JumpRequested,
+    RangeRequested,
     UndoRequested,
 )
 from reader.ui.session import SaveOutcome, parse_tags, ref
@@ -148,6 +149,26 @@ class AnnotatingMixin:
 
         self._annotate(
             partial(work.set_colour, target=target, color=request.color), failed="Colour not saved", on_error=refused
+        )
+
+    def on_range_requested(self, request: RangeRequested) -> None:
+        request.stop()
+        highlight = self.session.find(request.highlight_id)
+        if highlight is None:
+            return
+        if self.session.at_span(request.span) not in (None, highlight):
+            self.notify("Another highlight covers exactly that passage; nothing changed.", severity="warning")
+            return
+        target = ref(highlight)
+        self.session.move(target, request.span)
+        self._show_annotations()
+
+        def moved(result: work.Annotations) -> None:
+            self.notify(f"The highlight now reads “{trim(result.highlight.quote, 50)}”.")
+            self.notes.select_highlight(result.highlight)
+
+        self._annotate(
+            partial(work.set_range, target=target, span=request.span), failed="Passage not changed", then=moved
         )
 
     def on_delete_requested(self, request: DeleteRequested) -> None:

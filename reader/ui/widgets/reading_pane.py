@@ -17,6 +17,7 @@ from reader.ui.messages import (
     HighlightNoteRequested,
     HighlightRequested,
     HighlightTagsRequested,
+    RangeRequested,
     UndoRequested,
 )
 from reader.ui.session import ReadingCursor
@@ -357,6 +358,23 @@ class ReadingPane(ScrollView, can_focus=True):
     def _jump(self, step: int) -> None:
         if self.state.next_highlight(self.highlights, step) is None:
             self.notify("No highlight after the cursor." if step > 0 else "No highlight before the cursor.")
+        self._moved()
+
+    def action_reshape(self) -> None:
+        if self.state.reshaping is not None and self.selection_span is not None:
+            self.post_message(RangeRequested(self.state.reshaping, self.selection_span))
+            self.action_cancel_selection()
+            return
+        current = self.current_highlight
+        if current is None or current.id is None:
+            self.notify("No saved highlight under the cursor.", severity="warning")
+            return
+        if self.selection_span is not None:  # re-selected: the highlight it overlaps takes the selection
+            self.post_message(RangeRequested(current.id, self.selection_span))
+            self.action_cancel_selection()
+            return
+        self.state.reshape(current)
+        self.notify("Grow or shrink the selection (w/b, ←/→, j/k), then c keeps it; escape leaves it as it was.")
         self._moved()
 
     def action_copy(self) -> None:
