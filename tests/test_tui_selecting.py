@@ -199,3 +199,25 @@ async def test_c_changes_a_highlights_passage_keeping_its_note_tags_and_id(libra
         await pilot.press("c", "b", "escape")
         await settle(pilot)
         assert library.highlights(article_id)[0].quote == "considers Japan"
+
+
+async def test_help_lists_the_selecting_keys(library):
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_hanoi(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text").render())
+        for row in (
+            "→ / .",
+            "Word cursor: next word",
+            "← / ,",
+            "Word cursor: previous word",
+            "Next highlight",
+            "Previous highlight",
+            "Copy the passage",
+            "Change the highlight's passage",
+            "highlighting the selection",
+            "Copy the note",
+        ):
+            assert row in text, row

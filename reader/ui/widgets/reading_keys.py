@@ -82,9 +82,7 @@ READING_BINDINGS = [
         id="reading.previous_highlight",
         show=False,
     ),
-    Binding(
-        "c", "reshape", "Change the highlight's passage (select, then c keeps it)", id="reading.reshape", show=False
-    ),
+    Binding("c", "reshape", "Change the highlight's passage (c again keeps it)", id="reading.reshape", show=False),
     Binding("y", "copy", "Copy the passage", id="reading.copy", show=False),
     Binding("d", "delete", "Delete highlight", id="reading.delete", show=False),
     Binding("u", "undo", "Undo delete", id="reading.undo", show=False),
