@@ -157,6 +157,7 @@ async def test_the_mouse_places_the_cursor_drags_a_selection_and_double_click_se
         assert body[slice(*pane.state.word)] == "Japan" and pane.selection_span is None
         await pilot.double_click(ReadingPane, offset=point_of(pane, partner + 1))
         assert shown_selection(pane) == "partner"
+        assert app.screen.selections == {}  # not Textual's own select-all of the pane
         await pilot.mouse_down(ReadingPane, offset=point_of(pane, japan))
         await pilot.hover(ReadingPane, offset=point_of(pane, partner + 3))
         await pilot.mouse_up(ReadingPane, offset=point_of(pane, partner + 3))

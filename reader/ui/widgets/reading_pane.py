@@ -27,9 +27,10 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
 
 
 class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
-    """Shows one article; j/k move a cursor sentence by sentence, v selects, h highlights."""
+    """Shows one article; j/k move a sentence cursor, ←/→ a word cursor inside it, v selects, h highlights."""
 
     BINDINGS = READING_BINDINGS
+    ALLOW_SELECT = False  # the pane's own selection answers the mouse, not Textual's screen-wide text selection
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
