@@ -404,7 +404,7 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
 def tags_group(ctx: click.Context) -> None:
     """List tags with counts; rename, merge or delete them."""
     if ctx.invoked_subcommand is None:
-        from reader.text import vi_sort_key
+        from reader.vietnamese import vi_sort_key
 
         tags = sorted(_library(ctx).tags(), key=lambda t: vi_sort_key(t.name))  # đ after d, as list --sort title
         if not tags:

@@ -2,7 +2,7 @@
 
 The index matched folded text; here the same words are found again in the folded text of each
 result, mapped back to offsets in the original, and each hit of a word typed with accents is kept
-only if it has them (reader.text.accent_key).
+only if it has them (reader.vietnamese.accent_key).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from reader import text
+from reader import text, vietnamese
 
 if TYPE_CHECKING:
     from reader.query import Term
@@ -21,6 +21,20 @@ if TYPE_CHECKING:
 # What FTS5's unicode61 tokenizer keeps as token characters (categories L*, N*, Co); everything
 # else separates tokens.
 TOKEN_CHARS = r"\p{L}\p{N}\p{Co}"
+# What FTS5's unicode61 tokenizer keeps as token characters; everything else separates tokens.
+_TOKEN = regex.compile(f"[{TOKEN_CHARS}]+")
+
+
+def tokens(s: str) -> tuple[str, ...]:
+    """The folded search tokens of a string, as the index sees them."""
+    return tuple(_TOKEN.findall(text.fold(s)))
+
+
+def is_exact_word(word: str, accents: str = "smart") -> bool:
+    """Whether a typed word must match accent-exact under an accent mode (smart: if it has marks)."""
+    return accents == "exact" or (accents == "smart" and vietnamese.has_diacritics(word))
+
+
 _TOKEN_CHARS = TOKEN_CHARS
 _MARK = regex.compile(r"\p{Mn}")
 # What unicode61 with remove_diacritics 0 keeps as one token in accent-kept text: marks too.
@@ -67,7 +81,7 @@ class HitFinder:
             body = f"[^{_TOKEN_CHARS}]+".join(regex.escape(tok) for tok in term.tokens)
             tail = f"[{_TOKEN_CHARS}]*" if term.prefix else f"(?![{_TOKEN_CHARS}])"
             self.terms.append((term.tokens[0], regex.compile(f"(?<![{_TOKEN_CHARS}]){body}{tail}")))
-            keys = tuple(None if w is None else text.accent_key(w) for w in term.exact)
+            keys = tuple(None if w is None else vietnamese.accent_key(w) for w in term.exact)
             self.exact.append(keys if term.exact else None)
             self.prefix.append(term.prefix)
 
@@ -95,7 +109,7 @@ class HitFinder:
         keys = self.exact[index]
         if keys is None:
             return True
-        words = index_words(text.accent_key(original))
+        words = index_words(vietnamese.accent_key(original))
         if len(words) != len(keys):
             return False
         last = len(keys) - 1

@@ -7,7 +7,7 @@ spaces goes in quotes: `place:"Hà Nội"`).
 Smart accents, word by word: a word typed without any diacritic is folded as the index is (NFD, no
 marks, đ → d, casefold), so `ha noi` finds "Hà Nội", "hà nội" and "HA NOI"; a word typed with
 diacritics matches only that spelling, ignoring case, Unicode form, tone placement (hòa = hoà) and
-the look-alikes Ð/Ɖ of Đ (reader.text.accent_key). `accents="exact"` makes every word exact,
+the look-alikes Ð/Ɖ of Đ (reader.vietnamese.accent_key). `accents="exact"` makes every word exact,
 `"ignore"` folds every word.
 
 User text never reaches FTS5 as syntax: the MATCH expressions are built here from tokens, each of
@@ -24,20 +24,26 @@ from datetime import date
 
 import regex
 
-from reader import text
-from reader.hits import (  # noqa: F401  (find_hits, folds_exactly and snippet: re-exported)
+from reader import text, vietnamese
+from reader.hits import (  # noqa: F401  (find_hits, folds_exactly and snippet: re-exported)  # noqa: F401  (re-exported)
     TOKEN_CHARS,
     HitFinder,
     find_hits,
     folds_exactly,
     index_words,
+    is_exact_word,
     snippet,
+    tokens,
 )
-from reader.tags import tag_match_key  # noqa: F401  (re-exported: the tag room defines it)
+from reader.tags import (  # noqa: F401  (re-exported: the tag room defines them)
+    complete_tag,
+    resolve_tag,
+    tag_identity,
+    tag_match_key,
+    tag_matches,
+    tag_pattern,
+)
 
-# What FTS5's unicode61 tokenizer keeps as token characters (categories L*, N*, Co); everything
-# else separates tokens.
-_TOKEN = regex.compile(f"[{TOKEN_CHARS}]+")
 _FILTER = regex.compile(r"([A-Za-z]+):")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "＂": '"'})
 
@@ -55,97 +61,6 @@ EXAMPLES = 'Try: ha noi  "Đà Nẵng"  tag:economy  place:"Hà Nội"  source:V
 
 class QueryError(ValueError):
     """A query that cannot be run; the message is fit to show the user as is."""
-
-
-def tokens(s: str) -> tuple[str, ...]:
-    """The folded search tokens of a string, as the index sees them."""
-    return tuple(_TOKEN.findall(text.fold(s)))
-
-
-def is_exact_word(word: str, accents: str = "smart") -> bool:
-    """Whether a typed word must match accent-exact under an accent mode (smart: if it has marks)."""
-    return accents == "exact" or (accents == "smart" and text.has_diacritics(word))
-
-
-_SEP = "\x1f"
-
-
-def tag_pattern(value: str, accents: str = "smart") -> str:
-    """What a typed tag name is compared with (see tag_matches): its words, each exact or folded.
-
-    "kinh te" matches the tags Kinh tế, kinh te and KINH-TẾ; "Kinh tế" only Kinh tế (kinh tế,
-    KINH TẾ); under smart accents, as search does.
-    """
-    value = " ".join(text.clean(value).split())
-    words = index_words(value)
-    if not words:  # a tag of symbols only (🔥): the whole name, folded
-        return "~" + text.fold(value)
-    return _SEP.join("=" + text.accent_key(w) if is_exact_word(w, accents) else "~" + "".join(tokens(w)) for w in words)
-
-
-def tag_matches(name: str, pattern: str) -> bool:
-    """True if a tag's name matches a typed name, given as tag_pattern(typed, accents)."""
-    words = index_words(name)
-    wanted = pattern.split(_SEP)
-    if not words:
-        return len(wanted) == 1 and wanted[0] == "~" + text.fold(" ".join(name.split()))
-    if len(words) != len(wanted):
-        return False
-    for word, want in zip(words, wanted):
-        got = text.accent_key(word) if want[0] == "=" else "".join(tokens(word))
-        if got != want[1:]:
-            return False
-    return True
-
-
-def tag_identity(name: str) -> str:
-    """When two tag names are one tag: NFC, blanks collapsed, case, tone placement and Ð/Ɖ unified.
-
-    Accents still count: "Kinh te" and "Kinh tế" are two tags (tags merge joins them).
-    """
-    return text.accent_key(" ".join(text.clean(name).split()))
-
-
-def resolve_tag(typed: str, names: list[str], accents: str = "smart") -> list[str]:
-    """The existing tags a typed name means: the one that is it (tag_identity), else all it matches.
-
-    More than one means the name is ambiguous ("kinh te" with both Kinh tế and Kinh te): ask.
-    """
-    identity = tag_identity(typed)
-    same = [n for n in names if tag_identity(n) == identity]
-    if same:
-        return same[:1]
-    pattern = tag_pattern(typed, accents)
-    return [n for n in names if tag_matches(n, pattern)]
-
-
-def complete_tag(typed: str, known: list[str], accents: str = "smart") -> str | None:
-    """The first existing tag that a half-typed name begins, word by word under the accent rule.
-
-    `kinh t` and `Kinh t` complete to "Kinh tế"; `Kinh tê` does not. None if none, or if the
-    name typed is that tag already.
-    """
-    words = index_words(" ".join(text.clean(typed).split()))
-    if not words:
-        return None
-    wants = [
-        (is_exact_word(w, accents), text.accent_key(w) if is_exact_word(w, accents) else "".join(tokens(w)))
-        for w in words
-    ]
-    identity = tag_identity(typed)
-    for name in known:
-        have = index_words(name)
-        if len(have) < len(wants) or tag_identity(name) == identity:
-            continue
-        ok = True
-        for i, ((exact, want), word) in enumerate(zip(wants, have)):
-            got = text.accent_key(word) if exact else "".join(tokens(word))
-            if not (got.startswith(want) if i == len(wants) - 1 else got == want):
-                ok = False
-                break
-        if ok:
-            return name
-    return None
 
 
 @dataclass(frozen=True)
@@ -184,7 +99,7 @@ class Term:
         for words, prefix in runs:
             spellings = [""]
             for word in words:
-                spellings = [f"{s} {v}".strip() for s in spellings for v in text.spelling_variants(word)]
+                spellings = [f"{s} {v}".strip() for s in spellings for v in vietnamese.spelling_variants(word)]
                 spellings = spellings[:MAX_SPELLINGS]
             # NFD too: text should be NFC, but one that is not keeps its marks apart in this index.
             spellings = list(dict.fromkeys(f for p in spellings for f in (p, unicodedata.normalize("NFD", p))))

@@ -4,7 +4,8 @@
         A fork server: reads one JSON command a line on stdin, forks a worker for it and prints
         "pid N"; {"cmd": "reap", "pid": N} waits for that worker and prints "reaped N". Forking
         from an interpreter that has already imported the reader makes a crash cycle cost a few
-        milliseconds instead of a Python start-up, so CI can afford hundreds of them.
+        milliseconds instead of a Python start-up, so CI can afford hundreds of them. A worker
+        starts only after its "pid N" line is written, so that line always comes first.
     python -m tests.fault_worker mixed DB ARTICLE_IDS NAME STOPFILE MIN_OPS
         The app's store code paths (highlight, note, tags, reading state, paging, notes pane),
         looping until STOPFILE exists and at least MIN_OPS writes are done.
@@ -110,10 +111,16 @@ def serve() -> None:
             _, status = os.waitpid(command["pid"], 0)
             say("reaped", command["pid"], status)
             continue
+        # The worker waits on this pipe until the server has printed "pid N": otherwise a worker
+        # scheduled before its parent could print "ready" first, and the test reads lines in order.
+        gate_out, gate_in = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker
             code = 0
             try:
+                os.close(gate_in)
+                os.read(gate_out, 1)  # returns b"" once the server closes its end
+                os.close(gate_out)
                 if command["cmd"] == "crash":
                     crash_worker(command["db"], command["article"], command["tag"], command["seed"])
                 elif command["cmd"] == "bulk":
@@ -123,7 +130,9 @@ def serve() -> None:
                 code = 1
             finally:
                 os._exit(code)
+        os.close(gate_out)
         say("pid", pid)
+        os.close(gate_in)  # the worker may start
 
 
 # ------------------------------------------------------------------------------ mixed worker

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from reader.anchoring import CONTEXT, _edit_distance, _myers, make_anchor, reanchor, reanchor_all
 from reader.model import Anchor
+from tests.helpers import nfd
 
 SEED = Path(__file__).parent / "data" / "seeds" / "002_3997782e35ff9ea9.txt"
 
@@ -29,10 +30,6 @@ def anchor_on(body: str, quote: str, nth: int = 0) -> Anchor:
     for _ in range(nth + 1):
         start = body.index(quote, start + 1)
     return make_anchor(body, start, start + len(quote))
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
 
 
 QUOTE = "PM Chính called on Japan to support Việt Nam in developing innovation ecosystems"

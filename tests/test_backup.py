@@ -12,11 +12,8 @@ from reader.cli import main
 from reader.model import Anchor, Article
 from reader.store import Library, LibraryError
 from reader.store.migrations import migrations
-
-
-def run(*args: str):
-    """The CLI in-process; any exception that is not a clean click error fails the test."""
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+from tests.helpers import child_env
+from tests.helpers import invoke as run
 
 
 def filled(path: Path, n: int = 300) -> Library:
@@ -333,7 +330,6 @@ def test_a_failed_backup_stops_the_upgrade(tmp_path, newer, monkeypatch):
 
 
 def test_two_programs_opening_an_old_library_at_once_upgrade_it_once(tmp_path):
-    import os
     import subprocess
     import sys
     import textwrap
@@ -351,11 +347,13 @@ def test_two_programs_opening_an_old_library_at_once_upgrade_it_once(tmp_path):
         with Library(sys.argv[1]) as library:
             print(library.schema_version(), library.upgrade_backup is not None)
     """)
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            [sys.executable, "-c", code, str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
         )
         for _ in range(2)
     ]

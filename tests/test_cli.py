@@ -2,7 +2,6 @@
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -10,8 +9,7 @@ from click.testing import CliRunner
 from reader import __version__
 from reader.cli import main
 from reader.store import Library
-
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+from tests.helpers import SAMPLES
 
 
 @pytest.fixture

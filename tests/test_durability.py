@@ -1,18 +1,16 @@
-"""Nothing lost: re-import moves highlights, concurrent writers all land, kill -9 keeps confirmed notes."""
+"""Nothing lost: re-import moves highlights and keeps orphans; the core runs without Textual.
 
-import os
-import signal
+Concurrent writers and kill -9 are tested in tests/test_faults_concurrency.py and tests/test_faults_crash.py.
+"""
+
 import subprocess
 import sys
-import textwrap
-import time
-from pathlib import Path
 
 from reader.services.imports import import_file
 from reader.store import Library
+from tests.helpers import SAMPLES, child_env
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = sorted((ROOT / "sample_data").glob("*.txt"))[0]
+SEED = sorted(SAMPLES.glob("*.txt"))[0]
 
 
 def test_reimport_moves_highlights_and_keeps_orphans(tmp_path):
@@ -59,87 +57,11 @@ def test_reimport_moves_highlights_and_keeps_orphans(tmp_path):
     del edited
 
 
-WRITER = textwrap.dedent(
-    """
-    import sys
-    from reader.store import Library
-    from reader.model import Anchor
-    library = Library(sys.argv[1])
-    article_id, worker, count = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-    for i in range(count):
-        h = library.add_highlight(article_id, Anchor(0, 4, "Body"), note=f"{worker}-{i}")
-        library.set_highlight_note(h.id, f"{worker}-{i}-edited")
-        print(f"ack {worker}-{i}", flush=True)
-    """
-)
-
-
-def _article(library: Library) -> int:
-    from reader.model import Article
-
-    return library.add_article(Article(title="T", body="Body of the text. " * 20))[1].id
-
-
-def test_two_processes_adding_highlights_at_once_lose_nothing(tmp_path):
-    db = tmp_path / "shared.db"
-    library = Library(db)
-    article_id = _article(library)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), str(article_id), name, "60"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for name in ("a", "b")
-    ]
-    outputs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outputs):
-        assert p.returncode == 0, err
-        assert "locked" not in err
-    notes = sorted(h.note for h in library.highlights(article_id))
-    assert notes == sorted(f"{w}-{i}-edited" for w in "ab" for i in range(60))
-
-
-def test_kill_9_after_a_save_loses_nothing(tmp_path):
-    db = tmp_path / "crash.db"
-    library = Library(db)
-    article_id = _article(library)
-    library.close()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for round_number in range(5):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), str(article_id), f"r{round_number}", "100000"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        acked = []
-        deadline = time.monotonic() + 0.3 + round_number * 0.2
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if line.startswith("ack "):
-                acked.append(line.split()[1])
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        with Library(db) as reopened:
-            assert reopened.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            notes = {h.note for h in reopened.highlights(article_id)}
-        assert acked, "the writer acknowledged nothing before it was killed"
-        missing = [a for a in acked if f"{a}-edited" not in notes]
-        assert missing == []
-
-
 def test_core_modules_do_not_import_textual():
     code = (
         "import sys, reader.cli, reader.store, reader.text, reader.model, reader.importers, "
         "reader.exporters, reader.anchoring, reader.segment, reader.services.imports\n"
         "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=child_env())
     assert out.stdout.strip() == "False", out.stderr

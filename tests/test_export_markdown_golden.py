@@ -15,8 +15,8 @@ from markdown_it import MarkdownIt
 from reader.exporters.markdown import render
 from reader.model import Anchor, Article, Highlight
 from reader.text import content_hash
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 EXPORTED_AT = "2025-11-26T09:00:00Z"
 

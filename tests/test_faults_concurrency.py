@@ -11,29 +11,14 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from reader.model import Article
 from reader.store import Library
+from tests.helpers import ROOT, child_env, cli
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
 MIN_OPS = int(os.environ.get("FAULT_CONCURRENT_OPS", "150"))
 CLI_ROUNDS = int(os.environ.get("FAULT_CLI_ROUNDS", "4"))
 MEASURED: dict[str, object] = {}
-
-
-def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    """One run of the real command, as a user would type it."""
-    return subprocess.run(
-        [sys.executable, "-m", "reader.cli", "--db", str(db), *args],
-        cwd=ROOT,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def test_cli_and_two_app_processes_share_a_library(tmp_path):
@@ -69,7 +54,7 @@ def test_cli_and_two_app_processes_share_a_library(tmp_path):
                 str(MIN_OPS),
             ],
             cwd=ROOT,
-            env=ENV,
+            env=child_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -25,10 +25,9 @@ from reader import importers
 from reader.model import Article
 from reader.services.imports import walk
 from reader.store import Library, clean_tags
+from tests.helpers import ROOT, child_env, cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="forks and SIGKILLs (POSIX)")
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
 CYCLES = int(os.environ.get("FAULT_CYCLES", "150"))
 SEED = int(os.environ.get("FAULT_SEED", str(random.SystemRandom().randrange(1 << 30))))
 # Where the figures go, for the README (and for whoever runs the long setting).
@@ -42,7 +41,7 @@ class ForkServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.fault_worker", "serve"],
             cwd=ROOT,
-            env=ENV,
+            env=child_env(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -76,11 +75,11 @@ class ForkServer:
         return int(line.split()[1])
 
     def wait_for(self, wanted: str) -> None:
-        """Read the worker's lines until it prints `wanted` (or reports an error)."""
+        """Read the worker's lines until it prints `wanted` or a line starting "`wanted` " (or an error)."""
         while True:
             line = self._next()
             self.seen.append(line)
-            if line == wanted or line.startswith("error"):
+            if line == wanted or line.startswith((f"{wanted} ", "error")):
                 return
 
     def kill(self, pid: int) -> list[str]:
@@ -184,6 +183,9 @@ def test_killed_writer_loses_no_acknowledged_write(tmp_path, server, rng):
             time.sleep(rng.uniform(0, 0.03))
         else:
             server.wait_for("ready")
+            # A few writes first, counted rather than timed: on a busy machine 40 ms may hold none.
+            for _ in range(rng.randrange(5)):
+                server.wait_for("ack")
             time.sleep(rng.uniform(0, 0.04))
         lines = server.kill(pid)
         assert not [line for line in lines if line.startswith("error")], lines
@@ -314,7 +316,7 @@ def test_killed_cli_import_leaves_only_whole_articles(tmp_path, rng):
         proc = subprocess.Popen(
             [sys.executable, "-m", "reader.cli", "--db", str(db), "import", str(folder)],
             cwd=ROOT,
-            env=ENV,
+            env=child_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -339,15 +341,7 @@ def test_killed_cli_import_leaves_only_whole_articles(tmp_path, rng):
         assert {str(Path(p).resolve()) for p in reported} <= stored
         counts.append(len(stored))
     # Run the last one to the end: every file once, nothing duplicated by the interrupted run.
-    done = subprocess.run(
-        [sys.executable, "-m", "reader.cli", "--db", str(db), "import", str(folder)],
-        cwd=ROOT,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    done = cli(db, "import", str(folder))
     assert done.returncode == 0, done.stderr
     assert f"{len(order) - counts[-1]} imported, 0 updated, {counts[-1]} unchanged" in done.stdout
     with Library(db) as library:

@@ -3,12 +3,11 @@
 Two ways to fill the disk: SQLite's `PRAGMA max_page_count` (SQLITE_FULL, what a full disk gives
 inside SQLite), and a real OS refusal for a child process (RLIMIT_FSIZE: write() fails, as on a
 full disk or an exhausted quota). The note editor's case (the text stays in the editor, the
-status line says why) is tested in tests/test_tui_annotate.py; the store's in tests/test_store.py.
+status line says why) is tested in tests/test_tui_annotate.py.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -20,14 +19,12 @@ from click.testing import CliRunner
 import reader.cli
 from reader.model import Anchor, Article
 from reader.store import Library, WriteError
+from tests import helpers
+from tests.helpers import SAMPLES
 
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("uses RLIMIT_FSIZE (POSIX)", allow_module_level=True)
 import resource  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "sample_data"
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
 
 
 class FullLibrary(Library):
@@ -68,9 +65,12 @@ def test_store_writes_on_a_full_disk_fail_cleanly_and_the_connection_recovers(li
         library.set_article_note(1, big)
     with pytest.raises(WriteError, match="disk is full"):
         library.add_highlight(2, Anchor(0, 6, "Hà Nội"), note=big)
+    with pytest.raises(WriteError, match="disk is full"):
+        library.set_highlight_note(1, big)
     assert library.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == before
     assert library.get_article(1).note == ""
     assert [h.note for h in library.highlights(1)] == ["ghi chú cũ"] and library.highlights(2) == []
+    assert library.get_highlight(1).note == "ghi chú cũ"
     assert not library.conn.in_transaction
     assert library.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # Room again: the same connection saves the same text.
@@ -126,16 +126,8 @@ def limited(max_bytes: int):
 
 
 def cli(db: Path, *args: str, max_bytes: int | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reader.cli", "--db", str(db), *args],
-        cwd=ROOT,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        preexec_fn=limited(max_bytes) if max_bytes else None,
-    )
+    """The real command in a child process, its writes limited to max_bytes if given."""
+    return helpers.cli(db, *args, preexec_fn=limited(max_bytes) if max_bytes else None)
 
 
 def test_a_real_write_failure_in_a_child_process(tmp_path):

@@ -22,6 +22,7 @@ import pytest
 
 from reader.services.imports import import_paths
 from reader.store import Library
+from tests.helpers import ROOT
 
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("needs a POSIX pty", allow_module_level=True)
@@ -29,7 +30,6 @@ import fcntl  # noqa: E402
 import pty  # noqa: E402
 import termios  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 COLS, ROWS = 120, 40
 SHIFT_TAB = b"\x1b[Z"
 
@@ -97,7 +97,12 @@ ALLOWED_OSC = (b"\x1b]22;",)  # pointer shape
 
 
 def run_in_pty(argv: list[str], env: dict, steps, timeout: float = 60.0) -> tuple[bytes, int]:
-    """Run argv on a new pty; perform steps [(wait, keys)], where wait is bytes to see or seconds to pause."""
+    """Run argv on a new pty; perform steps [(keys, wait)]: send keys, then wait for what `wait` says.
+
+    wait is bytes to see, or a test on the output so far, or None: a redraw (output that then stops
+    for a moment), waited for up to a few seconds. Waiting on output rather than on the clock keeps
+    the test quick on an idle machine and sure on a busy one.
+    """
     pid, fd = pty.fork()
     if pid == 0:  # the child: size the window, then become the program
         try:
@@ -108,16 +113,21 @@ def run_in_pty(argv: list[str], env: dict, steps, timeout: float = 60.0) -> tupl
     out = bytearray()
     eof = False
 
-    def pump(seconds: float, until: bytes | None = None) -> bool:
+    def pump(seconds: float, until=None, quiet: float | None = None) -> bool:
+        """Read output for up to `seconds`, until `until(out)` holds or new output has paused for `quiet` s."""
         nonlocal eof
         deadline = time.monotonic() + seconds
+        last = None  # when output last came
         while not eof:
-            if until is not None and until in out:
+            if until is not None and until(out):
                 return True
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            if quiet is not None and last is not None and now - last >= quiet:
+                return True
+            left = deadline - now
             if left <= 0:
                 break
-            ready, _, _ = select.select([fd], [], [], min(left, 0.1))
+            ready, _, _ = select.select([fd], [], [], min(left, quiet or 0.1))
             if ready:
                 try:
                     chunk = os.read(fd, 65536)
@@ -125,18 +135,20 @@ def run_in_pty(argv: list[str], env: dict, steps, timeout: float = 60.0) -> tupl
                     chunk = b""
                 if chunk:
                     out.extend(chunk)
+                    last = time.monotonic()
                 else:
                     eof = True
-        return until is None or until in out
+        return until is None or until(out)
 
     try:
-        for wait, keys in steps:
-            if isinstance(wait, bytes):
-                assert pump(timeout, wait), f"never saw {wait!r}; the end of the output: {bytes(out[-3000:])!r}"
-            else:
-                pump(wait)
+        for keys, wait in steps:
             if keys:
                 os.write(fd, keys)
+            if wait is None:
+                pump(5.0, quiet=0.1)
+            else:
+                test = (lambda seen, wanted=wait: wanted in seen) if isinstance(wait, bytes) else wait
+                assert pump(timeout, test), f"never saw {wait!r}; the end of the output: {bytes(out[-3000:])!r}"
         pump(timeout)  # until the program closes the terminal
         deadline = time.monotonic() + 15
         while not (reaped := os.waitpid(pid, os.WNOHANG))[0]:
@@ -153,6 +165,14 @@ def run_in_pty(argv: list[str], env: dict, steps, timeout: float = 60.0) -> tupl
     finally:
         os.close(fd)
     return bytes(out), status
+
+
+BODIES = (b"P1 osc52", b"Q1 yaml body", b"R2  done.")  # where each article's body begins
+
+
+def articles_drawn(n: int):
+    """A test on the output: the bodies of n of the three articles have been drawn."""
+    return lambda out: sum(body in out for body in BODIES) >= n
 
 
 def visible(out: bytes) -> str:
@@ -188,18 +208,19 @@ def test_hostile_articles_never_reach_the_terminal(hostile_library, tmp_path):
         "READER_HOME": str(tmp_path / "home"),
         "PYTHONPATH": str(ROOT),
     }
-    read_an_article = [(0.4, b"j"), (0.2, b"h"), (0.3, b"j"), (0.2, b"j"), (0.2, b"h"), (0.3, b"j"), (0.3, SHIFT_TAB)]
+    # Each step waits for the screen to answer; opening an article waits for its body.
+    read_an_article = [(key, None) for key in (b"j", b"h", b"j", b"j", b"h", b"j", SHIFT_TAB)]
     steps = [
-        (b"Articles", None),
-        (1.0, b"\r"),
+        (None, b"Articles (3)"),
+        (b"\r", articles_drawn(1)),
         *read_an_article,  # the first article in the list
-        (0.4, b"j"),
-        (0.3, b"\r"),
+        (b"j", None),
+        (b"\r", articles_drawn(2)),
         *read_an_article,  # the second
-        (0.4, b"j"),
-        (0.3, b"\r"),
+        (b"j", None),
+        (b"\r", articles_drawn(3)),
         *read_an_article,  # the third
-        (0.5, b"q"),
+        (b"q", None),
     ]
     out, status = run_in_pty([sys.executable, "-m", "reader.cli", "--db", str(hostile_library)], env, steps)
     text = visible(out)

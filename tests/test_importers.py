@@ -7,7 +7,6 @@ import dataclasses
 import datetime
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,8 +15,8 @@ from hypothesis import strategies as st
 from reader import text
 from reader.importers import SUPPORTED_SUFFIXES, markdown, parse, plaintext, seed
 from reader.model import Article
+from tests.helpers import DATA
 
-DATA = Path(__file__).parent / "data"
 SEED_HANOI = DATA / "seeds" / "000_7e6c3dc501d06e4e.txt"
 SEED_QUANGNINH = DATA / "seeds" / "002_3997782e35ff9ea9.txt"
 VI_EXCERPT = DATA / "binhvq-news-sample" / "excerpt.txt"

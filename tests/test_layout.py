@@ -1,7 +1,6 @@
 """Wrapping the reading pane: greedy, on grapheme boundaries, and the fast path equal to the general one."""
 
 import unicodedata
-from pathlib import Path
 
 import regex
 from hypothesis import given, settings
@@ -9,9 +8,7 @@ from hypothesis import strategies as st
 
 from reader.ui import layout
 from reader.ui.layout import pieces, wrap_body
-
-DATA = Path(__file__).resolve().parent / "data"
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+from tests.helpers import DATA, SAMPLES
 
 
 def general(body: str, width: int):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader import text
+from reader import vietnamese
 from reader.query import (
     QueryError,
     Term,
@@ -22,10 +22,7 @@ from reader.query import (
     tag_pattern,
     tokens,
 )
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
+from tests.helpers import nfd
 
 
 def spellings(expression: str) -> set[str]:
@@ -37,7 +34,7 @@ def spellings(expression: str) -> set[str]:
 
 def shape(query) -> list[tuple]:
     """Each term as (folded tokens, the accent keys its exact words must have, or None for folded ones)."""
-    return [(t.tokens, tuple(w and text.accent_key(w) for w in t.exact) or None) for t in query.terms]
+    return [(t.tokens, tuple(w and vietnamese.accent_key(w) for w in t.exact) or None) for t in query.terms]
 
 
 @pytest.mark.parametrize("typed", ["Ha Noi", "ha noi", "HÀ NỘI", "Hà Nội", nfd("Hà Nội"), "  ha   NOI "])

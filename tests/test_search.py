@@ -4,7 +4,6 @@ import json
 import re
 import sqlite3
 import unicodedata
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,16 +15,12 @@ from reader.model import Article
 from reader.query import QueryError
 from reader.store import SCHEMA, Library
 from reader.store.migrations import migrations
+from tests.helpers import DATA, nfd
 
-DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "binhvq-news-sample"
 
 BASES = {"a": "aăâ", "e": "eê", "i": "i", "o": "oôơ", "u": "uư", "y": "y"}
 TONES = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
 
 
 def every_vietnamese_letter() -> dict[str, list[str]]:

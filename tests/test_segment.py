@@ -2,7 +2,6 @@
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 import regex
@@ -22,10 +21,10 @@ from reader.segment import (
     word_at,
     word_spans,
 )
+from tests.helpers import DATA
 
-DATA = Path(__file__).parent / "data"
 SEEDS = DATA / "seeds"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "binhvq-news-sample" / "demo-full.txt"
+CORPUS = DATA / "binhvq-news-sample" / "demo-full.txt"
 
 
 def raw_seed(name: str) -> str:
@@ -235,7 +234,6 @@ def test_vietnamese_news_excerpt():
     )
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
 def test_vietnamese_news_corpus():
     body = CORPUS.read_text(encoding="utf-8")
     spans = check_sensible(body)

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader import text
-
-DATA = Path(__file__).parent / "data"
+from reader import text, vietnamese
+from tests.helpers import DATA, nfd
 
 INVISIBLES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
 
 
 # Every format character of this Python's Unicode, and the Hangul fillers (letters that render blank).
@@ -236,12 +230,12 @@ TITLE_CASES = [
 
 @pytest.mark.parametrize(("caps", "expected"), TITLE_CASES)
 def test_title_case_vi(caps, expected):
-    assert text.title_case_vi(caps) == expected
+    assert vietnamese.title_case_vi(caps) == expected
 
 
 @pytest.mark.parametrize(("caps", "expected"), TITLE_CASES)
 def test_title_case_vi_from_nfd_returns_nfc(caps, expected):
-    assert text.title_case_vi(nfd(caps)) == expected
+    assert vietnamese.title_case_vi(nfd(caps)) == expected
 
 
 # ------------------------------------------------------------------ fold
@@ -560,8 +554,8 @@ def test_search_folding_reads_through_a_shown_invisible():
     ],
 )
 def test_accent_key_unifies_case_form_tone_placement_and_d_lookalikes(a, b):
-    assert text.accent_key(a) == text.accent_key(b)
-    assert len(text.accent_key(a)) == len(unicodedata.normalize("NFC", a))
+    assert vietnamese.accent_key(a) == vietnamese.accent_key(b)
+    assert len(vietnamese.accent_key(a)) == len(unicodedata.normalize("NFC", a))
 
 
 @pytest.mark.parametrize(
@@ -576,7 +570,7 @@ def test_accent_key_unifies_case_form_tone_placement_and_d_lookalikes(a, b):
     ],
 )
 def test_accent_key_keeps_what_tells_words_apart(a, b):
-    assert text.accent_key(a) != text.accent_key(b)
+    assert vietnamese.accent_key(a) != vietnamese.accent_key(b)
 
 
 def test_tone_placement_in_real_text_is_unified():
@@ -586,21 +580,27 @@ def test_tone_placement_in_real_text_is_unified():
     words = set(corpus.lower().split())
     for old, new in (("hòa", "hoà"), ("tòa", "toà"), ("khỏe", "khoẻ"), ("thủy", "thuỷ"), ("họa", "hoạ")):
         assert old in words
-        assert text.accent_key(new) == text.accent_key(old) == old
+        assert vietnamese.accent_key(new) == vietnamese.accent_key(old) == old
     new_style = corpus.replace("hòa", "hoà").replace("tòa", "toà").replace("khỏe", "khoẻ")
     assert new_style != corpus
-    assert text.accent_key(new_style) == text.accent_key(corpus)
-    assert len(text.accent_key(corpus)) == len(corpus)
+    assert vietnamese.accent_key(new_style) == vietnamese.accent_key(corpus)
+    assert len(vietnamese.accent_key(corpus)) == len(corpus)
 
 
 def test_has_diacritics():
-    assert text.has_diacritics("Hà") and text.has_diacritics("Đa") and text.has_diacritics(nfd("Hà"))
-    assert text.has_diacritics("café") and text.has_diacritics("Ðo")
-    assert not text.has_diacritics("Ha") and not text.has_diacritics("Noi") and not text.has_diacritics("ß")
+    assert vietnamese.has_diacritics("Hà") and vietnamese.has_diacritics("Đa") and vietnamese.has_diacritics(nfd("Hà"))
+    assert vietnamese.has_diacritics("café") and vietnamese.has_diacritics("Ðo")
+    assert (
+        not vietnamese.has_diacritics("Ha")
+        and not vietnamese.has_diacritics("Noi")
+        and not vietnamese.has_diacritics("ß")
+    )
 
 
 def test_spelling_variants_cover_tone_placement_and_d_lookalikes():
-    assert text.spelling_variants("Hòa") == ["Hòa", "Hoà"]
-    assert set(text.spelling_variants("Đà")) == {"Đà", "Ðà", "Ɖà"}
-    assert text.spelling_variants("Nội") == ["Nội"]
-    assert {text.accent_key(v) for v in text.spelling_variants("Thuỷ Đồng")} == {text.accent_key("thủy đồng")}
+    assert vietnamese.spelling_variants("Hòa") == ["Hòa", "Hoà"]
+    assert set(vietnamese.spelling_variants("Đà")) == {"Đà", "Ðà", "Ɖà"}
+    assert vietnamese.spelling_variants("Nội") == ["Nội"]
+    assert {vietnamese.accent_key(v) for v in vietnamese.spelling_variants("Thuỷ Đồng")} == {
+        vietnamese.accent_key("thủy đồng")
+    }

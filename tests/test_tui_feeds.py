@@ -8,7 +8,7 @@ from reader.ui.app import make_app
 from reader.ui.screens.picker import PickerScreen
 from reader.ui.widgets.article_list import ArticleList
 from tests.feeds_server import Reply, article_page, rss
-from tests.tui_helpers import widget_text
+from tests.tui_helpers import settle, widget_text
 
 WIDE = (180, 50)
 PARAS = [
@@ -87,6 +87,7 @@ async def test_o_opens_the_url_and_L_lists_the_links(tmp_path, server):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         app.main.open_article(land)
+        await settle(pilot)  # the article opens in a worker
         await pilot.press("o")
         assert opened == [server.url("/land")]
         await pilot.press("L")

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from reader.services.imports import import_paths
 from reader.store import Library
-
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+from tests.helpers import SAMPLES
 
 
 def widget_lines(widget) -> list[str]:

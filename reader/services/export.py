@@ -9,8 +9,8 @@ from reader.exporters import markdown, webanno
 from reader.exporters.paths import article_filename, safe_join, slugify
 from reader.fs import write_atomic
 from reader.model import Article, Highlight
-from reader.query import tag_matches, tag_pattern
 from reader.store import Library, now
+from reader.tags import tag_matches, tag_pattern
 
 
 def select(

@@ -7,12 +7,11 @@ from collections.abc import Iterable
 
 from reader import anchoring, text
 from reader.model import Anchor, Highlight
-from reader.query import tag_pattern
 from reader.store import rows
 from reader.store.articles import fits, now
 from reader.store.errors import LibraryError
 from reader.store.tags import tagged_articles
-from reader.tags import clean_tags, tag_key
+from reader.tags import clean_tags, tag_key, tag_pattern
 
 # What `annotation_stamps` aggregates: article notes, highlights, highlight tags, article tags.
 _STAMP_QUERIES = (

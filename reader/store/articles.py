@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from reader import anchoring, text
+from reader import anchoring, text, vietnamese
 from reader.model import Anchor, Article
 from reader.store import rows
 from reader.store.errors import LibraryError
@@ -129,7 +129,7 @@ class Articles:
                 a.source,
                 stamp,
                 stamp,
-                text.vi_sort_key(a.title),
+                vietnamese.vi_sort_key(a.title),
                 place_key(a.place, a.date),
             )
             for a in articles

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reader import text
-from reader.query import folds_exactly, tag_matches
+from reader import text, vietnamese
+from reader.query import folds_exactly
 from reader.store.errors import LibraryError, ReadError, WriteError, read_failed, write_failed
 from reader.store.sorting import place_key
-from reader.tags import tag_match_key
+from reader.tags import tag_match_key, tag_matches
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -122,7 +122,7 @@ def _fold_sql(value) -> str:
 
 
 def _sort_key_sql(value) -> str:
-    return text.vi_sort_key(value if isinstance(value, str) else "")
+    return vietnamese.vi_sort_key(value if isinstance(value, str) else "")
 
 
 def _place_key_sql(place, date) -> str:

@@ -6,10 +6,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 
 from reader.model import ArticleSummary
-from reader.query import tag_pattern
 from reader.store import rows
 from reader.store.sorting import sort_column
 from reader.store.tags import tagged_articles
+from reader.tags import tag_pattern
 
 
 def _plain_date(date: str | None) -> bool:

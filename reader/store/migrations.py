@@ -211,7 +211,7 @@ def m005_accent_search(db: sqlite3.Connection) -> None:
     External content: it reads the text from `articles` and stores only its own index, no second
     copy. unicode61 with remove_diacritics 0 keeps the marks and lowers the case; tone placement
     and the look-alikes of Đ are handled by the query, which asks for every spelling of a word
-    (reader.text.spelling_variants). Triggers keep it in step with every change and deletion: an
+    (reader.vietnamese.spelling_variants). Triggers keep it in step with every change and deletion: an
     external-content index must be told the old values of a row to forget it. New rows are indexed
     by the Library in one statement after inserting (a trigger per row makes a bulk import ~30% slower).
     """

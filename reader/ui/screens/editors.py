@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from reader.query import complete_tag
+from reader.tags import complete_tag
 
 # A save callback starts writing the text (in a worker) and later calls `done` on the UI thread:
 # with None once it is committed, or with a sentence saying why it was not.
