@@ -220,3 +220,105 @@ def test_highlight_span_is_shared_by_h_and_reader_highlight(two):
     assert not created and again.id == made.id
     twin, created = highlight_span(other, article_id, made.start, made.end, reuse=False)  # the CLI's rule
     assert created and twin.id != made.id
+
+
+# -- the word cursor, shrinking, highlight jumps, the mouse (issue 12) --------------------------
+
+
+def test_a_selection_starts_and_ends_on_any_word_with_the_word_cursor():
+    cursor = ReadingCursor(BODY)
+    cursor.set(2)  # "Quảng Ninh có vịnh."
+    cursor.next_word()
+    assert BODY[slice(*cursor.word)] == "Quảng"
+    cursor.toggle_selection()
+    cursor.next_word()
+    assert BODY[slice(*cursor.selection)] == "Quảng Ninh"
+    cursor.cancel_selection()
+    cursor.next_word()
+    cursor.toggle_selection()
+    cursor.next_word()
+    cursor.next_word()  # past the sentence's last word: into the next sentence
+    assert BODY[slice(*cursor.selection)] == "có vịnh. Huế"
+    cursor.previous_word()
+    cursor.previous_word()
+    assert BODY[slice(*cursor.selection)] == "có"
+    cursor.previous_word()  # before the anchor: the selection runs back from it
+    assert BODY[slice(*cursor.selection)] == "Ninh có"
+    cursor.set(0)
+    assert cursor.word is None and cursor.head == cursor.span
+    cursor.cancel_selection()
+    cursor.previous_word()  # on a whole sentence, ← goes to its last word
+    assert BODY[slice(*cursor.word)] == "cửa"
+
+
+def test_b_first_removes_a_word_not_the_full_stop():
+    cursor = ReadingCursor(BODY)
+    cursor.shrink_word()
+    assert BODY[slice(*cursor.selection)] == "Hà Nội mở"
+    cursor.shrink_word()
+    cursor.shrink_word()
+    assert BODY[slice(*cursor.selection)] == "Hà"
+    cursor.shrink_word()  # the first word stays
+    assert BODY[slice(*cursor.selection)] == "Hà"
+
+
+def test_the_view_follows_the_moving_end_of_the_selection():
+    cursor = ReadingCursor(BODY)
+    cursor.toggle_selection()
+    for _ in range(5):
+        cursor.extend_word()
+    assert BODY[cursor.in_view[0] : cursor.in_view[1]] == "g"  # the end of "Quảng", in the next paragraph
+    assert cursor.passage == "Hà Nội mở cửa. Đà Nẵng đón khách.\n\nQuảng"
+
+
+def test_highlight_jumps_go_to_the_next_and_previous_start():
+    cursor = ReadingCursor(BODY)
+    first = Highlight(1, Anchor(7, 13, BODY[7:13]), id=1)
+    second = Highlight(1, Anchor(BODY.index("Ninh"), BODY.index("Ninh") + 4, "Ninh"), id=2)
+    orphan = Highlight(1, Anchor(20, 25, BODY[20:25]), id=3, orphan=True)
+    highlights = [second, orphan, first]
+    assert cursor.next_highlight(highlights).id == 1
+    assert BODY[slice(*cursor.word)] == "mở" and cursor.index == 0
+    assert cursor.next_highlight(highlights).id == 2
+    assert cursor.next_highlight(highlights) is None  # the last one: the cursor stays
+    assert BODY[slice(*cursor.word)] == "Ninh"
+    assert cursor.next_highlight(highlights, -1).id == 1
+    assert cursor.next_highlight(highlights, -1) is None
+
+
+def test_click_drag_and_double_click_place_and_select_words():
+    cursor = ReadingCursor(BODY)
+    cursor.place(BODY.index("Nẵng") + 1)
+    assert cursor.index == 1 and BODY[slice(*cursor.word)] == "Nẵng" and cursor.selection is None
+    cursor.drag_to(BODY.index("vịnh"))
+    assert BODY[slice(*cursor.selection)] == "Nẵng đón khách.\n\nQuảng Ninh có vịnh"
+    cursor.select_word(BODY.index("sông") + 2)
+    assert BODY[slice(*cursor.selection)] == "sông"
+    cursor.place(BODY.index("."))  # on the full stop: the whole sentence, no word
+    assert cursor.word is None and cursor.selection is None and cursor.index == 0
+
+
+def test_reshape_selects_a_highlight_to_grow_or_shrink_and_escape_forgets_it():
+    cursor = ReadingCursor(BODY)
+    start = BODY.index("Quảng")
+    h = Highlight(1, Anchor(start, start + len("Quảng Ninh"), "Quảng Ninh"), id=7)
+    cursor.reshape(h)
+    assert BODY[slice(*cursor.selection)] == "Quảng Ninh" and cursor.reshaping == 7
+    cursor.next_word()
+    assert BODY[slice(*cursor.selection)] == "Quảng Ninh có"
+    cursor.shrink_word()
+    cursor.shrink_word()
+    assert BODY[slice(*cursor.selection)] == "Quảng"
+    cursor.extend_word()
+    cursor.next_word()  # w moved the word cursor to the end: → goes on from there
+    assert BODY[slice(*cursor.selection)] == "Quảng Ninh có"
+    cursor.cancel_selection()
+    assert cursor.reshaping is None and cursor.selection is None
+
+
+def test_a_moved_highlight_shows_on_its_new_passage_at_once():
+    session = Session()
+    session.open(Article(title="t", body=BODY, id=1), [Highlight(1, Anchor(0, 6, BODY[0:6]), id=3, note="n")])
+    session.move(ref(session.highlights[0]), (0, 13))
+    [h] = session.highlights
+    assert (h.id, h.quote, h.note) == (3, "Hà Nội mở cửa", "n")

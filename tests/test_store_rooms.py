@@ -228,3 +228,26 @@ def test_another_library_on_the_same_file_sees_the_writes(library):
     thread.start()
     thread.join()
     assert seen == ["từ luồng khác"] and library.get_article(a.id).note == "từ luồng khác"
+
+
+# ---------------------------------------------------------------------------- changing a highlight's range
+
+
+def test_a_highlight_moved_to_another_passage_keeps_its_id_note_tags_and_colour(library):
+    body = "Quảng Ninh có vịnh Hạ Long. Huế có sông Hương."
+    _, a = library.add_article(Article(title="Vịnh", body=body))
+    h = library.add_highlight(a.id, anchoring.make_anchor(body, 0, 10), color=3, note="đẹp", tags=["du lịch"])
+    moved = library.set_highlight_range(h.id, anchoring.make_anchor(body, 0, body.index(".")))
+    assert (moved.id, moved.quote, moved.color, moved.note, moved.tags) == (
+        h.id,
+        "Quảng Ninh có vịnh Hạ Long",
+        3,
+        "đẹp",
+        ["du lịch"],
+    )
+    assert [x.quote for x in library.highlights(a.id)] == ["Quảng Ninh có vịnh Hạ Long"]
+    other = library.add_highlight(a.id, anchoring.make_anchor(body, 28, 31))
+    with pytest.raises(LibraryError, match="another highlight covers exactly that passage"):
+        library.set_highlight_range(other.id, moved.anchor)
+    with pytest.raises(LibraryError, match="no highlight"):
+        library.set_highlight_range(999, moved.anchor)

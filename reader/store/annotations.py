@@ -139,6 +139,29 @@ class Annotations:
         """Change a highlight's colour (1-5)."""
         return self._update_highlight(highlight_id, "color = ?", (_check_color(color),))
 
+    def set_highlight_range(self, highlight_id: int, anchor: Anchor, content_hash: str | None = None) -> Highlight:
+        """Move a highlight onto another passage of its article, keeping its id, colour, note and tags.
+
+        Checked like add_highlight (the passage re-anchored if the article changed); refused if another
+        highlight already covers exactly that passage.
+        """
+        highlight = self.get_highlight(highlight_id)
+        if highlight is None:
+            raise LibraryError(f"no highlight {highlight_id}")
+        with self.write():
+            anchor = self._current_anchor(highlight.article_id, anchor, content_hash)
+            twin = self.conn.execute(
+                'SELECT id FROM highlights WHERE article_id = ? AND start = ? AND "end" = ? AND orphan = 0 AND id != ?',
+                (highlight.article_id, anchor.start, anchor.end, highlight_id),
+            ).fetchone()
+            if twin is not None:
+                raise LibraryError("another highlight covers exactly that passage")
+            return self._update_highlight(
+                highlight_id,
+                'start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?, orphan = 0',
+                (anchor.start, anchor.end, anchor.quote, anchor.prefix, anchor.suffix),
+            )
+
     def set_highlight_tags(self, highlight_id: int, names: Iterable[str]) -> Highlight:
         """Replace a highlight's tags."""
         with self.write() as unit:

@@ -108,3 +108,14 @@ def pieces(start: int, end: int, spans: list[tuple[int, int, object]]) -> list[t
     for a, b in zip(edges, edges[1:]):
         result.append((a, b, [style for s, e, style in active if s <= a and e >= b]))
     return result
+
+
+def column_offset(body: str, line: Line, column: int) -> int:
+    """The body offset of the grapheme drawn at `column` cells into a line (its last one past the end)."""
+    used, last = 0, line.start
+    for grapheme in _GRAPHEME.finditer(body, line.start, line.end):
+        last = grapheme.start()
+        used += 1 if grapheme.group() == "\t" else cell_len(grapheme.group())  # a tab is drawn as a space
+        if used > column:
+            break
+    return last

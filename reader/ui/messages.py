@@ -34,6 +34,14 @@ class ColourRequested(Message):
 
 
 @dataclass
+class RangeRequested(Message):
+    """c, c: move this highlight onto the passage now selected, keeping its note, tags and id."""
+
+    highlight_id: int
+    span: Span
+
+
+@dataclass
 class HighlightNoteRequested(Message):
     """n: edit the note of this highlight, making the highlight first if there is none."""
 

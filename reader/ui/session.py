@@ -6,12 +6,12 @@ classes, and tests drive them directly (tests/test_session.py).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, replace
 from enum import Enum, StrEnum
 
-from reader import anchoring, segment
+from reader import anchoring
 from reader.model import Anchor, Article, Highlight
+from reader.ui.reading_cursor import ReadingCursor  # noqa: F401 - the screen and tests import it from here
 
 Span = tuple[int, int]
 
@@ -40,154 +40,6 @@ class SaveOutcome(Enum):
     SAVED = "saved"  # the library still held what the editor started from: written
     MERGED = "merged"  # someone else changed it meanwhile: both versions kept
     UNCHANGED = "unchanged"  # the library already holds exactly this
-
-
-# -- the reading cursor ----------------------------------------------------------------------
-
-
-class ReadingCursor:
-    """The sentence cursor, the selection and the search hits of one article body."""
-
-    def __init__(self, body: str = "") -> None:
-        self.load(body)
-
-    def load(self, body: str, position: int = 0) -> None:
-        """A new body: sentences found, selection and hits gone, cursor on the sentence at `position`."""
-        self.body = body
-        self.sentences: list[Span] = segment.sentence_spans(body) if body else []
-        self._starts = [s for s, _ in self.sentences]
-        self.anchor: Span | None = None  # the sentence where `v` was pressed
-        self.selection_end: int | None = None  # set by w/b; None means "end of the cursor sentence"
-        self.hits: list[Span] = []
-        self.hit_index = -1  # the hit n/N last went to
-        self.index = self.sentence_index_at(position)
-
-    def sentence_index_at(self, offset: int) -> int:
-        """The sentence containing (or nearest before) a body offset."""
-        return max(0, bisect_right(self._starts, offset) - 1)
-
-    @property
-    def span(self) -> Span | None:
-        """The sentence under the cursor."""
-        return self.sentences[self.index] if self.sentences else None
-
-    @property
-    def selection(self) -> Span | None:
-        """The selected passage, when a selection is active."""
-        if self.anchor is None or self.span is None:
-            return None
-        start = min(self.anchor[0], self.span[0])
-        end = self.selection_end if self.selection_end is not None else max(self.anchor[1], self.span[1])
-        return (start, max(end, start + 1))
-
-    @property
-    def target(self) -> Span | None:
-        """What `h` acts on: the selection, else the cursor sentence."""
-        return self.selection or self.span
-
-    def highlight_under(self, highlights: list[Highlight]) -> Highlight | None:
-        """The highlight a key acts on: under the cursor (or overlapping the selection)."""
-        span = self.target
-        if span is None:
-            return None
-        touching = [h for h in highlights if not h.orphan and h.start < span[1] and h.end > span[0]]
-        if not touching:
-            return None
-        # Prefer the one that contains the cursor's start, then the shortest.
-        return min(touching, key=lambda h: (not (h.start <= span[0] < h.end), h.end - h.start))
-
-    # -- moving ----------------------------------------------------------------------------
-
-    def set(self, index: int) -> None:
-        """Put the cursor on sentence `index` (clamped); the selection keeps its anchor, not its word end."""
-        if self.sentences:
-            self.index = max(0, min(len(self.sentences) - 1, index))
-            self.selection_end = None
-
-    def move_to(self, offset: int) -> None:
-        """Put the cursor on the sentence at a body offset, dropping any selection."""
-        self.index = self.sentence_index_at(offset)
-        self.anchor = self.selection_end = None
-
-    def _paragraph_of(self, index: int) -> int:
-        return segment.paragraph_index(self.body, self.sentences[index][0])
-
-    def next_paragraph(self) -> None:
-        """To the first sentence of the next paragraph (or the last sentence)."""
-        if not self.sentences:
-            return
-        here = self._paragraph_of(self.index)
-        for index in range(self.index + 1, len(self.sentences)):
-            if self._paragraph_of(index) != here:
-                return self.set(index)
-        self.set(len(self.sentences) - 1)
-
-    def previous_paragraph(self) -> None:
-        """To the first sentence of this paragraph, or of the one before if already there."""
-        if not self.sentences:
-            return
-        here = self._paragraph_of(self.index)
-        index = self.index
-        while index > 0 and self._paragraph_of(index - 1) == here:
-            index -= 1
-        if index == self.index and index > 0:
-            before = self._paragraph_of(index - 1)
-            index -= 1
-            while index > 0 and self._paragraph_of(index - 1) == before:
-                index -= 1
-        self.set(index)
-
-    def first_at_or_after(self, offset: int) -> None:
-        """The cursor on the first sentence that is visible from `offset` on (after paging)."""
-        if not self.sentences:
-            return
-        index = self.sentence_index_at(offset)
-        if self.sentences[index][1] <= offset and index + 1 < len(self.sentences):
-            index += 1
-        self.index = index
-        self.selection_end = None
-
-    # -- selecting -------------------------------------------------------------------------
-
-    def toggle_selection(self) -> None:
-        """`v`: start a selection at the cursor sentence, or drop the one there is."""
-        if self.anchor is not None:
-            self.cancel_selection()
-        elif self.span is not None:
-            self.anchor, self.selection_end = self.span, None
-
-    def cancel_selection(self) -> None:
-        """Drop the selection."""
-        self.anchor = self.selection_end = None
-
-    def extend_word(self) -> None:
-        """`w`: the selection's end one word further (starting a selection if there is none)."""
-        if self.anchor is None:
-            self.toggle_selection()
-        span = self.selection
-        if span is not None:
-            self.selection_end = segment.next_word_end(self.body, span[1])
-
-    def shrink_word(self) -> None:
-        """`b`: the selection's end one word back, never before its first character."""
-        if self.anchor is None:
-            self.toggle_selection()
-        span = self.selection
-        if span is not None:
-            self.selection_end = segment.prev_word_end(self.body, span[1], span[0] + 1)
-
-    # -- search hits -----------------------------------------------------------------------
-
-    def set_hits(self, hits: list[Span]) -> None:
-        """Search hits to mark; n/N step through them."""
-        self.hits = list(hits)
-        self.hit_index = -1
-
-    def go_to_hit(self, index: int) -> None:
-        """The cursor on a hit (the index wraps around)."""
-        if self.hits:
-            self.hit_index = index % len(self.hits)
-            self.move_to(self.hits[self.hit_index][0])
 
 
 # -- the open article and its annotations ------------------------------------------------------
@@ -280,6 +132,15 @@ class Session:
     def forget(self, target: HighlightRef) -> None:
         """Stop showing a highlight (deleted, or never saved)."""
         self.highlights = [h for h in self.highlights if not _same(h, target)]
+
+    def move(self, target: HighlightRef, span: Span) -> None:
+        """Show a highlight on its new passage at once, while the change is saved."""
+        start, end = span
+        body = self.article.body
+        moved = [
+            replace(h, anchor=Anchor(start, end, body[start:end])) if _same(h, target) else h for h in self.highlights
+        ]
+        self.highlights = _reading_order(moved)
 
     def recolour(self, target: HighlightRef, color: int) -> None:
         """Show a new colour at once, while it is saved."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reader import anchoring
 from reader.model import Article, Highlight
 from reader.services.annotations import highlight_span
 from reader.store import Library, LibraryError
@@ -94,6 +95,16 @@ def set_colour(library: Library, target: HighlightRef, color: int) -> Annotation
     highlight, _ = resolve(library, target, create=True)
     library.set_highlight_color(highlight.id, color)
     return _after(library, highlight)
+
+
+def set_range(library: Library, target: HighlightRef, span: tuple[int, int]) -> Annotations:
+    """Move a highlight onto another passage (widened to whole graphemes), keeping its note, tags and id."""
+    highlight, _ = resolve(library, target, create=False)
+    article = library.get_article(highlight.article_id)
+    if article is None:
+        raise LibraryError("that article is no longer in the library")
+    moved = library.set_highlight_range(highlight.id, anchoring.make_anchor(article.body, *span))
+    return _after(library, moved)
 
 
 def delete(library: Library, target: HighlightRef) -> Annotations:

@@ -23,6 +23,7 @@ from reader.ui.messages import (
     HighlightRequested,
     HighlightTagsRequested,
     JumpRequested,
+    RangeRequested,
     UndoRequested,
 )
 from reader.ui.session import SaveOutcome, parse_tags, ref
@@ -129,12 +130,46 @@ class AnnotatingMixin:
     def on_colour_requested(self, request: ColourRequested) -> None:
         request.stop()
         highlight = self._under(request.highlight_id, request.span)
+        created = False
+        if highlight is None and request.highlight_id is None and self.article is not None:
+            highlight, created = self.session.highlight(request.span)  # a selection: highlighted in that colour
         if highlight is None:
             return
         target = ref(highlight)
         self.session.recolour(target, request.color)
         self._show_annotations()
-        self._annotate(partial(work.set_colour, target=target, color=request.color), failed="Colour not saved")
+        if created:
+            self.notes.select_highlight(highlight)
+
+        def refused(message: str) -> None:
+            if created:
+                self.session.forget(target)
+                self._show_annotations()
+            self.notify(f"Colour not saved: {message}", severity="error", timeout=8)
+
+        self._annotate(
+            partial(work.set_colour, target=target, color=request.color), failed="Colour not saved", on_error=refused
+        )
+
+    def on_range_requested(self, request: RangeRequested) -> None:
+        request.stop()
+        highlight = self.session.find(request.highlight_id)
+        if highlight is None:
+            return
+        if self.session.at_span(request.span) not in (None, highlight):
+            self.notify("Another highlight covers exactly that passage; nothing changed.", severity="warning")
+            return
+        target = ref(highlight)
+        self.session.move(target, request.span)
+        self._show_annotations()
+
+        def moved(result: work.Annotations) -> None:
+            self.notify(f"The highlight now reads “{trim(result.highlight.quote, 50)}”.")
+            self.notes.select_highlight(result.highlight)
+
+        self._annotate(
+            partial(work.set_range, target=target, span=request.span), failed="Passage not changed", then=moved
+        )
 
     def on_delete_requested(self, request: DeleteRequested) -> None:
         request.stop()

@@ -60,6 +60,7 @@ class NotesPane(OptionList):
         Binding("t", "tags", "Tags", id="notes.tags", show=False),
         Binding("d", "delete", "Delete", id="notes.delete", show=False),
         Binding("u", "undo", "Undo delete", id="notes.undo", show=False),
+        Binding("y", "copy", "Copy the note (the quote if it has none)", id="notes.copy", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -163,3 +164,16 @@ class NotesPane(OptionList):
 
     def action_undo(self) -> None:
         self.post_message(UndoRequested())
+
+    def action_copy(self) -> None:
+        if self._on_article_note():
+            text, what = (self.article.note if self.article else ""), "the article note"
+        elif (highlight := self.current_highlight) is not None:
+            text, what = (highlight.note, "the note") if highlight.note.strip() else (highlight.quote, "the quote")
+        else:
+            text, what = "", ""
+        if not text.strip():
+            self.notify("Nothing to copy here.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {what}.")

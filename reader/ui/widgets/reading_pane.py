@@ -4,76 +4,33 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.model import COLOUR_NAMES, Article, Highlight
+from reader.model import Article, Highlight
 from reader.ui.layout import Line, line_at, pieces, wrap_body
-from reader.ui.messages import (
-    ColourRequested,
-    DeleteRequested,
-    HighlightNoteRequested,
-    HighlightRequested,
-    HighlightTagsRequested,
-    UndoRequested,
+from reader.ui.reading_cursor import ReadingCursor
+from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
+from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the pane's public names
+    COLOUR_NAMES,
+    CURRENT_HIT_STYLE,
+    CURSOR_STYLE,
+    HIGHLIGHT_COLOURS,
+    HIT_STYLE,
+    MARGIN,
+    NOTE_MARK,
+    READING_BINDINGS,
+    SELECTION_STYLE,
+    WORD_STYLE,
 )
-from reader.ui.session import ReadingCursor
-
-# Background colours of highlight colours 1-5, readable on dark and light themes with black text.
-HIGHLIGHT_COLOURS = {1: "#f2d65c", 2: "#8fd694", 3: "#8cc4f2", 4: "#f29ac0", 5: "#c6a8f0"}
-CURSOR_STYLE = Style(underline=True, bold=True)
-SELECTION_STYLE = Style(reverse=True)
-HIT_STYLE = Style(bgcolor="#ff8c00", color="black", bold=True)
-CURRENT_HIT_STYLE = Style(bgcolor="#ff5f00", color="white", bold=True, underline=True)
-MARGIN = 1
 
 
-class ReadingPane(ScrollView, can_focus=True):
-    """Shows one article; j/k move a cursor sentence by sentence, v selects, h highlights."""
+class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
+    """Shows one article; j/k move a sentence cursor, ←/→ a word cursor inside it, v selects, h highlights."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Next sentence", id="reading.down", show=False),
-        Binding("k,up", "cursor_up", "Previous sentence", id="reading.up", show=False),
-        Binding(
-            "right_curly_bracket",
-            "next_paragraph",
-            "Next paragraph",
-            key_display="}",
-            id="reading.next_paragraph",
-            show=False,
-        ),
-        Binding(
-            "left_curly_bracket",
-            "previous_paragraph",
-            "Previous paragraph",
-            key_display="{",
-            id="reading.previous_paragraph",
-            show=False,
-        ),
-        Binding("g,home", "first", "First sentence", id="reading.first", show=False),
-        Binding("G,end", "last", "Last sentence", id="reading.last", show=False),
-        Binding("pagedown,space", "page_down", "Page down", id="reading.page_down", show=False),
-        Binding("pageup", "page_up", "Page up", id="reading.page_up", show=False),
-        Binding("v", "toggle_selection", "Select", id="reading.select"),
-        Binding("escape", "cancel_selection", "Cancel selection", id="reading.cancel", show=False),
-        Binding("escape", "clear_hits", "Clear the search hits (n is Note again)", id="reading.clear_hits", show=False),
-        Binding("w", "extend_word", "Extend by word", id="reading.extend_word", show=False),
-        Binding("b", "shrink_word", "Shrink by word", id="reading.shrink_word", show=False),
-        Binding("h", "highlight", "Highlight", id="reading.highlight"),
-        # While search hits are marked, n/N step through them; escape clears them and n is Note again.
-        Binding("n", "next_hit", "Next hit", id="reading.next_hit"),
-        Binding("N", "previous_hit", "Previous hit", id="reading.previous_hit"),
-        Binding("n", "note", "Note", id="reading.note"),
-        Binding("t", "tags", "Tags", id="reading.tags", show=False),
-        Binding("d", "delete", "Delete highlight", id="reading.delete", show=False),
-        Binding("u", "undo", "Undo delete", id="reading.undo", show=False),
-        *[
-            Binding(str(n), f"color({n})", f"Colour {n} ({COLOUR_NAMES[n]})", id=f"reading.color{n}", show=False)
-            for n in range(1, 6)
-        ],
-    ]
+    BINDINGS = READING_BINDINGS
+    ALLOW_SELECT = False  # the pane's own selection answers the mouse, not Textual's screen-wide text selection
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -84,6 +41,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._line_starts: list[int] = []
         self._header: list[list[Segment]] = []
         self._wrapped_width = 0
+        self._drag_offset: int | None = None  # where a drag is, while the button is down
 
     # -- data in ---------------------------------------------------------------------------
 
@@ -236,7 +194,7 @@ class ReadingPane(ScrollView, can_focus=True):
         return len(self._header) + line_at(self._line_starts, offset)
 
     def _follow_cursor(self) -> None:
-        span = self.cursor_span
+        span = self.state.in_view  # the cursor, or the moving end of the selection
         if span is None or not self.lines:
             return
         height = self.scrollable_content_region.height or 1
@@ -272,13 +230,20 @@ class ReadingPane(ScrollView, can_focus=True):
         if line.start == line.end:
             return Strip.blank(width, base)
         body = self.article.body
-        segments = [margin]
+        segments = [self._margin(line, base)]
         for start, end, styles in pieces(line.start, line.end, spans):
             style = base
             for extra in styles:
                 style += extra
             segments.append(Segment(body[start:end].replace("\t", " "), style))
         return Strip(segments).crop(0, width).adjust_cell_length(width, base)
+
+    def _margin(self, line: Line, base: Style) -> Segment:
+        """The margin of a line: a mark in the colour of a highlight with a note that the line shows."""
+        for h in self.highlights:
+            if h.note.strip() and not h.orphan and h.start < line.end and h.end > line.start:
+                return Segment(NOTE_MARK, base + Style(color=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1])))
+        return Segment(" " * MARGIN, base)
 
     def _spans(self) -> list[tuple[int, int, Style]]:
         """Every styled range of the body, lowest layer first."""
@@ -296,6 +261,8 @@ class ReadingPane(ScrollView, can_focus=True):
             spans.append((*self.selection_span, SELECTION_STYLE))
         elif self.cursor_span is not None and self.has_focus:
             spans.append((*self.cursor_span, CURSOR_STYLE))
+            if self.state.word is not None:
+                spans.append((*self.state.word, WORD_STYLE))
         return spans
 
     def on_focus(self) -> None:
@@ -360,50 +327,27 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def action_extend_word(self) -> None:
         self.state.extend_word()
-        self.refresh()
+        self._moved()
 
     def action_shrink_word(self) -> None:
         self.state.shrink_word()
-        self.refresh()
+        self._moved()
 
-    # -- annotating: the screen does the work ----------------------------------------------
+    def action_next_word(self) -> None:
+        self.state.next_word()
+        self._moved()
 
-    def _under_cursor(self) -> tuple[int | None, tuple[int, int]] | None:
-        """(id, span) of the highlight under the cursor (id None while it is being saved), or None."""
-        current = self.current_highlight
-        return (current.id, (current.start, current.end)) if current is not None else None
+    def action_previous_word(self) -> None:
+        self.state.previous_word()
+        self._moved()
 
-    def _needs_highlight(self) -> tuple[int | None, tuple[int, int]] | None:
-        under = self._under_cursor() if self.article is not None else None
-        if under is None and self.article is not None:
-            self.notify("No highlight under the cursor.", severity="warning")
-        return under
+    def action_next_highlight(self) -> None:
+        self._jump(1)
 
-    def action_highlight(self) -> None:
-        if self.article is None or self.target_span is None:
-            return
-        self.post_message(HighlightRequested(self.target_span))
-        self.action_cancel_selection()
+    def action_previous_highlight(self) -> None:
+        self._jump(-1)
 
-    def action_note(self) -> None:
-        if self.article is not None:
-            under = self._under_cursor()
-            self.post_message(HighlightNoteRequested(*(under or (None, self.target_span))))
-
-    def action_tags(self) -> None:
-        if self.article is not None:
-            under = self._under_cursor()
-            self.post_message(HighlightTagsRequested(*(under or (None, self.target_span))))
-
-    def action_delete(self) -> None:
-        under = self._needs_highlight()
-        if under is not None:
-            self.post_message(DeleteRequested(*under))
-
-    def action_undo(self) -> None:
-        self.post_message(UndoRequested())
-
-    def action_color(self, color: int) -> None:
-        under = self._needs_highlight()
-        if under is not None:
-            self.post_message(ColourRequested(*under, color))
+    def _jump(self, step: int) -> None:
+        if self.state.next_highlight(self.highlights, step) is None:
+            self.notify("No highlight after the cursor." if step > 0 else "No highlight before the cursor.")
+        self._moved()

@@ -1,0 +1,101 @@
+"""The reading pane's keys and colours, kept apart from the widget that draws them."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.binding import Binding
+
+from reader.model import COLOUR_NAMES
+
+# Background colours of highlight colours 1-5, readable on dark and light themes with black text.
+HIGHLIGHT_COLOURS = {1: "#f2d65c", 2: "#8fd694", 3: "#8cc4f2", 4: "#f29ac0", 5: "#c6a8f0"}
+
+CURSOR_STYLE = Style(underline=True, bold=True)
+SELECTION_STYLE = Style(reverse=True)
+HIT_STYLE = Style(bgcolor="#ff8c00", color="black", bold=True)
+CURRENT_HIT_STYLE = Style(bgcolor="#ff5f00", color="white", bold=True, underline=True)
+WORD_STYLE = Style(bold=True, underline=True, bgcolor="#4a4a6a", color="white")
+NOTE_MARK = "▎"  # in the margin, beside the lines of a highlight that carries a note
+MARGIN = 1
+
+READING_BINDINGS = [
+    Binding("j,down", "cursor_down", "Next sentence", id="reading.down", show=False),
+    Binding("k,up", "cursor_up", "Previous sentence", id="reading.up", show=False),
+    Binding(
+        "right_curly_bracket",
+        "next_paragraph",
+        "Next paragraph",
+        key_display="}",
+        id="reading.next_paragraph",
+        show=False,
+    ),
+    Binding(
+        "left_curly_bracket",
+        "previous_paragraph",
+        "Previous paragraph",
+        key_display="{",
+        id="reading.previous_paragraph",
+        show=False,
+    ),
+    Binding("g,home", "first", "First sentence", id="reading.first", show=False),
+    Binding("G,end", "last", "Last sentence", id="reading.last", show=False),
+    Binding("pagedown,space", "page_down", "Page down", id="reading.page_down", show=False),
+    Binding("pageup", "page_up", "Page up", id="reading.page_up", show=False),
+    Binding(
+        "right,full_stop",
+        "next_word",
+        "Word cursor: next word",
+        key_display="→ / .",
+        id="reading.next_word",
+        show=False,
+    ),
+    Binding(
+        "left,comma",
+        "previous_word",
+        "Word cursor: previous word",
+        key_display="← / ,",
+        id="reading.previous_word",
+        show=False,
+    ),
+    Binding("v", "toggle_selection", "Select", id="reading.select"),
+    Binding("escape", "cancel_selection", "Cancel selection", id="reading.cancel", show=False),
+    Binding("escape", "clear_hits", "Clear the search hits (n is Note again)", id="reading.clear_hits", show=False),
+    Binding("w", "extend_word", "Extend by word", id="reading.extend_word", show=False),
+    Binding("b", "shrink_word", "Shrink by word", id="reading.shrink_word", show=False),
+    Binding("h", "highlight", "Highlight", id="reading.highlight"),
+    # While search hits are marked, n/N step through them; escape clears them and n is Note again.
+    Binding("n", "next_hit", "Next hit", id="reading.next_hit"),
+    Binding("N", "previous_hit", "Previous hit", id="reading.previous_hit"),
+    Binding("n", "note", "Note", id="reading.note"),
+    Binding("t", "tags", "Tags", id="reading.tags", show=False),
+    Binding(
+        "right_square_bracket",
+        "next_highlight",
+        "Next highlight",
+        key_display="]",
+        id="reading.next_highlight",
+        show=False,
+    ),
+    Binding(
+        "left_square_bracket",
+        "previous_highlight",
+        "Previous highlight",
+        key_display="[",
+        id="reading.previous_highlight",
+        show=False,
+    ),
+    Binding("c", "reshape", "Change the highlight's passage (c again keeps it)", id="reading.reshape", show=False),
+    Binding("y", "copy", "Copy the passage", id="reading.copy", show=False),
+    Binding("d", "delete", "Delete highlight", id="reading.delete", show=False),
+    Binding("u", "undo", "Undo delete", id="reading.undo", show=False),
+    *[
+        Binding(
+            str(n),
+            f"color({n})",
+            f"Colour {n} ({COLOUR_NAMES[n]}), highlighting the selection",
+            id=f"reading.color{n}",
+            show=False,
+        )
+        for n in range(1, 6)
+    ],
+]
