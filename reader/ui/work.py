@@ -46,8 +46,10 @@ class ArticleEdit:
 
 
 def open_article(library: Library, article_id: int) -> Opened | None:
-    """Read an article, its highlights and the reading position (None if it is gone)."""
-    article = library.get_article(article_id)
+    """Read an article (with its structure: headings, quotes, lists, links), its highlights and position."""
+    from reader.store.feeds import FeedStore
+
+    article = FeedStore(library).get(article_id)
     if article is None:
         return None
     return Opened(article, library.highlights(article_id), library.reading_state(article_id)[1])

@@ -18,6 +18,18 @@ WORD_STYLE = Style(bold=True, underline=True, bgcolor="#4a4a6a", color="white")
 NOTE_MARK = "▎"  # in the margin, beside the lines of a highlight that carries a note
 MARGIN = 1
 
+# How the structure of a page shows (reader.model BLOCK_KINDS and SPAN_KINDS): styles only, so the
+# text on screen is the body exactly (offsets, selection and the mouse stay true); marks go in the margin.
+STRUCTURE_STYLES = {
+    "heading": Style(bold=True, color="bright_cyan"),
+    "quote": Style(italic=True),
+    "preformatted": Style(color="green"),
+    "emphasis": Style(italic=True),
+    "strong": Style(bold=True),
+    "link": Style(underline=True, color="bright_blue"),
+}
+MARGIN_MARKS = {"list item": "•", "quote": "│"}  # on a block's first line (a quote: every line)
+
 READING_BINDINGS = [
     Binding("j,down", "cursor_down", "Next sentence", id="reading.down", show=False),
     Binding("k,up", "cursor_up", "Previous sentence", id="reading.up", show=False),

@@ -19,9 +19,11 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
     HIGHLIGHT_COLOURS,
     HIT_STYLE,
     MARGIN,
+    MARGIN_MARKS,
     NOTE_MARK,
     READING_BINDINGS,
     SELECTION_STYLE,
+    STRUCTURE_STYLES,
     WORD_STYLE,
 )
 
@@ -239,15 +241,40 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         return Strip(segments).crop(0, width).adjust_cell_length(width, base)
 
     def _margin(self, line: Line, base: Style) -> Segment:
-        """The margin of a line: a mark in the colour of a highlight with a note that the line shows."""
+        """The margin of a line: a mark in the colour of a highlight with a note that the line shows,
+        else a bullet on a list item's first line, a bar beside a quote."""
         for h in self.highlights:
             if h.note.strip() and not h.orphan and h.start < line.end and h.end > line.start:
                 return Segment(NOTE_MARK, base + Style(color=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1])))
+        article = self.article
+        for block in article.blocks if article is not None else ():
+            mark = MARGIN_MARKS.get(block.kind)
+            shows = block.start < line.end and block.end > line.start
+            if mark and shows and (block.kind == "quote" or block.start >= line.start):
+                return Segment(mark, base + Style(dim=True))
         return Segment(" " * MARGIN, base)
 
+    def _structure(self) -> list[tuple[int, int, Style]]:
+        """The styled ranges of the article's structure (kept until the article changes)."""
+        article = self.article
+        key = id(article)
+        if getattr(self, "_structure_of", None) != key:
+            ranges = [
+                (b.start, b.end, STRUCTURE_STYLES[b.kind])
+                for b in (article.blocks if article else ())
+                if b.kind in STRUCTURE_STYLES
+            ]
+            ranges += [
+                (s.start, s.end, STRUCTURE_STYLES[s.kind])
+                for s in (article.spans if article else ())
+                if s.kind in STRUCTURE_STYLES
+            ]
+            self._structure_of, self._structure_ranges = key, ranges
+        return self._structure_ranges
+
     def _spans(self) -> list[tuple[int, int, Style]]:
-        """Every styled range of the body, lowest layer first."""
-        spans: list[tuple[int, int, Style]] = []
+        """Every styled range of the body, lowest layer first (the page's structure at the bottom)."""
+        spans: list[tuple[int, int, Style]] = list(self._structure())
         current = self.current_highlight
         # Longer highlights first, so a short one inside a long one paints on top.
         for h in sorted((h for h in self.highlights if not h.orphan), key=lambda h: -(h.end - h.start)):
