@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from reader import __version__, anchoring, text
+from reader import __version__, text
 from reader.model import Article, Highlight
-from reader.services.imports import add_sample_articles, import_paths
 from reader.store import SORT_ORDERS, Library, LibraryError, default_db_path
 
 
@@ -26,15 +25,27 @@ def shown_path(path: Path | str) -> str:
     return text.sanitise(str(path)).replace("\n", "␤").replace("\t", "␉")
 
 
+def _add_samples(library: Library) -> None:
+    from reader.services.imports import add_sample_articles  # the importers load YAML and Markdown parsers
+
+    add_sample_articles(library)
+
+
 def open_library(db: Path | None) -> Library:
     """Open the chosen library, or the default one (which starts out holding the sample articles)."""
+    if db is not None and (str(db) in (":memory:", "") or str(db).startswith("file:")):
+        raise LibraryError(
+            f"--db {shown_path(db)} is not a library file: what is written there would vanish when the "
+            "command ends. Give the name of a file."
+        )
     path = db or default_db_path()
-    first_launch = db is None and not path.exists()
-    library = Library(path)
+    # The sample articles go in with the schema, in the transaction that creates the default library:
+    # a second reader started at the same moment waits for it, and sees them too.
+    library = Library(path, on_create=_add_samples if db is None else None)
     if library.upgrade_backup:
         say(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
-    if first_launch:
-        add_sample_articles(library)
+    if library.read_only:
+        say(f"note: the library is open read-only ({library.read_only_reason}); nothing can be saved", err=True)
     return library
 
 
@@ -103,6 +114,7 @@ def main(ctx: click.Context, db: Path | None) -> None:
     """
     if ctx.invoked_subcommand is None:
         library = _library(ctx)
+        library.check_readable()  # a damaged library gets its sentence here, not a broken screen
         from reader.ui.app import make_app  # Textual is imported only here, so other commands start fast
 
         make_app(library).run()
@@ -114,6 +126,8 @@ def main(ctx: click.Context, db: Path | None) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | None) -> None:
     """Import .txt and .md files, and folders of them (recursively)."""
+    from reader.services.imports import import_paths
+
     library = _library(ctx)
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "refused": 0}
     for result in import_paths(library, paths, encoding):
@@ -272,6 +286,8 @@ def show_command(ctx: click.Context, article_id: int) -> None:
 @click.pass_context
 def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> None:
     """Highlight the exact QUOTE in an article."""
+    from reader.services.annotations import highlight_span
+
     library = _library(ctx)
     article = _article(library, article_id)
     quote = text.clean(quote)
@@ -285,8 +301,10 @@ def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> 
     index = (occurrence or 1) - 1
     if not 0 <= index < len(starts):
         raise click.ClickException(f"--occurrence must be between 1 and {len(starts)}")
-    anchor = anchoring.make_anchor(article.body, starts[index], starts[index] + len(quote))
-    highlight = library.add_highlight(article_id, anchor, color=color, note=note, tags=tags)
+    start = starts[index]
+    highlight, _ = highlight_span(
+        library, article_id, start, start + len(quote), color=color, note=note, tags=tags, reuse=False
+    )
     say(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
 
 
@@ -484,9 +502,19 @@ def _size(n: int) -> str:
 @main.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.option("--raw", is_flag=True, help="Copy the file byte for byte, as it is (for a damaged library).")
 @click.pass_context
-def backup_command(ctx: click.Context, path: Path, force: bool) -> None:
+def backup_command(ctx: click.Context, path: Path, force: bool, raw: bool) -> None:
     """Copy the library to the file PATH (a consistent snapshot; safe while the reader is open)."""
+    if raw:
+        # A damaged library may not even open: copy the file without asking SQLite.
+        source = ctx.find_root().params.get("db") or default_db_path()
+        if not source.exists():
+            raise click.ClickException(f"there is no library at {shown_path(source)}")
+        written = Library.copy_raw(source, path, force=force)
+        say(f"copied {shown_path(source)} to {shown_path(written)} as it is ({_size(written.stat().st_size)})")
+        say("the copy is not checked: it is the file as it was, damage included", err=True)
+        return
     library = _library(ctx)
     written = library.backup(path, force=force)
     report = library.check()
@@ -507,6 +535,11 @@ def check_command(ctx: click.Context) -> None:
     library = Library(path, look_only=True)  # change nothing, not even by an upgrade
     with library:
         report = library.check()
+        # Remembered beside the file, so that nothing is written into it until it is restored.
+        if report.ok:
+            library.clear_damage_mark()
+        else:
+            library.mark_damaged(report.problems[0])
     say(f"library     {report.path}")
     say(f"integrity   {'ok' if report.ok else 'FAILED'}")
     for problem in report.problems:
@@ -527,8 +560,8 @@ def check_command(ctx: click.Context) -> None:
     say(f"tags        {n(report.tags)}")
     if not report.ok:
         say(
-            "The library is damaged. Keep the file as it is, make a copy with `reader backup`, "
-            "and restore your latest good backup.",
+            "The library is damaged. Keep the file as it is, make a copy with `reader backup --raw COPY`, "
+            "and restore your latest good backup; until then reader opens it read-only.",
             err=True,
         )
         ctx.exit(1)

@@ -19,6 +19,7 @@ from datetime import date
 import regex
 
 from reader import text
+from reader.tags import tag_match_key  # noqa: F401  (re-exported: the tag room defines it)
 
 # What FTS5's unicode61 tokenizer keeps as token characters (categories L*, N*, Co); everything
 # else separates tokens.
@@ -46,11 +47,6 @@ class QueryError(ValueError):
 def tokens(s: str) -> tuple[str, ...]:
     """The folded search tokens of a string, as the index sees them."""
     return tuple(_TOKEN.findall(text.fold(s)))
-
-
-def tag_match_key(name: str) -> str:
-    """What `tag:` compares: the tag's words, folded ("Kinh tế", "kinh-te" and "KINH TE" agree)."""
-    return " ".join(tokens(name)) or text.fold(" ".join(name.split()))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ _BOUNDARY = regex.compile(
 # sentences all the time, so titles only count capitalised.
 _ABBREVIATIONS = frozenset(
     [
+        "PM",
         "Mr",
         "Mrs",
         "Ms",

@@ -8,15 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reader import migrations as migrations_module
-from reader import store
 from reader.cli import main
 from reader.model import Anchor, Article
 from reader.store import Library, LibraryError
+from reader.store.migrations import migrations
 from tests.helpers import child_env
 from tests.helpers import invoke as run
-
-migrations = migrations_module.migrations
 
 
 def filled(path: Path, n: int = 300) -> Library:
@@ -76,12 +73,10 @@ class NewerReader:
             self.calls.append(1)
             db.execute("ALTER TABLE highlights ADD COLUMN fault_test TEXT NOT NULL DEFAULT ''")
 
-        migrations._migrations.append(migrations._Migration(self.name, m900_fault_test))
-        store.SCHEMA = (*store.SCHEMA, self.name)  # the store knows the names of the migrations it ships
+        migrations.register(m900_fault_test, self.name)
 
     def unregister(self) -> None:
-        migrations._migrations[:] = [m for m in migrations._migrations if m.name != self.name]
-        store.SCHEMA = tuple(name for name in store.SCHEMA if name != self.name)
+        migrations.unregister(self.name)
 
 
 @pytest.fixture
@@ -277,7 +272,7 @@ def test_a_new_library_is_created_without_a_backup(tmp_path):
 
 def test_an_old_schema_library_is_backed_up_before_the_shipped_upgrades(tmp_path):
     """Built with the first migration only, then opened by this code (whatever it ships after m001)."""
-    later = [m.name for m in migrations._migrations[1:]]
+    later = list(migrations.names[1:])
     if not later:
         pytest.skip("only one migration is shipped")
     db = tmp_path / "old.db"
@@ -294,7 +289,7 @@ def test_an_old_schema_library_is_backed_up_before_the_shipped_upgrades(tmp_path
     conn.commit()
     conn.close()
     with Library(db) as library:
-        assert library.schema_version() == migrations._migrations[-1].name
+        assert library.schema_version() == migrations.names[-1]
         assert library.get_article(1).title == "Đà Nẵng"
     (backup,) = backups_of(db)
     assert backup.name.startswith(f"old.db.backup-before-{later[0]}-")
@@ -343,13 +338,11 @@ def test_two_programs_opening_an_old_library_at_once_upgrade_it_once(tmp_path):
     filled(db, 50).close()
     code = textwrap.dedent("""
         import sys, time
-        from reader.migrations import migrations
+        from reader.store.migrations import migrations
         def m900_fault_test(db):
             time.sleep(0.3)  # a slow upgrade, so that the other program arrives during it
             db.execute("ALTER TABLE highlights ADD COLUMN fault_test TEXT NOT NULL DEFAULT ''")
-        migrations._migrations.append(migrations._Migration("m900_fault_test", m900_fault_test))
-        from reader import store
-        store.SCHEMA = (*store.SCHEMA, "m900_fault_test")
+        migrations.register(m900_fault_test)
         from reader.store import Library
         with Library(sys.argv[1]) as library:
             print(library.schema_version(), library.upgrade_backup is not None)

@@ -11,10 +11,10 @@ from sqlite_utils import Database
 
 from reader import anchoring
 from reader.cli import main
-from reader.migrations import migrations
 from reader.model import Article
 from reader.query import QueryError
 from reader.store import Library
+from reader.store.migrations import migrations
 from tests.helpers import DATA, nfd
 
 CORPUS = DATA / "binhvq-news-sample"

@@ -118,3 +118,29 @@ def test_pipes_and_devices_are_refused_without_reading_them(tmp_path):
     assert result.output.count("refused    ") == 3, result.output
     assert "not a regular file" in result.output
     assert "the limit is 20 MB" in result.output
+
+
+async def test_a_library_error_quoting_hostile_text_reaches_the_toast_as_plain_text(tmp_path):
+    """A tampered library's trigger message (S3's OSC 52) goes through the workers' one error handler."""
+    from tests.tui_helpers import settle
+
+    library = library_with(tmp_path)
+    hostile = f"{ESCAPES}{LINK}"
+    library.conn.execute(
+        "CREATE TRIGGER hostile BEFORE INSERT ON highlights BEGIN SELECT RAISE(ABORT, ?); END".replace(
+            "?", "'" + hostile.replace("'", "''") + "'"
+        )
+    )
+    app = make_app(library)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        from textual.widgets._toast import Toast
+
+        shown = [str(Toast(n).render()) for n in app._notifications]
+        refused = [t for t in shown if "Highlight not saved" in t]
+        assert refused, shown
+        assert all("\x1b" not in t and "\x07" not in t for t in shown)
+        assert any('[link="https://evil.example/x"]site[/link]' in t for t in refused)

@@ -6,6 +6,7 @@ import pytest
 
 from reader.model import Anchor, Article
 from reader.store import Library, LibraryError, WriteError
+from reader.store.migrations import migrations
 from reader.ui.list_source import ArticleWindow
 
 
@@ -38,7 +39,7 @@ def test_blank_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     lib.close()
     # Opening again applies nothing twice.
     again = Library(tmp_path / "new.db")
-    assert [m.name for m in __import__("reader.migrations").migrations.migrations.applied(again.db)] == [
+    assert [m.name for m in migrations.applied(again.db)] == [
         "m001_initial",
         "m002_search",
     ]
@@ -161,11 +162,40 @@ def test_keyset_pages_and_window_match_a_plain_query(library):
     assert [odd.get(i).id for i in (999, 998, 962, 961)] == [expected[i] for i in (999, 998, 962, 961)]
 
 
-def test_the_store_knows_every_migration_by_name():
-    from reader.migrations import migrations
-    from reader.store import SCHEMA
+def schema_of(path) -> list[tuple]:
+    """Every table, index, trigger and view of a library file, as SQLite holds them."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+        ).fetchall()
+    finally:
+        conn.close()
 
-    assert tuple(m.name for m in migrations._migrations) == SCHEMA
+
+def test_migrating_a_blank_or_an_old_library_gives_the_schema_of_a_new_one(tmp_path):
+    Library(tmp_path / "fresh.db").close()
+    fresh = schema_of(tmp_path / "fresh.db")
+    assert ("table", "search_index", "search_index") in [row[:3] for row in fresh]
+    # A blank SQLite file (created by another program), migrated on open.
+    blank = tmp_path / "blank.db"
+    sqlite3.connect(blank).execute("PRAGMA user_version = 0").connection.close()
+    Library(blank).close()
+    assert schema_of(blank) == fresh
+    # A library of the first schema only, with an article, upgraded by every later migration.
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    migrations.apply(conn, stop_before=migrations.names[1:])
+    conn.execute(
+        "INSERT INTO articles (content_hash, title, body, date, imported_at, updated_at) "
+        "VALUES ('h1', 'Đà Nẵng', 'Thân bài.', '2025-01-01', 'x', 'x')"
+    )
+    conn.close()
+    assert [a.name for a in migrations.applied(sqlite3.connect(old))] == ["m001_initial"]
+    with Library(old) as library:
+        assert library.applied_migrations() == list(migrations.names)
+        assert [r.id for r in library.search("da nang")] == [1]
+    assert schema_of(old) == fresh
 
 
 def test_an_up_to_date_library_opens_without_sqlite_utils(tmp_path):

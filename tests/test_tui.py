@@ -8,7 +8,7 @@ from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane
 from reader.ui.widgets.reading_pane import ReadingPane
-from tests.tui_helpers import SAMPLES, library_with, widget_lines, widget_text
+from tests.tui_helpers import SAMPLES, library_with, settle, widget_lines, widget_text
 
 WIDE = (180, 50)
 
@@ -32,6 +32,7 @@ async def test_enter_opens_the_article_and_marks_it_read(tmp_path):
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("j", "enter")
+        await settle(pilot)
         reading = app.screen.query_one(ReadingPane)
         assert app.focused is reading
         lines = widget_lines(reading)
@@ -41,6 +42,7 @@ async def test_enter_opens_the_article_and_marks_it_read(tmp_path):
         assert library.reading_state(reading.article.id)[0] is True
         # The reading position is kept when the app quits.
         await pilot.press("j", "j", "j", "q")
+        await settle(pilot)
     position = library.reading_state(reading.article.id)[1]
     assert position > 0
     assert reading.article.body[position:].startswith("To achieve the goal")
@@ -53,11 +55,14 @@ async def test_tab_cycles_the_panes(tmp_path):
         for _ in range(4):
             seen.append(type(app.focused).__name__)
             await pilot.press("tab")
+            await settle(pilot)
         assert seen == ["ArticleList", "ReadingPane", "NotesPane", "ArticleList"]
         # Focus is now on the reading pane (four tabs from the list); shift+tab goes back.
         await pilot.press("shift+tab")
+        await settle(pilot)
         assert isinstance(app.focused, ArticleList)
         await pilot.press("shift+tab")
+        await settle(pilot)
         assert isinstance(app.focused, NotesPane)
 
 
@@ -68,11 +73,13 @@ async def test_narrow_terminal_shows_the_current_pane_only(tmp_path):
         visible = [p.id for p in app.screen.query(".pane") if p.display]
         assert visible == ["list-pane"]
         await pilot.press("enter")
+        await settle(pilot)
         await pilot.pause()
         visible = [p.id for p in app.screen.query(".pane") if p.display]
         assert visible == ["reading-pane"]
         assert app.screen.query_one(ReadingPane).size.width > 70
         await pilot.press("tab")
+        await settle(pilot)
         await pilot.pause()
         assert [p.id for p in app.screen.query(".pane") if p.display] == ["notes-pane"]
 
@@ -81,6 +88,7 @@ async def test_help_lists_every_key(tmp_path):
     app = make_app(library_with(tmp_path))
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("question_mark")
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").render())
         for _, bindings in app.help_sections():
@@ -89,6 +97,7 @@ async def test_help_lists_every_key(tmp_path):
         for key in ("tab", "shift+tab", "j / down", "g / home", "pagedown / space", "enter", "?", "ctrl+p", "}", "{"):
             assert key in text
         await pilot.press("escape")
+        await settle(pilot)
         assert not isinstance(app.screen, HelpScreen)
 
 
@@ -103,6 +112,7 @@ async def test_nfd_article_renders_exactly_like_its_nfc_twin(tmp_path):
         app = make_app(library_with(tmp_path, tmp_path / name / "a.txt", name=f"{name}.db"))
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("enter")
+            await settle(pilot)
             screens.append(widget_lines(app.screen.query_one(ReadingPane)))
     assert screens[0] == screens[1]
     assert any("Hà Nội" in line for line in screens[0])
@@ -119,6 +129,7 @@ async def test_a_hostile_article_renders_as_text(tmp_path):
     app = make_app(library_with(tmp_path, path))
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("enter")
+        await settle(pilot)
         text = widget_text(app.screen.query_one(ReadingPane))
         assert "[bold]Markup[/] title [/]" in text
         assert "[link=https://evil.example]a link[/link]" in text
@@ -126,8 +137,10 @@ async def test_a_hostile_article_renders_as_text(tmp_path):
         assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
         assert "52;c" not in text
         await pilot.press("j", "j", "k")
+        await settle(pilot)
         # Highlighting quotes the passage in a notification: it must not be parsed as markup either.
         await pilot.press("g", "h", "n", *"[/] [bold]", "ctrl+s")
+        await settle(pilot)
         await pilot.pause()
         from textual.widgets._toast import Toast
 

@@ -13,6 +13,7 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
 from tests.tui_helpers import library_with, widget_lines, widget_text
+from tests.tui_helpers import settle as settle_jobs
 
 WIDE = (180, 50)
 
@@ -96,8 +97,10 @@ async def test_enter_opens_the_result_at_its_first_hit_and_n_steps_through_the_h
     async with app.run_test(size=WIDE) as pilot:
         await search(pilot, app, "da nang")
         await pilot.press("enter")
+        await settle_jobs(pilot)
         assert app.focused is list_pane(app)
         await pilot.press("enter")
+        await settle_jobs(pilot)
         reading = app.screen.query_one(ReadingPane)
         assert app.focused is reading
         body = reading.article.body
@@ -140,6 +143,7 @@ async def test_escape_in_the_bar_restores_the_whole_list(library):
         assert app.screen.query_one("#list-pane").border_title == "Articles (3)"
         # Opening an article now marks nothing.
         await pilot.press("enter")
+        await settle_jobs(pilot)
         assert app.screen.query_one(ReadingPane).hits == []
         # The bar opens empty next time.
         await pilot.press("slash")

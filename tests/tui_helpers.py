@@ -26,3 +26,10 @@ def library_with(tmp_path: Path, *paths: Path, name: str = "tui.db") -> Library:
     results = list(import_paths(library, list(paths) or [SAMPLES]))
     assert all(r.status == "imported" for r in results), results
     return library
+
+
+async def settle(pilot) -> None:
+    """Wait until every library job the keys started (they run in workers) is done and shown."""
+    await pilot.pause()
+    await pilot.app.jobs.wait_idle()
+    await pilot.pause()

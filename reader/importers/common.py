@@ -6,7 +6,7 @@ import dataclasses
 import re
 from pathlib import PurePath
 
-from reader import text
+from reader import segment, text
 from reader.model import Article
 
 TITLE_MAX = 90
@@ -32,81 +32,13 @@ def tidy_lines(s: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", s).strip("\n")
 
 
-# Words after which a full stop does not end a sentence. Case matters: "No. 5" and "St. Paul"
-# are abbreviations, but "he said no. Then" ends a sentence.
-_ABBREVIATIONS = frozenset(
-    [
-        "PM",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "St",
-        "No",
-        "Nos",
-        "Jr",
-        "Sr",
-        "Prof",
-        "Gen",
-        "Lt",
-        "Col",
-        "Capt",
-        "Sgt",
-        "Maj",
-        "Rev",
-        "Gov",
-        "Sen",
-        "Rep",
-        "Pres",
-        "Co",
-        "Corp",
-        "Inc",
-        "Ltd",
-        "Bros",
-        "Dept",
-        "Mt",
-        "Ft",
-        "Ave",
-        "Rd",
-        "Blvd",
-        "Jan",
-        "Feb",
-        "Aug",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "vs",
-        "etc",
-        "approx",
-    ]
-)
-_SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[^\W\d_])")
-_WORD_BEFORE = re.compile(r"(\S+)$")
-
-
-def _is_abbreviation(before: str) -> bool:
-    m = _WORD_BEFORE.search(before)
-    if not m:
-        return False
-    word = m.group(1).lstrip("\"'“‘([")
-    if word in _ABBREVIATIONS:
-        return True
-    # A single letter is an initial ("J. Smith"), dotted letters an abbreviation ("U.S", "a.m").
-    # ("US$8.5" needs no rule: a decimal point is not followed by a space.)
-    return bool(re.fullmatch(r"[^\W\d_](?:\.[^\W\d_])*", word))
-
-
 def lead_sentence(s: str) -> str:
-    """The first sentence of `s`: it ends at . ? ! before a capital, but not after an abbreviation."""
-    for m in _SENTENCE_END.finditer(s):
-        following = s[m.end() :].lstrip("\"'“‘([")
-        if not following[:1].isupper():
-            continue
-        if s[m.start()] == "." and _is_abbreviation(s[: m.start()]):
-            continue
-        return s[: m.end()].rstrip()
-    return s.strip()
+    """The first sentence of `s`, as the reading pane splits it (one splitter for titles and the cursor)."""
+    spans = segment.sentence_spans(s)
+    if not spans:
+        return s.strip()
+    start, end = spans[0]
+    return s[start:end]
 
 
 def shorten(s: str, limit: int = TITLE_MAX) -> str:

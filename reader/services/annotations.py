@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from reader import anchoring
 from reader.importers import webanno
-from reader.model import Article
-from reader.store import Library
+from reader.model import Article, Highlight
+from reader.store import Library, LibraryError
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,29 @@ def import_annotations(library: Library, data: str) -> list[ImportedAnnotation]:
         present[article.id].add((added.start, added.end, added.quote, added.note))
         results.append(ImportedAnnotation("added" if found else "orphaned", parsed.anchor.quote))
     return results
+
+
+def highlight_span(
+    library: Library,
+    article_id: int,
+    start: int,
+    end: int,
+    *,
+    color: int = 1,
+    note: str = "",
+    tags: tuple[str, ...] | list[str] = (),
+    reuse: bool = True,
+) -> tuple[Highlight, bool]:
+    """Highlight body[start:end] of a stored article (widened to whole graphemes); (highlight, created).
+
+    With `reuse`, a highlight of exactly that passage is returned instead of a twin (the TUI's `h`).
+    """
+    article = library.get_article(article_id)
+    if article is None:
+        raise LibraryError("that article is no longer in the library")
+    anchor = anchoring.make_anchor(article.body, start, end)
+    if reuse:
+        for highlight in library.highlights(article_id):
+            if not highlight.orphan and (highlight.start, highlight.end) == (anchor.start, anchor.end):
+                return highlight, False
+    return library.add_highlight(article_id, anchor, color=color, note=note, tags=tags), True

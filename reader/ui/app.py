@@ -14,6 +14,8 @@ from textual.screen import Screen
 
 from reader.locations import resource_dir
 from reader.store import Library
+from reader.ui.jobs import LibraryJobs
+from reader.ui.messages import JobFailed, JobFinished
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
@@ -72,9 +74,56 @@ class ReaderApp(App):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self.jobs = LibraryJobs(self, library.path, library)
+        self._quitting = False
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library))
+
+    # -- workers report here: results to their job, every failure through one handler -----
+
+    def on_job_finished(self, message: JobFinished) -> None:
+        self.jobs.finished(message)
+
+    def on_job_failed(self, message: JobFailed) -> None:
+        if self._quitting and message.job.writes and not message.job.quiet:
+            self._quitting = False  # a change was refused: stay, so the user sees it and can try again
+        self.jobs.failed(message)
+
+    # -- quitting: never with a note unsaved or a change still being written ---------------
+
+    async def action_quit(self) -> None:
+        """Quit once every change is written; ask first if an editor holds unsaved text."""
+        from reader.ui.screens.editors import ConfirmDialog
+
+        editor = next((s for s in reversed(self.screen_stack) if getattr(s, "unsaved", False)), None)
+        if editor is not None:
+            if isinstance(self.screen, ConfirmDialog):
+                return  # a question is on screen already: answer it first
+
+            def answered(discard: bool | None) -> None:
+                if discard:
+                    editor.dismiss(None)
+                    self.call_later(self.action_quit)
+
+            self.push_screen(ConfirmDialog("Quit and discard what you typed in the editor?"), answered)
+            return
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None:
+            main.save_position()
+        if not self.jobs.pending_writes:
+            self.exit()
+            return
+        if self._quitting:
+            return
+        self._quitting = True
+        count = self.jobs.pending_writes
+        self.notify(f"Saving {count} change{'s' if count > 1 else ''} before quitting…", timeout=5)
+        self.jobs.when_idle(self._quit_if_still_wanted)
+
+    def _quit_if_still_wanted(self) -> None:
+        if self._quitting:
+            self.exit()
 
     def notify(
         self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False

@@ -12,8 +12,10 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-# A save callback writes to the library and returns None once committed, or a message saying why not.
-SaveCallback = Callable[[str], "str | None"]
+# A save callback starts writing the text (in a worker) and later calls `done` on the UI thread:
+# with None once it is committed, or with a sentence saying why it was not.
+Done = Callable[["str | None"], None]
+SaveCallback = Callable[[str, Done], None]
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -46,7 +48,10 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class NoteEditor(ModalScreen[str | None]):
-    """A multi-line note; ctrl+s saves (and closes only once the note is committed), escape closes."""
+    """A multi-line note; ctrl+s saves (and closes only once the note is committed), escape closes.
+
+    `note` is what the library held when the editor opened: the save is a change against it.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
@@ -58,6 +63,7 @@ class NoteEditor(ModalScreen[str | None]):
         self.heading = heading
         self.original = note
         self.save = save
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="editor"):
@@ -75,17 +81,33 @@ class NoteEditor(ModalScreen[str | None]):
         """What is in the editor now."""
         return self.query_one(TextArea).text
 
+    @property
+    def unsaved(self) -> bool:
+        """True if closing now would lose what the user typed (text being saved is not lost: quitting waits)."""
+        return not self.saving and self.text != self.original
+
     def action_save(self) -> None:
-        error = self.save(self.text)
+        if self.saving:
+            return
+        self.saving = True
+        self.query_one("#editor-status", Static).update(Content.styled("Saving…", "dim"))
+        text = self.text
+        self.save(text, lambda error: self._saved(text, error))
+
+    def _saved(self, text: str, error: str | None) -> None:
+        self.saving = False
+        if not self.is_attached:
+            return
         if error is None:
-            self.dismiss(self.text)
+            self.original = text
+            self.dismiss(text)
         else:
             # The text stays in the editor, so nothing the user typed is lost.
             self.query_one("#editor-status", Static).update(Content.styled(f"Not saved: {error}", "bold $error"))
             self.notify(f"Not saved: {error}", severity="error")
 
     def action_close(self) -> None:
-        if self.text == self.original:
+        if not self.unsaved:
             self.dismiss(None)
             return
 
@@ -123,9 +145,10 @@ class TagEditor(ModalScreen[list[str] | None]):
     def __init__(self, heading: str, tags: list[str], known: list[str], save: SaveCallback) -> None:
         super().__init__()
         self.heading = heading
-        self.tags = tags
+        self.tags = tags  # what the library held when the editor opened: the save is a change against it
         self.known = known
         self.save = save
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="tags"):
@@ -143,10 +166,25 @@ class TagEditor(ModalScreen[list[str] | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    @property
+    def unsaved(self) -> bool:
+        """True if the tags typed differ from the ones the editor opened with."""
+        typed = [t.strip() for t in self.query_one(Input).value.split(",") if t.strip()]
+        return not self.saving and typed != self.tags
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.saving:
+            return
+        self.saving = True
         value = event.value
-        error = self.save(value)
+        self.query_one("#editor-status", Static).update(Content.styled("Saving…", "dim"))
+        self.save(value, lambda error: self._saved(value, error))
+
+    def _saved(self, value: str, error: str | None) -> None:
+        self.saving = False
+        if not self.is_attached:
+            return
         if error is None:
             self.dismiss([t.strip() for t in value.split(",") if t.strip()])
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,12 +12,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
-from reader import anchoring
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
+from reader.ui import work
+from reader.ui.jobs import Job
 from reader.ui.list_source import ArticleWindow
-from reader.ui.messages import AnnotationRequest
-from reader.ui.screens.search import SORT_NAMES, SearchMixin
+from reader.ui.screens.annotating import AnnotatingMixin, editors
+from reader.ui.screens.search import SearchMixin
+from reader.ui.session import Session, SortOrder
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
 from reader.ui.widgets.notes_pane import NotesPane, trim
@@ -26,14 +29,7 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-def _editors():
-    """The dialogs, imported when first needed: TextArea is slow to import and not needed to start."""
-    from reader.ui.screens import editors
-
-    return editors
-
-
-class MainScreen(SearchMixin, Screen):
+class MainScreen(AnnotatingMixin, SearchMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -47,11 +43,45 @@ class MainScreen(SearchMixin, Screen):
 
     def __init__(self, library: Library) -> None:
         super().__init__()
-        self.library = library
-        self.article: Article | None = None
-        self.highlights: list[Highlight] = []
-        self.deleted: list[Highlight] = []  # for undo, most recent last
-        self.tag_filter: str | None = None
+        self.library = library  # this thread's connection, for reads that never wait (WAL): the list, editors
+        self.session = Session()
+        self._opening = 0  # which open_article() answer is awaited; older ones are dropped
+        self._saved_position: tuple[int, int] | None = None
+
+    # The screen's state lives in the session (plain Python, unit-tested); these name it.
+
+    @property
+    def article(self) -> Article | None:
+        return self.session.article
+
+    @property
+    def highlights(self) -> list[Highlight]:
+        return self.session.highlights
+
+    @property
+    def deleted(self) -> list[Highlight]:
+        return self.session.deleted
+
+    @property
+    def tag_filter(self) -> str | None:
+        return self.session.tag_filter
+
+    @tag_filter.setter
+    def tag_filter(self, value: str | None) -> None:
+        self.session.tag_filter = value
+
+    @property
+    def sort(self) -> SortOrder:
+        return self.session.sort
+
+    @sort.setter
+    def sort(self, value: SortOrder) -> None:
+        self.session.sort = SortOrder(value)
+
+    @property
+    def jobs(self):
+        """The app's library jobs (workers on their own connections)."""
+        return self.app.jobs
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -94,7 +124,7 @@ class MainScreen(SearchMixin, Screen):
         self.call_after_refresh(gc.freeze)
 
     def on_unmount(self) -> None:
-        self.save_position()
+        self.save_position(now=True)  # q saved it already through the jobs; this covers every other way out
 
     # -- the list --------------------------------------------------------------------------
 
@@ -111,44 +141,66 @@ class MainScreen(SearchMixin, Screen):
         container.border_title = Content(
             f"Articles ({count})"
             + (f" · #{self.tag_filter}" if self.tag_filter else "")
-            + (f" · {SORT_NAMES[self.sort]}" if self.sort != "date" else "")
+            + (f" · {self.sort.label}" if self.sort != SortOrder.DATE else "")
         )
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.open_article(message.article_id)
-        self.show_hits(message.article_id)  # opened from search results: hits marked, cursor on the first
         self.focus_pane(self.reading)
 
     def open_article(self, article_id: int) -> None:
-        """Show an article in the reading pane, where the reader left it, and mark it read."""
+        """Show an article in the reading pane, where the reader left it, and mark it read (in workers)."""
         self.save_position()
-        article = self.library.get_article(article_id)
-        if article is None:
+        self._opening += 1
+        generation = self._opening
+        self.jobs.read(
+            Job(
+                partial(work.open_article, article_id=article_id),
+                done=lambda opened: self._opened(generation, opened),
+                failed="Could not open the article",
+            )
+        )
+
+    def _opened(self, generation: int, opened: work.Opened | None) -> None:
+        if generation != self._opening:
+            return  # the reader has opened another article since
+        if opened is None:
             self.notify("That article is no longer in the library.", severity="error")
             return
-        self.article = article
-        self.highlights = self.library.highlights(article_id)
-        _, position = self.library.reading_state(article_id)
-        self.reading.show(article, self.highlights, position)
+        article = opened.article
+        self.session.open(article, opened.highlights)
+        self.reading.show(article, self.highlights, opened.position)
+        span = self.reading.cursor_span
+        self._saved_position = (article.id, span[0]) if span else None
         self.notes.show(article, self.highlights)
         self._title_notes()
         self.query_one("#reading-pane").border_title = Content(trim(article.title, 60))
-        try:
-            self.library.set_reading_state(article_id, read=True)
-        except LibraryError as error:
-            self.notify(f"Could not mark as read: {error}", severity="warning")
-        self.article_list.open_id = article_id
-        self.article_list.window.invalidate()  # the row's read mark changed
+        self.article_list.open_id = article.id
+        self.article_list.refresh()
+        self.show_hits(article.id)  # opened from search results: hits marked, cursor on the first
+        self.jobs.write(
+            Job(
+                partial(work.mark_read, article_id=article.id), done=self._list_changed, failed="Could not mark as read"
+            )
+        )
+
+    def _list_changed(self, _result: object = None) -> None:
+        self.article_list.window.invalidate()  # a row's read mark, tags or note changed
         self.article_list.refresh()
 
-    def save_position(self) -> None:
-        """Remember where the reader is in the open article."""
+    def save_position(self, *, now: bool = False) -> None:
+        """Remember where the reader is in the open article (in a worker; `now`: on this thread, at exit)."""
         span = self._reading.cursor_span
-        if self.article is not None and span is not None:
-            try:
-                self.library.set_reading_state(self.article.id, position=span[0])
-            except LibraryError:
-                pass  # losing a reading position is harmless; never block leaving
+        if self.article is None or span is None or self._saved_position == (self.article.id, span[0]):
+            return
+        self._saved_position = (self.article.id, span[0])
+        if not now:
+            self.jobs.write(Job(partial(work.save_position, article_id=self.article.id, position=span[0]), quiet=True))
+            return
+        try:
+            self.library.set_reading_state(self.article.id, position=span[0])
+        except LibraryError:
+            pass  # losing a reading position is harmless; never block leaving
 
     def on_article_list_tags_requested(self, message: ArticleList.TagsRequested) -> None:
         self.edit_article_tags(message.article_id)
@@ -167,7 +219,7 @@ class MainScreen(SearchMixin, Screen):
             self.focus_pane(self.article_list)
 
         self.app.push_screen(
-            _editors().PromptDialog("Show only articles with the tag (empty for all):", self.tag_filter or "", known),
+            editors().PromptDialog("Show only articles with the tag (empty for all):", self.tag_filter or "", known),
             chosen,
         )
 
@@ -178,17 +230,20 @@ class MainScreen(SearchMixin, Screen):
         from reader.locations import export_dir
         from reader.services import export as exporting
 
-        try:
-            items = exporting.select(self.library, article_ids, tag=tag)
-            if not items:
+        folder = export_dir()
+
+        def run(library: Library) -> list | None:  # in a worker: export reads the library and writes files
+            items = exporting.select(library, article_ids, tag=tag)
+            return exporting.write_files(items, folder, "markdown", force=True) if items else None
+
+        def done(written: list | None) -> None:
+            if not written:
                 self.notify("Nothing to export yet.", severity="warning")
                 return
-            written = exporting.write_files(items, export_dir(), "markdown", force=True)
-        except (OSError, ValueError) as error:
-            self.notify(f"Export failed: {error}", severity="error")
-            return
-        where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {written[0].path.parent}"
-        self.notify(f"Exported to {where}", timeout=8)
+            where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {written[0].path.parent}"
+            self.notify(f"Exported to {where}", timeout=8)
+
+        self.jobs.read(Job(run, done=done, failed="Export failed"))
 
     def action_export_article(self) -> None:
         article_id = (
@@ -211,7 +266,7 @@ class MainScreen(SearchMixin, Screen):
             if value and value.strip():
                 self._export(tag=value.strip())
 
-        self.app.push_screen(_editors().PromptDialog("Export the notes tagged:", "", known), chosen)
+        self.app.push_screen(editors().PromptDialog("Export the notes tagged:", "", known), chosen)
 
     # -- panes -----------------------------------------------------------------------------
 
@@ -241,188 +296,3 @@ class MainScreen(SearchMixin, Screen):
 
     def action_previous_pane(self) -> None:
         self._cycle(-1)
-
-    # -- annotations -----------------------------------------------------------------------
-
-    def _reload_annotations(self) -> None:
-        if self.article is None:
-            return
-        self.highlights = self.library.highlights(self.article.id)
-        self.reading.set_highlights(self.highlights)
-        self.notes.show(self.article, self.highlights)
-        self._title_notes()
-
-    def _title_notes(self) -> None:
-        count = sum(not h.orphan for h in self.highlights)
-        self.query_one("#notes-pane").border_title = Content(f"Notes ({count})")
-
-    def _highlight(self, highlight_id: int | None) -> Highlight | None:
-        return next((h for h in self.highlights if h.id == highlight_id), None)
-
-    def _create_highlight(self, span: tuple[int, int]) -> Highlight | None:
-        """Highlight a passage of the open article; None (with a message) if it could not be saved."""
-        existing = next((h for h in self.highlights if (h.start, h.end) == tuple(span) and not h.orphan), None)
-        if existing is not None:
-            return existing
-        anchor = anchoring.make_anchor(self.article.body, *span)
-        try:
-            highlight = self.library.add_highlight(self.article.id, anchor)
-        except LibraryError as error:
-            self.notify(f"Highlight not saved: {error}", severity="error")
-            return None
-        self._reload_annotations()
-        return highlight
-
-    def on_annotation_request(self, request: AnnotationRequest) -> None:
-        request.stop()
-        handler = getattr(self, f"_request_{request.action}")
-        handler(request)
-
-    def _request_highlight(self, request: AnnotationRequest) -> None:
-        if self.article is None or request.span is None:
-            return
-        before = len(self.highlights)
-        highlight = self._create_highlight(request.span)
-        if highlight is not None:
-            if len(self.highlights) > before:
-                self.notify(f"Highlighted: “{trim(highlight.quote, 50)}”")
-            else:
-                self.notify("Already highlighted.")
-            self.notes.select_highlight(highlight.id)
-
-    def _request_color(self, request: AnnotationRequest) -> None:
-        try:
-            self.library.set_highlight_color(request.highlight_id, request.value)
-        except LibraryError as error:
-            self.notify(f"Colour not saved: {error}", severity="error")
-            return
-        self._reload_annotations()
-
-    def _target(self, request: AnnotationRequest) -> Highlight | None:
-        """The highlight a request is about, creating it from the passage if there is none yet."""
-        if request.highlight_id is not None:
-            return self._highlight(request.highlight_id)
-        if self.article is None or request.span is None:
-            return None
-        return self._create_highlight(request.span)
-
-    def _saver(self, write, then, saved: str):
-        """A save callback for an editor: write (committed), then refresh and confirm; or the reason it failed."""
-
-        def save(value: str) -> str | None:
-            try:
-                write(value)
-            except LibraryError as error:
-                return str(error)
-            then()
-            self.notify(saved)
-            return None
-
-        return save
-
-    def _request_note(self, request: AnnotationRequest) -> None:
-        highlight = self._target(request)
-        if highlight is None:
-            return
-
-        save = self._saver(
-            lambda note: self.library.set_highlight_note(highlight.id, note), self._reload_annotations, "Note saved."
-        )
-        heading = f"Note on “{trim(highlight.quote, 120)}”"
-        self.app.push_screen(_editors().NoteEditor(heading, highlight.note, save))
-
-    def _request_tags(self, request: AnnotationRequest) -> None:
-        highlight = self._target(request)
-        if highlight is None:
-            return
-
-        save = self._saver(
-            lambda value: self.library.set_highlight_tags(highlight.id, value.split(",")),
-            self._reload_annotations,
-            "Tags saved.",
-        )
-        known = [t.name for t in self.library.tags()]
-        self.app.push_screen(
-            _editors().TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", highlight.tags, known, save)
-        )
-
-    def _request_delete(self, request: AnnotationRequest) -> None:
-        try:
-            deleted = self.library.delete_highlight(request.highlight_id)
-        except LibraryError as error:
-            self.notify(f"Not deleted: {error}", severity="error")
-            return
-        self.deleted.append(deleted)
-        self._reload_annotations()
-        self.notify(f"Deleted “{trim(deleted.quote, 50)}” — press u to undo.")
-
-    def _request_undo(self, request: AnnotationRequest) -> None:
-        if not self.deleted:
-            self.notify("Nothing to undo.")
-            return
-        highlight = self.deleted[-1]
-        try:
-            restored = self.library.restore_highlight(highlight)
-        except LibraryError as error:
-            self.notify(f"Not restored: {error}", severity="error")
-            return
-        self.deleted.pop()
-        if self.article is not None and restored.article_id == self.article.id:
-            self._reload_annotations()
-        self.notify(f"Restored “{trim(restored.quote, 50)}”.")
-
-    def _request_jump(self, request: AnnotationRequest) -> None:
-        highlight = self._highlight(request.highlight_id)
-        if highlight is None:
-            return
-        if highlight.orphan:
-            self.notify("This passage is no longer in the article's text.", severity="warning")
-            return
-        self.reading.move_to(highlight.start)
-        self.focus_pane(self.reading)
-
-    def _request_article_note(self, request: AnnotationRequest) -> None:
-        if self.article is not None:
-            self.edit_article_note(self.article.id)
-
-    def _request_article_tags(self, request: AnnotationRequest) -> None:
-        if self.article is not None:
-            self.edit_article_tags(self.article.id)
-
-    def edit_article_note(self, article_id: int) -> None:
-        """Open the note editor on an article's own note."""
-        article = self.library.get_article(article_id)
-        if article is None:
-            return
-
-        save = self._saver(
-            lambda note: self.library.set_article_note(article_id, note),
-            lambda: self._article_changed(article_id),
-            "Article note saved.",
-        )
-        self.app.push_screen(
-            _editors().NoteEditor(f"Note on the article “{trim(article.title, 100)}”", article.note, save)
-        )
-
-    def edit_article_tags(self, article_id: int) -> None:
-        """Open the tag editor on an article's tags."""
-        article = self.library.get_article(article_id)
-        if article is None:
-            return
-
-        save = self._saver(
-            lambda value: self.library.set_article_tags(article_id, value.split(",")),
-            lambda: self._article_changed(article_id),
-            "Tags saved.",
-        )
-        known = [t.name for t in self.library.tags()]
-        self.app.push_screen(_editors().TagEditor(f"Tags for “{trim(article.title, 100)}”", article.tags, known, save))
-
-    def _article_changed(self, article_id: int) -> None:
-        """Show an article's new note or tags everywhere they appear."""
-        if self.article is not None and self.article.id == article_id:
-            self.article = self.library.get_article(article_id)
-            self.reading.set_article(self.article)
-            self.notes.show(self.article, self.highlights)
-        self.article_list.window.invalidate()
-        self.article_list.refresh()

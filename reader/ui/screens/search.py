@@ -1,11 +1,12 @@
 """Search on the main screen: queries run in a worker, results fill the list, hits are marked in the reader.
 
-Kept apart from main.py as a mixin of MainScreen, which provides `library`, `article`,
+Kept apart from main.py as a mixin of MainScreen, which provides `library`, `sort`, `article`,
 `article_list`, `reading`, `load_list`, `focus_pane` and `_mark_current_pane`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.content import Content
@@ -14,24 +15,22 @@ from textual.worker import get_current_worker
 
 from reader.model import SearchResult
 from reader.query import QueryError
-from reader.store import SORT_ORDERS, Library, LibraryError
+from reader.store import Library, LibraryError
 from reader.ui.list_source import ResultsWindow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.search_bar import SearchBar
 
 SEARCH_LIMIT = 200
-SORT_NAMES = {"date": "newest first", "title": "by title", "place": "by place"}
 
 
+@dataclass
 class SearchFinished(Message):
     """A worker's answer to one query: results, or an error for the user."""
 
-    def __init__(self, generation: int, query: str, results: list[SearchResult] | None, error: str | None) -> None:
-        self.generation = generation
-        self.query = query
-        self.results = results
-        self.error = error
-        super().__init__()
+    generation: int
+    query: str
+    results: list[SearchResult] | None
+    error: str | None
 
 
 def search_in_thread(path: Path, query: str, limit: int) -> tuple[list[SearchResult] | None, str | None]:
@@ -55,7 +54,6 @@ def search_in_thread(path: Path, query: str, limit: int) -> tuple[list[SearchRes
 class SearchMixin:
     """`/` opens the bar; results update as you type; enter goes to them; escape clears."""
 
-    sort: str = "date"
     search_window: ResultsWindow | None = None
     _search_generation: int = 0
 
@@ -163,6 +161,6 @@ class SearchMixin:
         if self.searching:
             self.notify("Search results are in order of relevance; escape clears the search.")
             return
-        self.sort = SORT_ORDERS[(SORT_ORDERS.index(self.sort) + 1) % len(SORT_ORDERS)]
+        self.sort = self.sort.next()
         self.load_list()
-        self.notify(f"Articles {SORT_NAMES[self.sort]}.")
+        self.notify(f"Articles {self.sort.label}.")

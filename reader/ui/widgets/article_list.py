@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -36,19 +38,21 @@ class ArticleList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
+    @dataclass
     class Opened(Message):
         """The user chose an article."""
 
-        def __init__(self, article_id: int) -> None:
-            self.article_id = article_id
-            super().__init__()
+        article_id: int
 
+    @dataclass
     class TagsRequested(Opened):
         """The user wants to edit the tags of the article under the cursor."""
 
+    @dataclass
     class NoteRequested(Opened):
         """The user wants to write the note of the article under the cursor."""
 
+    @dataclass
     class SortRequested(Message):
         """The user wants the next sort order (date → title → place)."""
 

@@ -8,7 +8,15 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.model import Article, Highlight
-from reader.ui.messages import AnnotationRequest
+from reader.ui.messages import (
+    ArticleNoteRequested,
+    ArticleTagsRequested,
+    DeleteRequested,
+    HighlightNoteRequested,
+    HighlightTagsRequested,
+    JumpRequested,
+    UndoRequested,
+)
 from reader.ui.widgets.reading_pane import HIGHLIGHT_COLOURS
 
 ARTICLE_NOTE = "article-note"
@@ -32,7 +40,14 @@ def highlight_prompt(h: Highlight) -> Content:
         parts += [Content("\n  "), Content(trim(h.note, 400))]
     if h.tags:
         parts += [Content("\n  "), Content.styled(" ".join(f"#{t}" for t in h.tags), "$accent")]
+    if h.id is None:
+        parts += [Content("\n  "), Content.styled("saving…", "dim italic")]
     return Content("").join(parts)
+
+
+def _option_id(h: Highlight) -> str:
+    """A highlight's entry: by id once stored, by passage while it is being saved."""
+    return f"h{h.id}" if h.id is not None else f"p{h.start}-{h.end}"
 
 
 class NotesPane(OptionList):
@@ -82,7 +97,7 @@ class NotesPane(OptionList):
                         disabled=True,
                     )
                 )
-            options += [Option(highlight_prompt(h), id=f"h{h.id}") for h in placed]
+            options += [Option(highlight_prompt(h), id=_option_id(h)) for h in placed]
             if orphans:
                 options.append(None)
                 options.append(
@@ -93,7 +108,7 @@ class NotesPane(OptionList):
                         disabled=True,
                     )
                 )
-                options += [Option(highlight_prompt(h), id=f"h{h.id}") for h in orphans]
+                options += [Option(highlight_prompt(h), id=_option_id(h)) for h in orphans]
         self.clear_options()
         self.add_options(options)
         ids = [o.id for o in self.options]
@@ -102,20 +117,19 @@ class NotesPane(OptionList):
         elif self.option_count:
             self.highlighted = 0
 
-    def select_highlight(self, highlight_id: int) -> None:
+    def select_highlight(self, highlight: Highlight) -> None:
         """Move the cursor to a highlight's entry."""
         ids = [o.id for o in self.options]
-        if f"h{highlight_id}" in ids:
-            self.highlighted = ids.index(f"h{highlight_id}")
+        if _option_id(highlight) in ids:
+            self.highlighted = ids.index(_option_id(highlight))
 
     @property
     def current_highlight(self) -> Highlight | None:
         """The highlight under the cursor."""
         option = self.highlighted_option
-        if option is None or not option.id or not option.id.startswith("h"):
+        if option is None or not option.id:
             return None
-        wanted = int(option.id[1:])
-        return next((h for h in self.highlights if h.id == wanted), None)
+        return next((h for h in self.highlights if _option_id(h) == option.id), None)
 
     def _on_article_note(self) -> bool:
         option = self.highlighted_option
@@ -124,31 +138,31 @@ class NotesPane(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == ARTICLE_NOTE:
-            self.post_message(AnnotationRequest("article_note"))
-        elif self.current_highlight is not None:
-            self.post_message(AnnotationRequest("jump", self.current_highlight.id))
+            self.post_message(ArticleNoteRequested())
+        elif self.current_highlight is not None and self.current_highlight.id is not None:
+            self.post_message(JumpRequested(self.current_highlight.id))
 
-    def _request(self, action: str) -> None:
+    def _request(self, message_type) -> None:
         highlight = self.current_highlight
         if highlight is not None:
-            self.post_message(AnnotationRequest(action, highlight.id))
+            self.post_message(message_type(highlight.id, (highlight.start, highlight.end)))
         else:
             self.notify("Move to a highlight first.", severity="warning")
 
     def action_note(self) -> None:
         if self._on_article_note():
-            self.post_message(AnnotationRequest("article_note"))
+            self.post_message(ArticleNoteRequested())
         else:
-            self._request("note")
+            self._request(HighlightNoteRequested)
 
     def action_tags(self) -> None:
         if self._on_article_note():
-            self.post_message(AnnotationRequest("article_tags"))
+            self.post_message(ArticleTagsRequested())
         else:
-            self._request("tags")
+            self._request(HighlightTagsRequested)
 
     def action_delete(self) -> None:
-        self._request("delete")
+        self._request(DeleteRequested)
 
     def action_undo(self) -> None:
-        self.post_message(AnnotationRequest("undo"))
+        self.post_message(UndoRequested())

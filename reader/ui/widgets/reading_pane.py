@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -11,10 +9,17 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader import segment
 from reader.model import Article, Highlight
 from reader.ui.layout import Line, line_at, pieces, wrap_body
-from reader.ui.messages import AnnotationRequest
+from reader.ui.messages import (
+    ColourRequested,
+    DeleteRequested,
+    HighlightNoteRequested,
+    HighlightRequested,
+    HighlightTagsRequested,
+    UndoRequested,
+)
+from reader.ui.session import ReadingCursor
 
 # Background colours of highlight colours 1-5, readable on dark and light themes with black text.
 HIGHLIGHT_COLOURS = {1: "#f2d65c", 2: "#8fd694", 3: "#8cc4f2", 4: "#f29ac0", 5: "#c6a8f0"}
@@ -75,13 +80,7 @@ class ReadingPane(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.article: Article | None = None
         self.highlights: list[Highlight] = []
-        self.sentences: list[tuple[int, int]] = []
-        self._sentence_starts: list[int] = []
-        self.cursor = 0
-        self.selection_anchor: tuple[int, int] | None = None  # the sentence where `v` was pressed
-        self.selection_end: int | None = None  # set by w/b; None means "end of the cursor sentence"
-        self.hits: list[tuple[int, int]] = []
-        self.hit_index = -1  # the hit n/N last went to
+        self.state = ReadingCursor()  # cursor, selection and hits: plain Python, see reader/ui/session.py
         self.lines: list[Line] = []
         self._line_starts: list[int] = []
         self._header: list[list[Segment]] = []
@@ -93,14 +92,9 @@ class ReadingPane(ScrollView, can_focus=True):
         """Show an article, its highlights, with the cursor on the sentence at `position`."""
         self.article = article
         self.highlights = highlights
-        self.sentences = segment.sentence_spans(article.body) if article else []
-        self._sentence_starts = [s for s, _ in self.sentences]
-        self.selection_anchor = self.selection_end = None
-        self.hits = []
-        self.hit_index = -1
+        self.state.load(article.body if article else "", position)
         self.refresh_bindings()
         self._wrapped_width = 0
-        self.cursor = self.sentence_index_at(position)
         self._layout()
         self.scroll_to(y=0, animate=False, immediate=True)
         self._follow_cursor()
@@ -119,17 +113,16 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def set_hits(self, hits: list[tuple[int, int]]) -> None:
         """Mark search hits in the text; while there are some, n/N step through them."""
-        self.hits = list(hits)
-        self.hit_index = -1
+        self.state.set_hits(hits)
         self.refresh()
         self.refresh_bindings()
 
     def go_to_hit(self, index: int) -> None:
         """Put the cursor on a hit (the index wraps around) and bring it into view."""
-        if not self.hits:
-            return
-        self.hit_index = index % len(self.hits)
-        self.move_to(self.hits[self.hit_index][0])
+        if self.hits:
+            self.state.go_to_hit(index)
+            self._follow_cursor()
+            self.refresh()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # n and escape mean something else while search hits are marked; the footer follows.
@@ -150,51 +143,58 @@ class ReadingPane(ScrollView, can_focus=True):
     def action_clear_hits(self) -> None:
         self.set_hits([])
 
-    def sentence_index_at(self, offset: int) -> int:
-        """The sentence containing (or nearest before) a body offset."""
-        return max(0, bisect_right(self._sentence_starts, offset) - 1)
-
     def move_to(self, offset: int) -> None:
         """Put the cursor on the sentence at a body offset and bring it into view."""
-        self.cursor = self.sentence_index_at(offset)
-        self.selection_anchor = self.selection_end = None
+        self.state.move_to(offset)
         self._follow_cursor()
         self.refresh()
 
-    # -- what the cursor is on -------------------------------------------------------------
+    # -- what the cursor is on (the state decides; these name it for the screen and tests) --
+
+    @property
+    def cursor(self) -> int:
+        """The index of the sentence under the cursor."""
+        return self.state.index
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """The sentence spans of the body."""
+        return self.state.sentences
+
+    @property
+    def hits(self) -> list[tuple[int, int]]:
+        """The search hits marked in the text."""
+        return self.state.hits
+
+    @property
+    def hit_index(self) -> int:
+        """The hit n/N last went to (-1: none yet)."""
+        return self.state.hit_index
+
+    @property
+    def selection_anchor(self) -> tuple[int, int] | None:
+        """The sentence where the selection started, if there is one."""
+        return self.state.anchor
 
     @property
     def cursor_span(self) -> tuple[int, int] | None:
         """The sentence under the cursor."""
-        return self.sentences[self.cursor] if self.sentences else None
+        return self.state.span
 
     @property
     def selection_span(self) -> tuple[int, int] | None:
         """The selected passage, when a selection is active."""
-        if self.selection_anchor is None or self.cursor_span is None:
-            return None
-        start = min(self.selection_anchor[0], self.cursor_span[0])
-        end = (
-            self.selection_end if self.selection_end is not None else max(self.selection_anchor[1], self.cursor_span[1])
-        )
-        return (start, max(end, start + 1))
+        return self.state.selection
 
     @property
     def target_span(self) -> tuple[int, int] | None:
         """What `h` would highlight: the selection, else the cursor sentence."""
-        return self.selection_span or self.cursor_span
+        return self.state.target
 
     @property
     def current_highlight(self) -> Highlight | None:
         """The highlight under the cursor (or overlapping the selection)."""
-        span = self.target_span
-        if span is None:
-            return None
-        touching = [h for h in self.highlights if not h.orphan and h.start < span[1] and h.end > span[0]]
-        if not touching:
-            return None
-        # Prefer the one that contains the cursor's start, then the shortest.
-        return min(touching, key=lambda h: (not (h.start <= span[0] < h.end), h.end - h.start))
+        return self.state.highlight_under(self.highlights)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -307,64 +307,40 @@ class ReadingPane(ScrollView, can_focus=True):
 
     # -- moving ----------------------------------------------------------------------------
 
-    def _set_cursor(self, index: int) -> None:
-        if not self.sentences:
-            return
-        self.cursor = max(0, min(len(self.sentences) - 1, index))
-        self.selection_end = None
+    def _moved(self) -> None:
         self._follow_cursor()
         self.refresh()
 
     def action_cursor_down(self) -> None:
-        self._set_cursor(self.cursor + 1)
+        self.state.set(self.cursor + 1)
+        self._moved()
 
     def action_cursor_up(self) -> None:
-        self._set_cursor(self.cursor - 1)
+        self.state.set(self.cursor - 1)
+        self._moved()
 
     def action_first(self) -> None:
-        self._set_cursor(0)
+        self.state.set(0)
+        self._moved()
 
     def action_last(self) -> None:
-        self._set_cursor(len(self.sentences) - 1)
-
-    def _paragraph_of(self, index: int) -> int:
-        return segment.paragraph_index(self.article.body, self.sentences[index][0])
+        self.state.set(len(self.sentences) - 1)
+        self._moved()
 
     def action_next_paragraph(self) -> None:
-        if not self.sentences:
-            return
-        here = self._paragraph_of(self.cursor)
-        for index in range(self.cursor + 1, len(self.sentences)):
-            if self._paragraph_of(index) != here:
-                return self._set_cursor(index)
-        self._set_cursor(len(self.sentences) - 1)
+        self.state.next_paragraph()
+        self._moved()
 
     def action_previous_paragraph(self) -> None:
-        if not self.sentences:
-            return
-        here = self._paragraph_of(self.cursor)
-        index = self.cursor
-        # Back to the first sentence of this paragraph, or of the one before if already there.
-        while index > 0 and self._paragraph_of(index - 1) == here:
-            index -= 1
-        if index == self.cursor and index > 0:
-            before = self._paragraph_of(index - 1)
-            index -= 1
-            while index > 0 and self._paragraph_of(index - 1) == before:
-                index -= 1
-        self._set_cursor(index)
+        self.state.previous_paragraph()
+        self._moved()
 
     def _page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height - 1)
         self.scroll_to(y=self.scroll_y + direction * height, animate=False, immediate=True)
         first_line = max(0, int(self.scroll_y) - len(self._header))
         if self.lines and self.sentences:
-            offset = self.lines[min(first_line, len(self.lines) - 1)].start
-            index = self.sentence_index_at(offset)
-            if self.sentences[index][1] <= offset and index + 1 < len(self.sentences):
-                index += 1
-            self.cursor = index
-            self.selection_end = None
+            self.state.first_at_or_after(self.lines[min(first_line, len(self.lines) - 1)].start)
             self.refresh()
 
     def action_page_down(self) -> None:
@@ -376,63 +352,59 @@ class ReadingPane(ScrollView, can_focus=True):
     # -- selecting -------------------------------------------------------------------------
 
     def action_toggle_selection(self) -> None:
-        if self.selection_anchor is not None:
-            self.action_cancel_selection()
-        elif self.cursor_span is not None:
-            self.selection_anchor = self.cursor_span
-            self.selection_end = None
-            self.refresh()
-
-    def action_cancel_selection(self) -> None:
-        self.selection_anchor = self.selection_end = None
+        self.state.toggle_selection()
         self.refresh()
 
-    def _selection_or_start(self) -> tuple[int, int] | None:
-        if self.selection_anchor is None:
-            self.action_toggle_selection()
-        return self.selection_span
+    def action_cancel_selection(self) -> None:
+        self.state.cancel_selection()
+        self.refresh()
 
     def action_extend_word(self) -> None:
-        span = self._selection_or_start()
-        if span is not None:
-            self.selection_end = segment.next_word_end(self.article.body, span[1])
-            self.refresh()
+        self.state.extend_word()
+        self.refresh()
 
     def action_shrink_word(self) -> None:
-        span = self._selection_or_start()
-        if span is not None:
-            self.selection_end = segment.prev_word_end(self.article.body, span[1], span[0] + 1)
-            self.refresh()
+        self.state.shrink_word()
+        self.refresh()
 
     # -- annotating: the screen does the work ----------------------------------------------
 
-    def _request(self, action: str, value: int | None = None, needs_highlight: bool = False) -> None:
-        if self.article is None:
-            return
+    def _under_cursor(self) -> tuple[int | None, tuple[int, int]] | None:
+        """(id, span) of the highlight under the cursor (id None while it is being saved), or None."""
         current = self.current_highlight
-        if needs_highlight and current is None:
+        return (current.id, (current.start, current.end)) if current is not None else None
+
+    def _needs_highlight(self) -> tuple[int | None, tuple[int, int]] | None:
+        under = self._under_cursor() if self.article is not None else None
+        if under is None and self.article is not None:
             self.notify("No highlight under the cursor.", severity="warning")
-            return
-        span = self.target_span
-        self.post_message(AnnotationRequest(action, current.id if current else None, span, value))
+        return under
 
     def action_highlight(self) -> None:
-        if self.target_span is None:
+        if self.article is None or self.target_span is None:
             return
-        self.post_message(AnnotationRequest("highlight", None, self.target_span))
+        self.post_message(HighlightRequested(self.target_span))
         self.action_cancel_selection()
 
     def action_note(self) -> None:
-        self._request("note")
+        if self.article is not None:
+            under = self._under_cursor()
+            self.post_message(HighlightNoteRequested(*(under or (None, self.target_span))))
 
     def action_tags(self) -> None:
-        self._request("tags")
+        if self.article is not None:
+            under = self._under_cursor()
+            self.post_message(HighlightTagsRequested(*(under or (None, self.target_span))))
 
     def action_delete(self) -> None:
-        self._request("delete", needs_highlight=True)
+        under = self._needs_highlight()
+        if under is not None:
+            self.post_message(DeleteRequested(*under))
 
     def action_undo(self) -> None:
-        self.post_message(AnnotationRequest("undo"))
+        self.post_message(UndoRequested())
 
     def action_color(self, color: int) -> None:
-        self._request("color", value=color, needs_highlight=True)
+        under = self._needs_highlight()
+        if under is not None:
+            self.post_message(ColourRequested(*under, color))

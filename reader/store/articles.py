@@ -1,0 +1,196 @@
+"""Articles: storing (identity by content, update in place by path), reading one, reading state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from reader import anchoring, text
+from reader.model import Anchor, Article
+from reader.store import rows
+from reader.store.errors import LibraryError
+from reader.store.sorting import place_key
+from reader.tags import clean_tags
+
+MAX_ID = 2**63 - 1  # SQLite's integers; an id from outside beyond them names nothing
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def fits(n: object) -> bool:
+    """True if n can be an id in the file (an int within SQLite's 64 bits)."""
+    return isinstance(n, int) and -MAX_ID - 1 <= n <= MAX_ID
+
+
+def _hash(article: Article) -> str:
+    return article.content_hash or text.content_hash(article.title + "\n" + article.body)
+
+
+class Articles:
+    """The articles room of the Library."""
+
+    def add_article(self, article: Article) -> tuple[str, Article]:
+        """Store an article: 'imported', 'updated' (same path, new content) or 'unchanged'."""
+        content_hash = _hash(article)
+        # Re-anchoring many highlights on a long text takes seconds: it is done before the write
+        # lock is taken, and only checked (the highlights unchanged meanwhile) inside it.
+        planned = self._plan_reanchor(article, content_hash)
+        with self.write() as unit:
+            row = unit.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+            if row:
+                return "unchanged", self.get_article(row["id"])
+            old = None
+            if article.path:
+                old = unit.execute(
+                    "SELECT id FROM articles WHERE path = ? ORDER BY id LIMIT 1", (article.path,)
+                ).fetchone()
+            values = (
+                content_hash,
+                article.path,
+                article.title,
+                article.body,
+                article.date or "",
+                article.dateline,
+                article.place,
+                article.source,
+                now(),
+            )
+            if old:
+                unit.execute(
+                    """UPDATE articles SET content_hash=?, path=?, title=?, body=?, date=?, dateline=?,
+                       place=?, source=?, updated_at=? WHERE id=?""",
+                    (*values, old["id"]),
+                )
+                article_id = old["id"]
+                self._reanchor(article_id, article.body, planned)
+                status = "updated"
+            else:
+                cursor = unit.execute(
+                    """INSERT INTO articles (content_hash, path, title, body, date, dateline, place,
+                       source, updated_at, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+                    (*values, values[-1]),
+                )
+                article_id = cursor.lastrowid
+                status = "imported"
+            if article.tags:
+                self._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
+        return status, self.get_article(article_id)
+
+    def _anchors_of(self, article_id: int) -> list[tuple[int, Anchor]]:
+        return [(h.id, h.anchor) for h in self.highlights(article_id)]
+
+    def _plan_reanchor(self, article: Article, content_hash: str):
+        """(article id, its highlights' anchors, where they go in the new text), or None."""
+        if not article.path:
+            return None
+        row = self.conn.execute(
+            "SELECT id, content_hash FROM articles WHERE path = ? ORDER BY id LIMIT 1", (article.path,)
+        ).fetchone()
+        if row is None or row["content_hash"] == content_hash:
+            return None
+        anchors = self._anchors_of(row["id"])
+        found = anchoring.reanchor_all(article.body, [a for _, a in anchors]) if anchors else []
+        return row["id"], anchors, found
+
+    def _reanchor(self, article_id: int, body: str, planned=None) -> None:
+        """Move every highlight of an article onto its new text, or mark it an orphan."""
+        anchors = self._anchors_of(article_id)
+        if planned and planned[0] == article_id and planned[1] == anchors:
+            found = planned[2]
+        else:  # a highlight changed since the plan (rare): compute again, under the lock
+            found = anchoring.reanchor_all(body, [a for _, a in anchors]) if anchors else []
+        orphans = [(hid,) for (hid, _), new in zip(anchors, found, strict=True) if new is None]
+        moved = [
+            (new.start, new.end, new.quote, new.prefix, new.suffix, hid)
+            for (hid, _), new in zip(anchors, found, strict=True)
+            if new is not None
+        ]
+        self.conn.executemany("UPDATE highlights SET orphan = 1 WHERE id = ?", orphans)
+        self.conn.executemany(
+            'UPDATE highlights SET start=?, "end"=?, quote=?, prefix=?, suffix=?, orphan=0 WHERE id=?', moved
+        )
+
+    def add_articles_bulk(self, articles: Iterable[Article]) -> int:
+        """Insert many new articles in one transaction (no re-anchoring); returns how many were added."""
+        stamp = now()
+        values = (
+            (
+                _hash(a),
+                a.path,
+                a.title,
+                a.body,
+                a.date or "",
+                a.dateline,
+                a.place,
+                a.source,
+                stamp,
+                stamp,
+                text.vi_sort_key(a.title),
+                place_key(a.place, a.date),
+            )
+            for a in articles
+        )
+        with self.write() as unit:
+            last_id = unit.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            unit.executemany(
+                """INSERT OR IGNORE INTO articles (content_hash, path, title, body, date, dateline,
+                   place, source, updated_at, imported_at, title_key, place_key)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                values,
+            )
+            # Counted, not taken from total_changes: the unit's triggers add changes of their own.
+            added = unit.execute("SELECT count(*) FROM articles WHERE id > ?", (last_id,)).fetchone()[0]
+            # Insert first, index after, in one statement: per-row work on a bulk import is twice as
+            # slow. Without AUTOINCREMENT a new row's id is above every existing one.
+            self._index_above(last_id)
+            unit.forget("article_id > ?", (last_id,))
+            return added
+
+    def delete_article(self, article_id: int) -> None:
+        """Delete an article with its highlights, notes and reading state (its search row goes too)."""
+        with self.write() as unit:
+            cursor = unit.execute("DELETE FROM articles WHERE id = ?", (article_id,)) if fits(article_id) else None
+            if cursor is None or cursor.rowcount == 0:
+                raise LibraryError(f"no article {article_id}")
+
+    def get_article(self, article_id: int) -> Article | None:
+        """One article with its tags and note, or None."""
+        if not fits(article_id):
+            return None
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        return rows.article(row, self.article_tags(article_id))
+
+    def find_article_by_hash(self, content_hash: str) -> Article | None:
+        """The article with this content hash, if the library holds it."""
+        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return self.get_article(row["id"]) if row else None
+
+    def reading_state(self, article_id: int) -> tuple[bool, int]:
+        """(read, last position) for an article."""
+        if not fits(article_id):
+            return (False, 0)
+        row = self.conn.execute(
+            "SELECT read, position FROM reading_state WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return (bool(rows.int_of(row["read"])), rows.int_of(row["position"])) if row else (False, 0)
+
+    def set_reading_state(self, article_id: int, *, read: bool | None = None, position: int | None = None) -> None:
+        """Remember that an article was read and where the reader was."""
+        old_read, old_position = self.reading_state(article_id)
+        with self.write() as unit:
+            unit.execute(
+                """INSERT INTO reading_state (article_id, read, position, opened_at) VALUES (?,?,?,?)
+                   ON CONFLICT(article_id) DO UPDATE SET read=excluded.read, position=excluded.position,
+                   opened_at=excluded.opened_at""",
+                (
+                    article_id,
+                    int(old_read if read is None else read),
+                    old_position if position is None else position,
+                    now(),
+                ),
+            )

@@ -1,0 +1,135 @@
+"""The article list: counts, keyset pages in three sort orders, and list rows by id."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from reader.model import ArticleSummary
+from reader.store import rows
+from reader.store.sorting import sort_column
+from reader.store.tags import tagged_articles
+from reader.tags import tag_key
+
+
+def _plain_date(date: str | None) -> bool:
+    """True for what reader itself stores as a date (empty or ISO digits), shown exactly as stored."""
+    return not date or (date.isascii() and date.replace("-", "").isdigit())
+
+
+class Listing:
+    """The listing room of the Library."""
+
+    def count_articles(self, tag: str | None = None) -> int:
+        """How many articles there are (with the tag, if given)."""
+        where, params = self._tag_filter(tag)
+        return self.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()[0]
+
+    def _tag_filter(self, tag: str | None) -> tuple[str, tuple]:
+        if not tag:
+            return "", ()
+        sql, values = tagged_articles(tag_key(tag), on_highlights=False)
+        return f"WHERE id IN ({sql})", tuple(values)
+
+    def page_articles(
+        self,
+        *,
+        after: tuple[str, int] | None = None,
+        before: tuple[str, int] | None = None,
+        from_key: tuple[str, int] | None = None,
+        last: bool = False,
+        limit: int = 100,
+        tag: str | None = None,
+        sort: str = "date",
+    ) -> list[ArticleSummary]:
+        """A page of the list by keyset: rows after, before or from a key (sort value, id), or the last rows.
+
+        `sort` is "date" (newest first), "title" or "place" (Vietnamese alphabetical order;
+        by place, newest first within a place); key_of() gives an article's key.
+        """
+        column, order = sort_column(sort)
+        ahead, behind = ("<", ">") if order == "DESC" else (">", "<")
+        where, params = self._tag_filter(tag)
+        clauses = [where[len("WHERE ") :]] if where else []
+        if after is not None:
+            clauses.append(f"({column}, id) {ahead} (?, ?)")
+            params += tuple(after)
+        elif from_key is not None:
+            clauses.append(f"({column}, id) {ahead}= (?, ?)")
+            params += tuple(from_key)
+        elif before is not None or last:
+            if before is not None:
+                clauses.append(f"({column}, id) {behind} (?, ?)")
+                params += tuple(before)
+            order = "ASC" if order == "DESC" else "DESC"
+        where_sql = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        found = self.conn.execute(
+            f"""SELECT id, title, date, place, source FROM articles {where_sql}
+                ORDER BY {column} {order}, id {order} LIMIT ?""",
+            (*params, limit),
+        ).fetchall()
+        if before is not None or last:
+            found.reverse()
+        return self._summaries(found)
+
+    def key_at(self, index: int, tag: str | None = None, sort: str = "date") -> tuple[str, int] | None:
+        """The sort key of the row at a position, for a jump into the middle of a long list.
+
+        Keyset paging cannot jump; this walks the (sort value, id) index only, never the rows.
+        """
+        column, order = sort_column(sort)
+        where, params = self._tag_filter(tag)
+        row = self.conn.execute(
+            f"SELECT {column}, id FROM articles {where} ORDER BY {column} {order}, id {order} LIMIT 1 OFFSET ?",
+            (*params, index),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def key_of(self, article_id: int, sort: str = "date") -> tuple[str, int] | None:
+        """An article's keyset key in a sort order: what page_articles(after=...) takes."""
+        column, _ = sort_column(sort)
+        row = self.conn.execute(f"SELECT {column}, id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def summary_key(self, summary: ArticleSummary, sort: str = "date") -> tuple[str, int]:
+        """The keyset key of a listed row: its date is shown; title and place keys are asked for."""
+        if sort == "date" and _plain_date(summary.date):
+            return (summary.date or "", summary.id)
+        # The stored value, not the shown one (which was made safe to print, and may differ).
+        return self.key_of(summary.id, sort) or ("", summary.id)
+
+    def get_summaries(self, ids: Iterable[int]) -> list[ArticleSummary]:
+        """List rows for the given articles, in the order given (missing ones left out)."""
+        ids = list(ids)
+        found: dict[int, sqlite3.Row] = {}
+        for chunk in rows.chunks(ids):
+            for row in self.conn.execute(
+                f"SELECT id, title, date, place, source FROM articles WHERE id IN ({rows.marks(chunk)})", chunk
+            ):
+                found[row["id"]] = row
+        return self._summaries([found[i] for i in ids if i in found])
+
+    def _summaries(self, found: list[sqlite3.Row]) -> list[ArticleSummary]:
+        if not found:
+            return []
+        ids = [r["id"] for r in found]
+        read = {
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT article_id FROM reading_state WHERE read = 1 AND article_id IN ({rows.marks(ids)})", ids
+            )
+        }
+        tags = rows.names_by_owner(self.conn, "article_tags", "article_id", ids)
+        return [rows.summary(r, r["id"] in read, tags.get(r["id"], ())) for r in found]
+
+    def list_articles(
+        self, tag: str | None = None, page_size: int = 500, sort: str = "date"
+    ) -> Iterator[ArticleSummary]:
+        """Every article (with the tag), in a sort order (newest first by default), a page at a time."""
+        after = None
+        while True:
+            page = self.page_articles(after=after, limit=page_size, tag=tag, sort=sort)
+            yield from page
+            if len(page) < page_size:
+                return
+            after = self.summary_key(page[-1], sort)

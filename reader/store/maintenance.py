@@ -1,0 +1,279 @@
+"""Maintenance: the integrity check, `reader check`'s report, and backups (checked or raw)."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.fs import fsync_path
+from reader.store import rows
+from reader.store.connection import BUSY_TIMEOUT_MS, connect
+from reader.store.errors import LibraryError, ReadError, backup_reason, code, detail
+from reader.store.migrations import migrations
+
+STALE_TMP_SECONDS = 3600  # a backup's temporary file untouched this long belongs to a killed run
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `reader check` found: integrity problems (none when sound), schema and counts."""
+
+    path: Path
+    problems: list[str]
+    schema_version: str
+    pending: list[str]
+    articles: int | None
+    highlights: int | None
+    orphans: int | None
+    tags: int | None
+
+    @property
+    def ok(self) -> bool:
+        """True when SQLite found nothing wrong."""
+        return not self.problems
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True if two paths name the same file (or one of its -wal/-shm companions)."""
+    try:
+        if a.exists() and os.path.samefile(a, b):
+            return True
+    except OSError:
+        pass
+    a, b = a.resolve(), b.resolve()
+    return a in (b, b.with_name(b.name + "-wal"), b.with_name(b.name + "-shm"), b.with_name(b.name + "-journal"))
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there: rely on the age alone
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process (EPERM): alive
+        return True
+    return True
+
+
+def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
+    """Remove the hidden temporary files that killed backups of `name` left in `folder`.
+
+    A backup names its temporary file after its process (.NAME.PID-RANDOM.tmp): one whose process
+    is gone, or older than STALE_TMP_SECONDS, is a leftover; a backup running now keeps its own.
+    """
+    removed = []
+    cutoff = time.time() - STALE_TMP_SECONDS
+    try:
+        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+        candidates += list(folder.glob(f".{glob.escape(name)}.*.tmp-journal"))
+    except OSError:
+        return removed
+    for path in candidates:
+        middle = path.name[len(name) + 2 :].split(".tmp")[0]  # "PID-RANDOM"
+        pid = middle.split("-")[0]
+        try:
+            if not path.is_file() or path.is_symlink():
+                continue
+            if (pid.isdigit() and not _pid_alive(int(pid))) or path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _place(tmp: Path, target: Path, force: bool) -> None:
+    """Move the finished copy into place: replace with `force`, else never over an existing file."""
+    exists = LibraryError(f"{target} already exists; nothing was written (use --force to replace it)")
+    if force:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)  # fails, unlike a rename, if the target appeared meanwhile
+    except FileExistsError:
+        raise exists from None
+    except OSError:  # a filesystem without hard links
+        if os.path.lexists(target):
+            raise exists from None
+        os.replace(tmp, target)
+    else:
+        os.unlink(tmp)
+
+
+def _backup_target(library: Path, target: str | Path, force: bool) -> Path:
+    """The backup's file, checked: not a folder, not the library, not over a file unless `force`."""
+    target = Path(target).expanduser()
+    if target.is_dir():
+        raise LibraryError(f"{target} is a folder; give the name of the backup file to write")
+    if _same_file(target, library):
+        raise LibraryError(f"{target} is the library itself; choose another file")
+    if not force and os.path.lexists(target):
+        raise LibraryError(f"{target} already exists; nothing was written (use --force to replace it)")
+    if any(os.path.lexists(f"{target}{suffix}") for suffix in ("-wal", "-shm", "-journal")):
+        # Replacing a library under its log would mix the log into the new file, and a program
+        # that has it open would go on writing to the old one.
+        raise LibraryError(
+            f"{target} is a library in use (or not closed cleanly: {target.name}-wal is beside it); "
+            "close every reader using it (open and quit it once if it crashed) and try again"
+        )
+    if not target.parent.is_dir():
+        raise LibraryError(f"there is no folder {target.parent}; nothing was written")
+    clean_stale_temporaries(target.parent, target.name)
+    return target
+
+
+def _raw_copy(source: Path, target: Path, force: bool) -> Path:
+    """The library file (and its -wal beside the copy, so nothing committed is left out), as it is."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    wal = Path(f"{source}-wal")
+    try:
+        shutil.copyfile(source, tmp)
+        fsync_path(tmp)
+        _place(tmp, target, force)  # first: a -wal is only ever written beside its own copy
+        if wal.exists() and wal.stat().st_size:
+            shutil.copyfile(wal, f"{target}-wal")
+            fsync_path(Path(f"{target}-wal"))
+        fsync_path(target.parent)
+    except OSError as error:
+        raise LibraryError(f"the copy to {target} failed: {backup_reason(error)}") from error
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+    return target
+
+
+class Maintenance:
+    """The maintenance room of the Library."""
+
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """What SQLite's integrity and foreign-key checks find wrong; empty when the file is sound."""
+        if self.path.exists() and self.path.stat().st_size == 0:
+            return ["the file is empty (0 bytes): it holds no library"]
+        try:
+            problems = [rows.text_of(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+            if problems == ["ok"]:
+                problems = []
+            problems += [
+                f"row {rows.text_of(r[1])} of {rows.text_of(r[0])} points at a missing row of {rows.text_of(r[2])}"
+                for r in self.conn.execute("PRAGMA foreign_key_check").fetchmany(limit)
+            ]
+        except ReadError as error:
+            problems = [detail(error.cause) if error.cause else str(error)]
+        return problems
+
+    def check_readable(self) -> None:
+        """Read what opening the reader reads first (schema, counts, the first page, tags).
+
+        Raises a ReadError with a sentence for the user when the file is damaged, before a screen starts.
+        """
+        self.applied_migrations()
+        self.count_articles()
+        self.page_articles(limit=100)
+        try:  # the whole of the list's index, as scrolling will read it (a few ms per 10,000 articles)
+            self.conn.execute(
+                "SELECT count(*), sum(length(title)) FROM articles INDEXED BY articles_by_date WHERE date IS NOT NULL"
+            ).fetchone()
+        except ReadError as error:
+            if code(error.cause) != "SQLITE_ERROR":  # SQLITE_ERROR: an older schema, without that index
+                raise
+        self.tags()
+
+    def check(self) -> CheckReport:
+        """Integrity, schema version and counts, for `reader check`; reads only."""
+        problems = self.integrity_problems()
+        if problems and self.read_only_immutable and self._has_log():
+            # Read as immutable, and a program started writing meanwhile: look again, as SQLite reads.
+            self.conn.close()
+            self.conn = connect(self.path, read_only=True)
+            self.read_only_immutable = False
+            problems = self.integrity_problems()
+        if not problems and not self.applied_migrations():  # a blank SQLite file is not a sound library
+            problems = ["the file holds no reader library (no schema)"]
+
+        def count(sql: str) -> int | None:
+            try:
+                return self.conn.execute(sql).fetchone()[0]
+            except LibraryError:  # a damaged table: the problems say why
+                return None
+
+        try:
+            applied = self.applied_migrations()
+            version = applied[-1] if applied else ""
+            pending = [name for name in migrations.names if name not in applied]
+        except LibraryError:
+            version, pending = "unreadable", []
+        return CheckReport(
+            path=self.path,
+            problems=problems,
+            schema_version=version,
+            pending=pending,
+            articles=count("SELECT count(*) FROM articles"),
+            highlights=count("SELECT count(*) FROM highlights"),
+            orphans=count("SELECT count(*) FROM highlights WHERE orphan = 1"),
+            tags=count("SELECT count(*) FROM tags"),
+        )
+
+    def _backup_target(self, target: str | Path, force: bool) -> Path:
+        return _backup_target(self.path, target, force)
+
+    @staticmethod
+    def copy_raw(source: str | Path, target: str | Path, *, force: bool = False) -> Path:
+        """Copy a library file byte for byte, without opening it (the way to keep a damaged one as it is).
+
+        Its -wal, if any, is copied beside the copy, so that nothing committed is left out.
+        """
+        source = Path(source)
+        return _raw_copy(source, _backup_target(source, target, force), force)
+
+    def backup(self, target: str | Path, *, force: bool = False, raw: bool = False) -> Path:
+        """Copy the library to `target` with SQLite's online backup: a consistent snapshot, safe
+        while other programs use the library. Refuses an existing file unless `force`.
+
+        With `raw`, copy the file byte for byte instead (with its -wal, if any, folded in by no one):
+        the way to keep a damaged library as it is, which the online backup refuses to copy.
+        """
+        target = self._backup_target(target, force)
+        if raw:
+            return _raw_copy(self.path, target, force)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        try:
+            # A connection of its own: the backup API never finishes while its source connection
+            # is inside a transaction (as it is during an upgrade), it retries forever.
+            source = connect(self.path, read_only=True, immutable=self.read_only_immutable)
+            try:
+                copy = sqlite3.connect(str(tmp), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+                try:
+                    source.backup(copy)  # one step: one read transaction, so one consistent snapshot
+                    copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+                    verdict = rows.text_of(copy.execute("PRAGMA quick_check").fetchone()[0])
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+            if verdict != "ok":
+                raise LibraryError(
+                    f"the backup to {target} failed: the copy failed its check ({verdict}); "
+                    "to keep the library as it is, copy it with `reader backup --raw`"
+                )
+            fsync_path(tmp)
+            _place(tmp, target, force)
+            fsync_path(target.parent)
+            # A checked copy replaces what was there: a restored library is no longer known to be damaged.
+            Path(f"{target}.damaged").unlink(missing_ok=True)
+        except (OSError, sqlite3.Error, ReadError) as error:
+            raise LibraryError(f"the backup to {target} failed: {backup_reason(error)}") from error
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                try:
+                    leftover.unlink()
+                except OSError:  # mostly: it is not there, as it should be
+                    pass
+        return target

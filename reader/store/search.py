@@ -1,0 +1,183 @@
+"""Search: the index's rows (kept by the unit of work), and queries with snippets and hits."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from reader.model import SearchResult
+from reader.query import Query, QueryError, after_bound, find_hits, snippet
+from reader.query import parse as parse_query
+from reader.store import rows as mapper
+from reader.store.errors import ReadError, detail
+from reader.store.tags import tagged_articles
+
+# The row the search index holds for an article, every column folded (reader.text.fold) so that
+# offsets found in the folded body are offsets in the body. tags: the article's and its
+# highlights'; notes: the article note and every highlight's quote and note.
+_INDEX_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tags, notes, body_exact)
+    SELECT a.id, reader_fold(a.title),
+           reader_fold(a.place) || CASE WHEN reader_fold(a.dateline) = reader_fold(a.place) THEN ''
+                                        ELSE ' ' || reader_fold(a.dateline) END,
+           reader_fold(a.source), reader_fold(a.body),
+           reader_fold(coalesce((
+               SELECT group_concat(name, ' ; ') FROM (
+                   SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id
+                   UNION
+                   SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                          JOIN tags t ON t.id = x.tag_id WHERE h.article_id = a.id)), '')),
+           reader_fold(a.note || char(10) || coalesce((
+               SELECT group_concat(h.quote || char(10) || h.note, char(10))
+               FROM highlights h WHERE h.article_id = a.id), '')),
+           reader_folds_exactly(a.body)
+    FROM articles a"""
+
+# What a search result needs of `articles a`, read marks and tags included, in one statement.
+_RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
+    (SELECT read FROM reading_state WHERE article_id = a.id) AS read,
+    (SELECT group_concat(name, char(31)) FROM (
+        SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id ORDER BY t.key
+    )) AS tag_names"""
+
+
+class Search:
+    """The search room of the Library."""
+
+    def _index(self, ids: Iterable[int], *, keys: bool = False) -> None:
+        """Bring the search rows (and, with `keys`, the sort keys) of some articles up to date.
+
+        The unit of work calls this before COMMIT with every article its statements touched.
+        """
+        for chunk in mapper.chunks(list(dict.fromkeys(ids))):
+            marks = mapper.marks(chunk)
+            if keys:
+                self.conn.execute(
+                    f"""UPDATE articles SET title_key = reader_sort_key(title),
+                        place_key = reader_place_key(place, date) WHERE id IN ({marks})""",
+                    chunk,
+                )
+            self.conn.execute(f"DELETE FROM search_index WHERE rowid IN ({marks})", chunk)
+            self.conn.execute(_INDEX_SQL + f" WHERE a.id IN ({marks})", chunk)
+
+    def _index_above(self, last_id: int) -> None:
+        """Index every article with an id above `last_id` (new rows of a bulk insert), in one statement."""
+        self.conn.execute(_INDEX_SQL + " WHERE a.id > ?", (last_id,))
+
+    def rebuild_search_index(self) -> int:
+        """Build the search index afresh from every article; returns how many rows it holds."""
+        with self.write() as unit:
+            unit.execute("DELETE FROM search_index")
+            unit.execute(_INDEX_SQL)
+            # Merge the index into one b-tree: later queries read fewer segments.
+            unit.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def search(self, query: str | Query, *, limit: int = 50, prefix_last: bool = False) -> list[SearchResult]:
+        """Articles matching a query (see reader.query), best first, each with a snippet and its hits.
+
+        Raises QueryError, with a message for the user, when the query cannot be run.
+        With `prefix_last` (search as you type) the last word also matches longer words.
+        """
+        parsed = query if isinstance(query, Query) else parse_query(query, prefix_last=prefix_last)
+        clauses, params = self._search_filters(parsed)
+        match = parsed.match_expression()
+        try:
+            if match and not clauses:
+                # The ranked FTS5 query alone, then the rows of its top `limit`: ranking is the cost.
+                rows = self.conn.execute(
+                    f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
+                               s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                        FROM (SELECT rowid, title, body, notes, body_exact, rank FROM search_index
+                              WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
+                        JOIN articles a ON a.id = s.rowid ORDER BY s.rank""",
+                    (match, limit),
+                ).fetchall()
+            elif match:  # filters on the articles apply before the limit
+                rows = self.conn.execute(
+                    f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
+                               s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                        FROM search_index s JOIN articles a ON a.id = s.rowid
+                        WHERE search_index MATCH ? AND {" AND ".join(clauses)}
+                        ORDER BY s.rank LIMIT ?""",
+                    (match, *params, limit),
+                ).fetchall()
+            else:  # filters only: newest first
+                rows = self.conn.execute(
+                    f"""SELECT {_RESULT_COLUMNS}, NULL AS title_folded, NULL AS body_folded,
+                               NULL AS notes_folded, NULL AS body_exact, 0.0 AS rank
+                        FROM articles a WHERE {" AND ".join(clauses)}
+                        ORDER BY a.date DESC, a.id DESC LIMIT ?""",
+                    (*params, limit),
+                ).fetchall()
+        except ReadError as error:
+            # The expression is built from quoted tokens only; this is a safety net, not a path.
+            if error.cause is None or error.cause.sqlite_errorname != "SQLITE_ERROR":
+                raise  # a damaged or unreadable library, not a bad query
+            raise QueryError(f"That search could not be run ({detail(error.cause)}).") from error
+        return self._results(parsed, rows)
+
+    def _search_filters(self, query: Query) -> tuple[list[str], list]:
+        """SQL conditions on `articles a` for a query's dates, tags and (alone) exclusions."""
+        clauses: list[str] = []
+        params: list = []
+        if query.before:
+            clauses.append("a.date != '' AND a.date < ?")
+            params.append(query.before)
+        if query.after:
+            clauses.append("a.date > ?")
+            params.append(after_bound(query.after))
+        for name, negated in [(n, False) for n in query.tags] + [(n, True) for n in query.not_tags]:
+            sql, values = tagged_articles(name, on_highlights=True, match=True)
+            clauses.append(f"a.id {'NOT IN' if negated else 'IN'} ({sql})")
+            params += values
+        if not query.positive and query.negative:
+            clauses.append("a.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
+            params.append(query.exclusion_expression())
+        return clauses, params
+
+    def _results(self, query: Query, rows: list[sqlite3.Row]) -> list[SearchResult]:
+        # The index holds the folded text: the hits are found in it, with no folding here.
+        body_pattern = query.hit_pattern()
+        title_pattern = query.hit_pattern("title")
+        results = []
+        for row in rows:
+            body = mapper.text_of(row["body"])
+            exact = None if row["body_exact"] is None else bool(row["body_exact"])
+            body_hits = find_hits(body, body_pattern, row["body_folded"], exact)
+            source, hits, where = body, body_hits, "body"
+            if not body_hits and body_pattern is not None and body_pattern.spans(row["notes_folded"] or ""):
+                # Found in a note (not in the body): show the note.
+                notes = self._notes_text(row["id"])
+                note_hits = find_hits(notes, body_pattern)
+                if note_hits:
+                    source, hits, where = notes, note_hits, "notes"
+            excerpt, excerpt_hits = snippet(source, hits)
+            results.append(
+                SearchResult(
+                    id=row["id"],
+                    title=mapper.text_of(row["title"]),
+                    date=mapper.optional_text(row["date"]),
+                    place=mapper.text_of(row["place"]),
+                    source=mapper.text_of(row["source"]),
+                    read=bool(row["read"]),
+                    tags=tuple(mapper.text_of(row["tag_names"]).split("\x1f")) if row["tag_names"] else (),
+                    snippet=excerpt,
+                    snippet_hits=tuple(excerpt_hits),
+                    title_hits=tuple(find_hits(mapper.text_of(row["title"]), title_pattern, row["title_folded"])),
+                    body_hits=tuple(body_hits),
+                    snippet_from=where,
+                    rank=row["rank"] or 0.0,
+                )
+            )
+        return results
+
+    def _notes_text(self, article_id: int) -> str:
+        """An article's note and its highlights' notes (and the quotes of orphans), as one text."""
+        parts = [
+            mapper.text_of(self.conn.execute("SELECT note FROM articles WHERE id = ?", (article_id,)).fetchone()[0])
+        ]
+        for row in self.conn.execute(
+            'SELECT quote, note, orphan FROM highlights WHERE article_id = ? ORDER BY start, "end", id', (article_id,)
+        ):
+            parts += [mapper.text_of(row["quote"]) if row["orphan"] else "", mapper.text_of(row["note"])]
+        return " · ".join(p for p in parts if p)
