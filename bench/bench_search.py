@@ -40,12 +40,24 @@ QUERIES = [
     ("rare word", "Molave"),
     ("phrase", '"thua thien hue"'),
     ("unique*", "12345"),
+    # Smart accents (issue 11): a word typed with its accents (the accent-kept index filters), and
+    # unaccented words typed alone (ranked together first, then near, then anywhere).
+    ("accented", "Hà Nội"),
+    ("multi-word", "ha noi"),
 ]
 RAW_SQL = "SELECT rowid, rank FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?"
 RAW_SNIPPET_SQL = (
     "SELECT rowid, rank, snippet(search_index, 3, '«', '»', '…', 16) FROM search_index "
     "WHERE search_index MATCH ? ORDER BY rank LIMIT ?"
 )
+
+
+def _has_dbstat(library) -> bool:
+    try:
+        library.conn.execute("SELECT 1 FROM dbstat LIMIT 1").fetchall()
+    except Exception:  # SQLite built without the dbstat table
+        return False
+    return True
 
 
 def median_ms(values: list[float]) -> float:
@@ -95,6 +107,7 @@ def time_queries(library, runs: int, limit: int) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000, help="library size (default 100000)")
+    parser.add_argument("--million", action="store_true", help="1,000,000 articles (long: build it once with --db)")
     parser.add_argument("--runs", type=int, default=25, help="timed runs per query and kind (default 25)")
     parser.add_argument("--limit", type=int, default=50, help="results per search (default 50)")
     parser.add_argument("--db", type=Path, help="reuse (or create) the library here instead of a temp dir")
@@ -102,6 +115,8 @@ def main() -> int:
     parser.add_argument("--no-rebuild", action="store_true", help="skip the (slow) full index rebuild")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args()
+    if args.million:
+        args.articles = 1_000_000
 
     from _synth import build_library
 
@@ -135,6 +150,23 @@ def main() -> int:
             )
 
         with Library(db) as library:
+            size = db.stat().st_size + sum(p.stat().st_size for p in db.parent.glob(db.name + "-wal"))
+            pages = (
+                dict(
+                    library.conn.execute(
+                        "SELECT name LIKE 'search_exact%', sum(pgsize) FROM dbstat GROUP BY name LIKE 'search_exact%'"
+                    ).fetchall()
+                )
+                if _has_dbstat(library)
+                else {}
+            )
+            count = library.count_articles()
+            report["bytes_per_article"] = size / count
+            report["accent_index_bytes_per_article"] = pages.get(1, 0) / count if pages else None
+            print(
+                f"library: {size / count / 1024:.1f} KB per article"
+                + (f", of which the accent-kept index {pages.get(1, 0) / count / 1024:.1f} KB" if pages else "")
+            )
             rows = time_queries(library, args.runs, args.limit)
             report["queries"] = rows
             print(

@@ -196,27 +196,40 @@ def _marked(s: str, spans, on: str, off: str) -> str:
     return "".join(out)
 
 
-# "-word" excludes a word: unknown options are query text, and -h is not help here (-hanoi).
+# "-word" excludes a word: unknown options are query text, so click's -h would eat "-hanoi";
+# a lone -h is help, as for every other command.
 @main.command("search", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with hit offsets).")
 @click.option(
     "--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="At most this many results."
 )
+@click.option(
+    "--accents",
+    type=click.Choice(["smart", "exact", "ignore"]),
+    default="smart",
+    show_default=True,
+    help="smart: a word typed with accents matches that spelling only, without them every spelling; "
+    "exact: every word as typed; ignore: accents never count.",
+)
 @click.pass_context
-def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int) -> None:
-    """Search titles, text, places, sources, tags and notes, with or without accents.
+def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int, accents: str) -> None:
+    """Search titles, text, places, sources, tags and notes; accents count when you type them.
 
     \b
     Words must all appear; "quoted words" appear together; -word leaves out.
+    ha noi finds Hà Nội, hà nội, ha noi; "Hà Nội" finds Hà Nội only (any case).
     Filters: tag:NAME  place:"Hà Nội"  source:VNS  title:WORD  before:2024-05-31  after:2024
     """
     from reader.query import QueryError
 
+    if query == ("-h",):
+        say(ctx.get_help())
+        ctx.exit()
     library = _library(ctx)
     joined = " ".join(query)
     try:
-        results = library.search(joined, limit=limit)
+        results = library.search(joined, limit=limit, accents=accents)
     except QueryError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -252,7 +265,8 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
     on, off = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("«", "»")
     for r in results:
         meta = " · ".join(p for p in (r.date, r.place, r.source) if p)
-        say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta})")
+        tags = f"  [{', '.join(r.tags)}]" if r.tags else ""  # as `reader list` shows them
+        say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta}){tags}")
         if r.snippet:
             label = "note: " if r.snippet_from == "notes" else ""
             say(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
@@ -262,9 +276,12 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
 
 @main.command("show")
 @click.argument("article_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with url, author, feed and the body).")
 @click.pass_context
-def show_command(ctx: click.Context, article_id: int) -> None:
+def show_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
     """Print one article."""
+    if as_json:
+        return show_json(ctx, article_id)
     article = _article(_library(ctx), article_id)
     say(article.title)
     say(" · ".join(part for part in (article.place, article.date, article.source) if part))
@@ -387,7 +404,9 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
 def tags_group(ctx: click.Context) -> None:
     """List tags with counts; rename, merge or delete them."""
     if ctx.invoked_subcommand is None:
-        tags = _library(ctx).tags()
+        from reader.vietnamese import vi_sort_key
+
+        tags = sorted(_library(ctx).tags(), key=lambda t: vi_sort_key(t.name))  # đ after d, as list --sort title
         if not tags:
             say("No tags yet.")
         for tag in tags:
@@ -424,7 +443,13 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 
 
 @main.command("export")
-@click.option("--article", "article_ids", type=int, multiple=True, help="Export this article (repeatable).")
+@click.option(
+    "--article",
+    "article_ids",
+    type=click.IntRange(1, 2**63 - 1),
+    multiple=True,
+    help="Export this article (repeatable).",
+)
 @click.option("--tag", help="Only notes tagged T (an article with the tag brings all its highlights).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only highlights made or changed since DATE.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
@@ -435,38 +460,42 @@ def tags_delete(ctx: click.Context, name: str) -> None:
     help="A file, or a folder (ending in / or existing) for one file per article. Default: stdout.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
+@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
 @click.pass_context
-def export_command(ctx, article_ids, tag, since, fmt, output, force) -> None:
+def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted) -> None:
     """Export notes and highlights as Markdown or W3C Web Annotation JSON."""
     from reader.services import export as exporting
 
     library = _library(ctx)
     since_text = since.date().isoformat() if since else None
     try:
-        items = exporting.select(library, list(article_ids), tag=tag, since=since_text)
+        items = exporting.select(
+            library, list(article_ids), tag=tag, since=since_text, colors=_colours(colors), only_noted=only_noted
+        )
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if not items:
         say("Nothing to export.", err=True)
         return
     if output is None:
-        say(exporting.render_all(items, fmt), nl=False)
+        say(exporting.render_all(items, fmt, colour_names=library.colour_names()), nl=False)
         return
     wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
     output = Path(output)
     try:
         if wants_folder or output.is_dir():
-            written = exporting.write_files(items, output, fmt, force=force)
+            written = exporting.write_files(items, output, fmt, force=force, colour_names=library.colour_names())
             for w in written:
                 say(f"wrote {w.path}")
         else:
             from reader.fs import write_atomic
 
             output.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(output, exporting.render_all(items, fmt), force=force)
+            write_atomic(output, exporting.render_all(items, fmt, colour_names=library.colour_names()), force=force)
             say(f"wrote {output} ({len(items)} articles)")
     except FileExistsError as error:
-        raise click.ClickException(f"{error.filename or error} exists; use --force to overwrite it") from error
+        raise click.ClickException(f"{shown_path(str(error))}; use --force to overwrite it") from error
     except (OSError, ValueError) as error:
         raise click.ClickException(f"could not write the export: {error}") from error
 
@@ -488,11 +517,127 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
-        if r.status in ("skipped", "orphaned"):
+        if r.status in ("skipped", "orphaned", "kept"):
             say(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
     say(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     if counts.get("skipped"):
         ctx.exit(1)
+
+
+def _colours(value: str | None) -> frozenset[int] | None:
+    """The colours of a --color option ("1,3"); click error if one is not 1-5."""
+    if not value:
+        return None
+    try:
+        colours = frozenset(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter("give colours as numbers 1-5, e.g. 1,3", param_hint="--color") from None
+    if not colours or not colours <= {1, 2, 3, 4, 5}:
+        raise click.BadParameter("colours are 1 to 5, e.g. 1,3", param_hint="--color")
+    return colours
+
+
+@main.group("colors", invoke_without_command=True)
+@click.pass_context
+def colors_group(ctx: click.Context) -> None:
+    """Name the highlight colours (1-5) once; exports, vault notes and the reader show the names."""
+    if ctx.invoked_subcommand is None:
+        from reader.exporters.markdown import COLOUR_NAMES
+
+        names = _library(ctx).colour_names()
+        for color in range(1, 6):
+            named = f"  ({COLOUR_NAMES[color]})" if color in names else ""
+            say(f"{color}  {names.get(color, COLOUR_NAMES[color])}{named}")
+
+
+@colors_group.command("set")
+@click.argument("color", type=click.IntRange(1, 5))
+@click.argument("name")
+@click.pass_context
+def colors_set(ctx: click.Context, color: int, name: str) -> None:
+    """Call colour COLOR by NAME (an empty NAME gives back its default)."""
+    stored = _library(ctx).set_colour_name(color, name)
+    say(f"colour {color}: {stored}" if stored else f"colour {color}: its default name again")
+
+
+@main.command("sync")
+@click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--folder", help="Sub-folder of the vault for new notes (default: the vault itself).")
+@click.option("--name", "pattern", help="File-name pattern of new notes: {date} {slug} {title} {id}.")
+@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
+@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
+@click.option("--accept-deletes", is_flag=True, help="Delete from the library the highlights deleted in the vault.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.pass_context
+def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes, dry_run) -> None:
+    """Keep one note per annotated article in a vault folder, and read your edits back.
+
+    Notes are updated in place; your text outside the managed region and your own front-matter keys
+    are kept. Without VAULT, the last vault synced.
+    """
+    from reader.services import vault as syncing
+
+    library = _library(ctx)
+    remembered = syncing.remembered_vault()
+    if vault is None:
+        if remembered is None:
+            raise click.UsageError("give the vault folder: reader sync DIR (it is remembered for next time)")
+        vault, options = remembered
+    else:
+        same = remembered is not None and remembered[0] == vault.expanduser().resolve()
+        options = remembered[1] if same else syncing.SyncOptions()
+    if folder is not None:
+        options.folder = folder
+    if pattern is not None:
+        options.pattern = pattern
+    options.colors = _colours(colors)
+    options.only_noted, options.accept_deletes, options.dry_run = only_noted, accept_deletes, dry_run
+    try:
+        report = syncing.sync(library, vault, options)
+        if not dry_run:
+            syncing.remember_vault(vault, options)
+    except (ValueError, OSError, syncing.SyncAborted) as error:
+        raise click.ClickException(f"sync not done: {error}") from error
+    would = "would be " if dry_run else ""
+    for label, lines in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("read back", report.read_back),
+        ("conflict", report.conflicts),
+        ("restored", report.restored),
+        ("deleted", report.deleted),
+        ("problem", report.problems),
+    ):
+        for line in lines:
+            say(f"{label:<10} {shown_path(line)}")
+    say(
+        f"{shown_path(vault)}: {len(report.created)} notes {would}created, {len(report.updated)} {would}updated, "
+        f"{report.unchanged} unchanged; {len(report.read_back)} edits {would}read back, "
+        f"{len(report.conflicts)} conflicts" + (" (dry run: nothing was written)" if dry_run else "")
+    )
+    if report.problems:
+        ctx.exit(1)
+
+
+@main.command("open")
+@click.argument("uri")
+@click.pass_context
+def open_command(ctx: click.Context, uri: str) -> None:
+    """Open the reader on a passage: URI is a reader://open?article=ID&highlight=ID link from a vault note."""
+    from reader.importers.vault_note import parse_open_uri
+
+    try:
+        article_id, highlight_id = parse_open_uri(uri)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    library = _library(ctx)
+    _article(library, article_id)
+    highlight = library.get_highlight(highlight_id) if highlight_id is not None else None
+    if highlight_id is not None and (highlight is None or highlight.article_id != article_id):
+        say(f"highlight {highlight_id} is no longer in article {article_id}; opening the article", err=True)
+    from reader.ui.app import make_app
+
+    make_app(library, open_at=(article_id, highlight_id)).run()
 
 
 def _size(n: int) -> str:
@@ -564,6 +709,215 @@ def check_command(ctx: click.Context) -> None:
             "and restore your latest good backup; until then reader opens it read-only.",
             err=True,
         )
+        ctx.exit(1)
+
+
+# -- feeds and web pages (issue 10) ----------------------------------------------------------
+
+
+def _fetcher(ctx: click.Context):
+    """The one HTTP client of this invocation, closed when the command ends."""
+    root = ctx.find_root()
+    if "fetcher" not in root.meta:
+        from reader.fetch import Fetcher
+
+        root.meta["fetcher"] = fetcher = Fetcher()
+        root.call_on_close(fetcher.close)
+    return root.meta["fetcher"]
+
+
+def _feed_error(error: Exception) -> click.ClickException:
+    return click.ClickException(str(error))
+
+
+def show_json(ctx: click.Context, article_id: int) -> None:
+    """`reader show ID --json`: the article with its web fields, the body as plain text."""
+    from reader.store.feeds import FeedStore
+
+    library = _library(ctx)
+    _article(library, article_id)
+    article = FeedStore(library).get(article_id)
+    fields = ("id", "title", "date", "place", "source", "url", "author", "feed", "tags", "body")
+    say(json.dumps({name: getattr(article, name) for name in fields}, ensure_ascii=False, indent=2))
+
+
+def _say_update(result) -> None:
+    feed = result.feed
+    if result.error:
+        say(f"[{result.done}/{result.total}] {feed.name}: failed: {result.error}")
+        return
+    if result.not_modified:
+        say(f"[{result.done}/{result.total}] {feed.name}: not modified")
+        return
+    line = f"[{result.done}/{result.total}] {feed.name}: {result.new} new, {result.updated} updated"
+    say(line + (f" ({result.warning})" if result.warning else ""))
+
+
+def _run_update(ctx: click.Context, feeds) -> None:
+    from reader.services import feeds as feed_service
+
+    totals = {"new": 0, "updated": 0, "failed": 0}
+    for result in feed_service.update(_library(ctx), _fetcher(ctx), feeds):
+        _say_update(result)
+        totals["new"] += result.new
+        totals["updated"] += result.updated
+        totals["failed"] += bool(result.error)
+    say(f"{totals['new']} new, {totals['updated']} updated, {totals['failed']} failed")
+    if totals["failed"]:
+        ctx.exit(1)
+
+
+@main.group("feed", cls=ReaderGroup)
+def feed_group() -> None:
+    """Subscribe to RSS/Atom feeds and fetch their articles (in full, when an entry is only a summary)."""
+
+
+@feed_group.command("add")
+@click.argument("url")
+@click.option("--tag", "tags", multiple=True, help="Tag every article of this feed (repeatable).")
+@click.option(
+    "--full-text",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Fetch the linked page for the full article: when the entry is only a summary, always, or never.",
+)
+@click.option("--name", default="", help="The feed's name (default: its title).")
+@click.pass_context
+def feed_add_command(ctx: click.Context, url: str, tags: tuple[str, ...], full_text: str, name: str) -> None:
+    """Subscribe to a feed (or to the feed a web page names) and fetch it at once."""
+    from reader.services import feeds as feed_service
+
+    try:
+        feed = feed_service.subscribe(_library(ctx), _fetcher(ctx), url, name=name, tags=tags, full_text=full_text)
+    except feed_service.FeedError as error:
+        raise _feed_error(error) from None
+    say(f"subscribed to {feed.name} ({feed.url})")
+    _run_update(ctx, [feed])
+
+
+@feed_group.command("update")
+@click.argument("feed", required=False)
+@click.pass_context
+def feed_update_command(ctx: click.Context, feed: str | None) -> None:
+    """Fetch every feed (or the one named by NAME or URL); new entries become articles."""
+    from reader.services import feeds as feed_service
+
+    feeds = None
+    if feed:
+        try:
+            feeds = [feed_service.find(_library(ctx), feed)]
+        except feed_service.FeedError as error:
+            raise _feed_error(error) from None
+    _run_update(ctx, feeds)
+
+
+@feed_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def feed_list_command(ctx: click.Context, as_json: bool) -> None:
+    """List the feeds: name, URL, tags, articles, unread, last fetched, last error."""
+    from reader.store.feeds import FeedStore
+
+    feeds = FeedStore(_library(ctx)).feeds()
+    if as_json:
+        keys = ("name", "url", "tags", "full_text", "articles", "unread", "last_fetched", "last_error", "gone")
+        say(json.dumps([{k: getattr(f, k) for k in keys} for f in feeds], ensure_ascii=False, indent=2))
+        return
+    if not feeds:
+        say("No feeds. Subscribe with `reader feed add URL`.")
+        return
+    for f in feeds:
+        tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
+        say(f"{f.name}  {f.url}{tags}")
+        fetched = f.last_fetched or "never"
+        state = " (gone: the server answered 410)" if f.gone else ""
+        say(f"    {f.articles} articles, {f.unread} unread, last fetched {fetched}{state}")
+        if f.last_error:
+            say(f"    last error: {f.last_error}")
+
+
+@feed_group.command("remove")
+@click.argument("feed")
+@click.pass_context
+def feed_remove_command(ctx: click.Context, feed: str) -> None:
+    """Unsubscribe from a feed (by NAME or URL); its articles and their notes stay in the library."""
+    from reader.services import feeds as feed_service
+
+    try:
+        removed, kept = feed_service.remove(_library(ctx), feed)
+    except feed_service.FeedError as error:
+        raise _feed_error(error) from None
+    say(f"removed {removed.name}; its {kept} articles stay in the library")
+
+
+@feed_group.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def feed_import_command(ctx: click.Context, path: Path) -> None:
+    """Subscribe to the feeds of an OPML file (fetch them with `reader feed update`)."""
+    from reader.services import feeds as feed_service
+    from reader.services.imports import read_limited
+
+    try:
+        data = read_limited(path)
+    except (text.InputError, OSError) as error:
+        raise click.ClickException(f"cannot read {shown_path(path)}: {error}") from None
+    added = 0
+    try:
+        for url, status in feed_service.import_opml(_library(ctx), data):
+            say(f"{status:<14} {url}")
+            added += status == "added"
+    except feed_service.FeedError as error:
+        raise click.ClickException(f"{shown_path(path)}: {error}") from None
+    say(f"{added} feeds added; fetch them with `reader feed update`")
+
+
+@feed_group.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.pass_context
+def feed_export_command(ctx: click.Context, output: Path | None) -> None:
+    """Write the subscriptions as OPML 2.0 (to standard output by default)."""
+    from reader.fs import write_atomic
+    from reader.services import feeds as feed_service
+
+    document = feed_service.export_opml(_library(ctx))
+    if output is None:
+        say(document, nl=False)
+        return
+    try:
+        write_atomic(output, document, force=True)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {shown_path(output)}: {error.strerror or error}") from None
+    say(f"wrote {shown_path(output)}")
+
+
+@main.command("add")
+@click.argument("url")
+@click.pass_context
+def add_command(ctx: click.Context, url: str) -> None:
+    """Save one web page as an article (read it later, annotate it)."""
+    from reader.services import feeds as feed_service
+
+    try:
+        status, article = feed_service.add_page(_library(ctx), _fetcher(ctx), url)
+    except feed_service.FeedError as error:
+        raise _feed_error(error) from None
+    say(f"{status:<10} {article.url or url} → #{article.id} {article.title}")
+
+
+@main.command("reextract")
+@click.argument("article_ids", nargs=-1, type=int)
+@click.pass_context
+def reextract_command(ctx: click.Context, article_ids: tuple[int, ...]) -> None:
+    """Extract saved pages again (all of them, or the articles given); highlights are re-anchored."""
+    from reader.services import feeds as feed_service
+
+    refused = 0
+    for article_id, status, detail in feed_service.reextract(_library(ctx), article_ids or None):
+        refused += status == "refused"
+        say(f"{status:<10} #{article_id} {detail}")
+    if refused:
         ctx.exit(1)
 
 

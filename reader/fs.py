@@ -27,7 +27,7 @@ def write_atomic(path: Path, text: str, force: bool = False) -> None:
     """Write `text` as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`."""
     path = Path(path)
     if not force and os.path.lexists(path):
-        raise FileExistsError(f"{path} already exists (use --force to overwrite)")
+        raise FileExistsError(f"{path} already exists")
     data = text.encode("utf-8")
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     # O_EXCL: never follow or reuse something already there; 0o666 lets the umask set the mode.
@@ -56,10 +56,10 @@ def _rename_no_clobber(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path)
     except FileExistsError:
-        raise FileExistsError(f"{path} already exists (use --force to overwrite)") from None
+        raise FileExistsError(f"{path} already exists") from None
     except OSError:
         if os.path.lexists(path):
-            raise FileExistsError(f"{path} already exists (use --force to overwrite)") from None
+            raise FileExistsError(f"{path} already exists") from None
         os.replace(tmp, path)
         return
     os.unlink(tmp)

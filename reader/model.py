@@ -20,11 +20,68 @@ class Article:
     note: str = ""  # the article-level note
     id: int | None = None  # row id once stored
     content_hash: str = ""
+    # From a web page or a feed entry (empty for files): where it came from and who wrote it.
+    url: str = ""
+    author: str = ""
+    feed: str = ""  # the name of the feed it came from
+    language: str = ""
+    site: str = ""
+    # The structure beside the plain body: NFC code-point offsets into `body`, never markup.
+    blocks: list[Block] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    raw: bytes | None = None  # the page as fetched or read, for a later re-extraction
+
+    @property
+    def links(self) -> list[Span]:
+        """The link spans of the body, in reading order."""
+        return [s for s in self.spans if s.kind == "link"]
 
     @property
     def paragraphs(self) -> list[str]:
         """The body split into paragraphs."""
         return self.body.split("\n\n") if self.body else []
+
+
+BLOCK_KINDS = ("heading", "paragraph", "quote", "list item", "preformatted")
+SPAN_KINDS = ("emphasis", "strong", "link")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of a body and its kind (one of BLOCK_KINDS); `end` is exclusive."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """An inline span of a body (one of SPAN_KINDS); a link carries its URL as plain text."""
+
+    kind: str
+    start: int
+    end: int
+    url: str = ""
+
+
+@dataclass
+class Feed:
+    """A subscription: where to fetch it, how to name and tag its articles, what the last fetch said."""
+
+    url: str
+    name: str = ""
+    tags: list[str] = field(default_factory=list)
+    full_text: str = "auto"  # auto | always | never: fetch the linked page when an entry is a summary
+    site_url: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    last_fetched: str = ""
+    last_error: str = ""
+    gone: bool = False  # the server answered 410 Gone
+    id: int | None = None
+    articles: int = 0
+    unread: int = 0
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,21 @@
 
 A query is words (all must match), "quoted phrases", `-word` to leave out, and filters:
 `tag:NAME`, `place:NAME`, `source:NAME`, `title:WORDS`, `before:DATE`, `after:DATE` (a value with
-spaces goes in quotes: `place:"Hà Nội"`). Everything is folded as the index is (NFD, no marks,
-đ → d, casefold), so "Ha Noi", "HÀ NỘI" and "Hà Nội" are one query.
+spaces goes in quotes: `place:"Hà Nội"`).
 
-User text never reaches FTS5 as syntax: the MATCH expression is built here from folded tokens,
-each of which holds only letters and digits, inside double quotes.
+Smart accents, word by word: a word typed without any diacritic is folded as the index is (NFD, no
+marks, đ → d, casefold), so `ha noi` finds "Hà Nội", "hà nội" and "HA NOI"; a word typed with
+diacritics matches only that spelling, ignoring case, Unicode form, tone placement (hòa = hoà) and
+the look-alikes Ð/Ɖ of Đ (reader.vietnamese.accent_key). `accents="exact"` makes every word exact,
+`"ignore"` folds every word.
+
+User text never reaches FTS5 as syntax: the MATCH expressions are built here from tokens, each of
+which holds only letters, marks and digits, inside double quotes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,14 +24,26 @@ from datetime import date
 
 import regex
 
-from reader import text
-from reader.tags import tag_match_key  # noqa: F401  (re-exported: the tag room defines it)
+from reader import text, vietnamese
+from reader.hits import (  # noqa: F401  (find_hits, folds_exactly and snippet: re-exported)  # noqa: F401  (re-exported)
+    TOKEN_CHARS,
+    HitFinder,
+    find_hits,
+    folds_exactly,
+    index_words,
+    is_exact_word,
+    snippet,
+    tokens,
+)
+from reader.tags import (  # noqa: F401  (re-exported: the tag room defines them)
+    complete_tag,
+    resolve_tag,
+    tag_identity,
+    tag_match_key,
+    tag_matches,
+    tag_pattern,
+)
 
-# What FTS5's unicode61 tokenizer keeps as token characters (categories L*, N*, Co); everything
-# else separates tokens.
-_TOKEN_CHARS = r"\p{L}\p{N}\p{Co}"
-_TOKEN = regex.compile(f"[{_TOKEN_CHARS}]+")
-_MARK = regex.compile(r"\p{Mn}")
 _FILTER = regex.compile(r"([A-Za-z]+):")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "＂": '"'})
 
@@ -33,20 +51,16 @@ COLUMNS = ("title", "place", "source", "body", "tags", "notes")
 TEXT_FILTERS = {"place": "place", "source": "source", "title": "title"}
 FILTERS = {"tag", "before", "after", *TEXT_FILTERS}
 MAX_TERMS = 40
+ACCENT_MODES = ("smart", "exact", "ignore")
+MAX_SPELLINGS = 16  # spellings of one exact phrase sent to the accent-kept index (Đ/Ð/Ɖ, tone placement)
+NEAR_WINDOW = 8  # tokens: words this close count as near each other when ranking
 MIN_PREFIX = 3  # a shorter last word is matched whole while typing: "h*" would read half the index
-SNIPPET_WIDTH = 100
-SNIPPET_LEAD = 30  # characters of context kept before the first hit
 
 EXAMPLES = 'Try: ha noi  "Đà Nẵng"  tag:economy  place:"Hà Nội"  source:VNS  after:2024-01-01  -football'
 
 
 class QueryError(ValueError):
     """A query that cannot be run; the message is fit to show the user as is."""
-
-
-def tokens(s: str) -> tuple[str, ...]:
-    """The folded search tokens of a string, as the index sees them."""
-    return tuple(_TOKEN.findall(text.fold(s)))
 
 
 @dataclass(frozen=True)
@@ -57,11 +71,44 @@ class Term:
     prefix: bool = False  # the last token may be the start of a longer word
     column: str | None = None  # None: any column
     negated: bool = False
+    # Per token: its spelling as typed (NFC) when it must match accent-exact, else None; () when none must.
+    exact: tuple[str | None, ...] = ()
+    bare: bool = False  # a word typed alone (not quoted, not a filter): ranking may join it to its neighbours
 
     def fts(self) -> str:
         """This term as an FTS5 phrase (tokens are letters and digits only, so quoting is safe)."""
         phrase = '"' + " ".join(self.tokens) + '"' + (" *" if self.prefix else "")
         return f"{self.column} : {phrase}" if self.column else phrase
+
+    @property
+    def fully_exact(self) -> bool:
+        """Every token of this term must match accent-exact."""
+        return bool(self.exact) and all(w is not None for w in self.exact)
+
+    def exact_fts(self) -> str | None:
+        """What the accent-kept index must match for this term (its runs of exact words), or None."""
+        runs: list[tuple[list[str], bool]] = []
+        run: list[str] = []
+        for i, word in enumerate(self.exact):
+            if word is not None:
+                run.append(word)
+            if run and (word is None or i == len(self.exact) - 1):
+                runs.append((run, word is not None and self.prefix))
+                run = []
+        parts = []
+        for words, prefix in runs:
+            spellings = [""]
+            for word in words:
+                spellings = [f"{s} {v}".strip() for s in spellings for v in vietnamese.spelling_variants(word)]
+                spellings = spellings[:MAX_SPELLINGS]
+            # NFD too: text should be NFC, but one that is not keeps its marks apart in this index.
+            spellings = list(dict.fromkeys(f for p in spellings for f in (p, unicodedata.normalize("NFD", p))))
+            phrases = ['"' + p + '"' + (" *" if prefix else "") for p in spellings[:MAX_SPELLINGS]]
+            parts.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+        if not parts:
+            return None
+        expression = " AND ".join(parts)
+        return f"{self.column} : ({expression})" if self.column else expression
 
 
 @dataclass(frozen=True)
@@ -69,11 +116,12 @@ class Query:
     """A parsed query: text terms for the index, and filters for SQL."""
 
     terms: tuple[Term, ...] = ()
-    tags: tuple[str, ...] = ()  # folded tag names the article (or one of its highlights) must carry
+    tags: tuple[str, ...] = ()  # tag_pattern()s of names the article (or one of its highlights) must carry
     not_tags: tuple[str, ...] = ()
     before: str | None = None  # ISO date prefix; the article's date must be earlier
     after: str | None = None  # the article's date must be later than every day this prefix covers
     source_text: str = field(default="", compare=False)
+    accents: str = "smart"
 
     # Derived once per query (cached_property writes the instance dict, which frozen allows).
     @functools.cached_property
@@ -86,20 +134,72 @@ class Query:
         """The terms that must not match."""
         return tuple(t for t in self.terms if t.negated)
 
+    @functools.cached_property
+    def _folded_negative(self) -> tuple[Term, ...]:
+        # An exact word left out is left out of the accent-kept index only: folded, `-Hà` would
+        # also leave out every article with "ha" or "hạ".
+        return tuple(t for t in self.negative if not t.fully_exact)
+
     def match_expression(self) -> str | None:
-        """The FTS5 MATCH expression of the positive terms (minus the negative ones), or None."""
+        """The FTS5 MATCH expression (folded index) of the positive terms minus the negative ones, or None."""
+        return self.match_tiers()[-1]
+
+    def match_tiers(self) -> tuple[str | None, ...]:
+        """MATCH expressions to take results from in turn, each a subset of the next (the last is the query).
+
+        Words typed alone rank first where they stand together in order ("Hà Nội" for `ha noi`),
+        then where they are near each other, then anywhere.
+        """
         if not self.positive:
+            return (None,)
+        bare = [t for t in self.positive if t.bare and t.column is None and len(t.tokens) == 1]
+        others = [t.fts() for t in self.positive if t not in bare]
+        tiers = []
+        if len(bare) >= 2:
+            words = " ".join(t.tokens[0] for t in bare)
+            tiers.append(" AND ".join([*others, '"' + words + '"' + (" *" if bare[-1].prefix else "")]))
+            if not any(t.prefix for t in bare):
+                near = " ".join('"' + t.tokens[0] + '"' for t in bare)
+                tiers.append(" AND ".join([*others, f"NEAR({near}, {NEAR_WINDOW})"]))
+        tiers.append(" AND ".join(t.fts() for t in self.positive))
+        if self._folded_negative:
+            tiers = [f"({e}) NOT ({self.exclusion_expression()})" for e in tiers]
+        return tuple(tiers)
+
+    def exact_first(self) -> str | None:
+        """For unaccented words typed alone (smart accents): the accent-kept phrase that ranks first.
+
+        `ha noi` lists an article that writes "Ha Noi" so above one that writes "Hà Nội": both
+        match, the first as typed.
+        """
+        bare = [t for t in self.positive if t.bare and t.column is None and len(t.tokens) == 1]
+        if self.accents != "smart" or len(bare) < 2 or any(t.exact for t in bare) or bare[-1].prefix:
             return None
-        expression = " AND ".join(t.fts() for t in self.positive)
-        if self.negative:
-            expression = f"({expression}) NOT ({self.exclusion_expression()})"
-        return expression
+        return '"' + " ".join(t.tokens[0] for t in bare) + '"'
 
     def exclusion_expression(self) -> str | None:
-        """A MATCH expression for what must not match, or None."""
-        if not self.negative:
+        """A MATCH expression (folded index) for what must not match, or None."""
+        if not self._folded_negative:
             return None
-        return " OR ".join(t.fts() for t in self.negative)
+        return " OR ".join(t.fts() for t in self._folded_negative)
+
+    def exact_expression(self) -> str | None:
+        """A MATCH expression for the accent-kept index that every result must match, or None."""
+        parts = [e for e in (t.exact_fts() for t in self.positive) if e]
+        return " AND ".join(parts) or None
+
+    def exact_clauses(self) -> list[tuple[str, bool]]:
+        """Per term with exact words: (what the accent-kept index must match, whether tags and notes count)."""
+        return [(e, t.column is None) for t in self.positive if (e := t.exact_fts())]
+
+    def exact_exclusions(self) -> list[tuple[str, bool]]:
+        """Per left-out term of exact words: (what the accent-kept index must not match, tags and notes too)."""
+        return [(e, t.column is None) for t in self.negative if t.fully_exact and (e := t.exact_fts())]
+
+    def exact_exclusion(self) -> str | None:
+        """A MATCH expression for the accent-kept index that no result may match, or None."""
+        parts = [t.exact_fts() for t in self.negative if t.fully_exact]
+        return " OR ".join(f"({p})" for p in parts if p) or None
 
     def hit_pattern(self, column: str | None = None) -> HitFinder | None:
         """What finds this query's positive hits in the folded text of a column (None: the body)."""
@@ -107,37 +207,6 @@ class Query:
         if column not in finders:
             finders[column] = _finder(tuple(t for t in self.positive if t.column in (None, column)))
         return finders[column]
-
-
-class HitFinder:
-    """Finds the terms of a query in folded text the way FTS5 matched them: whole tokens, in order.
-
-    Each term's first token is looked for with str.find (fast, in C) and only there is the
-    term's pattern tried; a regex scan of every body of every result would cost more than the
-    FTS5 query itself.
-    """
-
-    def __init__(self, terms: tuple[Term, ...]):
-        self.terms = []
-        for term in terms:
-            body = f"[^{_TOKEN_CHARS}]+".join(regex.escape(tok) for tok in term.tokens)
-            tail = f"[{_TOKEN_CHARS}]*" if term.prefix else f"(?![{_TOKEN_CHARS}])"
-            self.terms.append((term.tokens[0], regex.compile(f"(?<![{_TOKEN_CHARS}]){body}{tail}")))
-
-    def spans(self, folded: str) -> list[tuple[int, int]]:
-        """Every hit in folded text, in order (overlapping hits of different terms included)."""
-        spans: list[tuple[int, int]] = []
-        for first, pattern in self.terms:
-            i = folded.find(first)
-            while i >= 0:
-                m = pattern.match(folded, i)
-                if m:
-                    spans.append(m.span())
-                    i = folded.find(first, m.end())
-                else:
-                    i = folded.find(first, i + 1)
-        spans.sort()
-        return spans
 
 
 @functools.lru_cache(maxsize=64)
@@ -177,11 +246,29 @@ def _read_word(s: str, i: int) -> tuple[str, int]:
     return s[i:j], j
 
 
-def parse(query: str, *, prefix_last: bool = False) -> Query:
+def _term(value: str, accents: str, **fields) -> Term | None:
+    """The term for typed words (None if they hold no letter or digit), each exact or folded by the mode."""
+    found = tokens(value)
+    if not found:
+        return None
+    exact: tuple[str | None, ...] = ()
+    words = index_words(value)
+    # A word whose folding splits or joins tokens (rare outside NFC Vietnamese) stays folded.
+    if accents != "ignore" and len(words) == len(found):
+        marks = tuple(w if is_exact_word(w, accents) else None for w in words)
+        if any(m is not None for m in marks):
+            exact = marks
+    return Term(found, exact=exact, **fields)
+
+
+def parse(query: str, *, prefix_last: bool = False, accents: str = "smart") -> Query:
     """Parse a query typed by a person; raise QueryError (with a message for them) if it cannot run.
 
     With `prefix_last` (while typing), the last bare word also matches longer words it begins.
+    `accents` is smart, exact or ignore (see the module's docstring).
     """
+    if accents not in ACCENT_MODES:
+        raise QueryError(f"Accents can be {', '.join(ACCENT_MODES)}; not “{accents}”.")
     s = text.clean(query).translate(_QUOTES)
     if not s.strip():
         raise QueryError("Type something to search for. " + EXAMPLES)
@@ -226,27 +313,27 @@ def parse(query: str, *, prefix_last: bool = False) -> Query:
                 else:
                     after = max(after, checked) if after else checked
             elif name == "tag":
-                (not_tags if negated else tags).append(tag_match_key(value))
+                (not_tags if negated else tags).append(tag_pattern(value, accents))
             else:
-                found = tokens(value)
-                if not found:
+                term = _term(value, accents, column=TEXT_FILTERS[name], negated=negated)
+                if term is None:
                     raise QueryError(f"{name}: needs letters or digits, e.g. {name}:{_FILTER_EXAMPLES[name]}")
-                terms.append(Term(found, column=TEXT_FILTERS[name], negated=negated))
+                terms.append(term)
                 if not quoted and i == n:
                     last_bare = len(terms) - 1
         elif s[i] == '"':
             phrase, i = _read_quoted(s, i)
             prefix = i < n and s[i] == "*"
             i += prefix
-            found = tokens(phrase)
-            if found:
-                terms.append(Term(found, prefix=prefix, negated=negated))
+            term = _term(phrase, accents, prefix=prefix, negated=negated)
+            if term:
+                terms.append(term)
         else:
             word, i = _read_word(s, i)
             prefix = word.endswith("*")
-            found = tokens(word)
-            if found:
-                terms.append(Term(found, prefix=prefix, negated=negated))
+            term = _term(word, accents, prefix=prefix, negated=negated, bare=True)
+            if term:
+                terms.append(term)
                 if i == n and not prefix:
                     last_bare = len(terms) - 1
         if len(terms) > MAX_TERMS:
@@ -254,14 +341,14 @@ def parse(query: str, *, prefix_last: bool = False) -> Query:
     if prefix_last and last_bare is not None and not terms[last_bare].negated:
         term = terms[last_bare]
         if len(term.tokens[-1]) >= MIN_PREFIX:
-            terms[last_bare] = Term(term.tokens, prefix=True, column=term.column)
+            terms[last_bare] = dataclasses.replace(term, prefix=True)
     if not terms and not tags and not not_tags and before is None and after is None:
         if dangling_dash:
             raise QueryError("A “-” leaves out the word right after it, e.g. -football; there is none.")
         raise QueryError("Nothing to search for: a search looks for words and numbers. " + EXAMPLES)
     if before and after and after_bound(after) >= before:
         raise QueryError(f"No date is both after {after} and before {before}.")
-    return Query(tuple(terms), tuple(tags), tuple(not_tags), before, after, source_text=query)
+    return Query(tuple(terms), tuple(tags), tuple(not_tags), before, after, source_text=query, accents=accents)
 
 
 _FILTER_EXAMPLES = {
@@ -277,79 +364,3 @@ _FILTER_EXAMPLES = {
 def after_bound(value: str) -> str:
     """What an `after:` date must exceed: a string just above every ISO date the prefix covers."""
     return value + "~"  # "2024~" > "2024-12-31", and "~" sorts after every digit and "-"
-
-
-# --------------------------------------------------------------------------- hits and snippets
-
-
-def folds_exactly(original: str) -> bool:
-    """True if every character folds to exactly one: offsets in the folded text are offsets in this.
-
-    So it is for NFC Vietnamese. Not for "ß" (→ "ss") or a lone combining mark (→ nothing).
-    """
-    return original.isascii() or (len(text.fold(original)) == len(original) and not _MARK.search(original))
-
-
-def find_hits(
-    original: str, finder: HitFinder | None, folded: str | None = None, exact: bool | None = None
-) -> list[tuple[int, int]]:
-    """Where a query's terms are in a text, as (start, end) offsets into the original (unfolded) text.
-
-    `folded` is text.fold(original) and `exact` is folds_exactly(original), when the caller has
-    them (the search index stores both, so a search folds nothing).
-    """
-    if finder is None or not original:
-        return []
-    if folded is None:
-        folded = text.fold(original)
-    spans = finder.spans(folded)
-    if not spans:
-        return []
-    if exact is None:
-        exact = len(folded) == len(original) and (original.isascii() or not _MARK.search(original))
-    if not exact:
-        _, offsets = text.fold_with_offsets(original)
-        last = len(offsets) - 1
-        spans = [(offsets[min(a, last)], offsets[min(b - 1, last)] + 1) for a, b in spans if b > a and last >= 0]
-        spans = [(a, min(b, len(original))) for a, b in spans if a < len(original)]
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
-        # A hit ends where a token ends; marks that belong to its last letter go with it.
-        if end < len(original) and original[end] >= "\u0300" and _extends(original[end]):
-            end = text.snap_to_grapheme(original, end, forward=True)
-        if out and (start <= out[-1][1] or original[out[-1][1] : start].isspace()):
-            out[-1] = (out[-1][0], max(end, out[-1][1]))  # "Hà Nội" is one hit for `ha noi`, not two
-        else:
-            out.append((start, end))
-    return out
-
-
-def _extends(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Mn", "Mc", "Me")
-
-
-def snippet(
-    original: str, hits: list[tuple[int, int]], width: int = SNIPPET_WIDTH
-) -> tuple[str, list[tuple[int, int]]]:
-    """A one-line excerpt around the first hit, with the hits inside it as offsets into the excerpt."""
-    if not original:
-        return "", []
-    if hits:
-        start = max(0, hits[0][0] - SNIPPET_LEAD)
-        if start > 0:  # begin at a word
-            space = original.find(" ", start, hits[0][0])
-            start = space + 1 if space >= 0 else text.snap_to_grapheme(original, start)
-    else:
-        start = 0
-    end = min(len(original), start + width)
-    if end < len(original):
-        space = original.rfind(" ", max(start, hits[0][1] if hits else start), end)
-        end = space if space > start else text.snap_to_grapheme(original, end)
-        if hits and end < hits[0][1]:
-            end = hits[0][1]
-    lead = "…" if start > 0 else ""
-    tail = "…" if end < len(original) else ""
-    excerpt = original[start:end].replace("\n", " ").replace("\t", " ")
-    shift = len(lead) - start
-    inside = [(max(s, start) + shift, min(e, end) + shift) for s, e in hits if s < end and e > start]
-    return lead + excerpt + tail, inside

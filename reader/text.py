@@ -140,9 +140,32 @@ def decode(data: bytes, encoding: str | None = None) -> str:
 # --------------------------------------------------------------------------- cleaning
 
 # Made visible rather than removed: a reader should see that someone tried to reorder or hide text.
-# ZWJ (U+200D) also glues emoji sequences (👨‍👩‍👧); showing it splits such an emoji into its
-# parts, an acceptable cost in news text for never letting invisible characters through.
-_INVISIBLE = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
+# Every format character (Unicode category Cf: bidi controls, zero-width marks, invisible math
+# operators, tag characters U+E0000-E007F that smuggle ASCII, ...) and the Hangul fillers, which
+# render as blanks without being spaces. ZWJ (U+200D) also glues emoji sequences (👨‍👩‍👧); showing
+# it splits such an emoji into its parts, an acceptable cost in news text for never letting
+# invisible characters through. The Cf ranges are Unicode 15.1's (a test checks them against
+# unicodedata); the soft hyphen, only a hint where a line may break, is dropped instead.
+_CF_RANGES = (
+    (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891),
+    (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+    (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+_HANGUL_FILLERS = (0x115F, 0x1160, 0x3164, 0xFFA0)
+# Dropped: they change nothing a reader sees, and they would split a word for search.
+_DROPPED = "\u00ad\u034f"  # soft hyphen, combining grapheme joiner
+# Variation selectors choose a glyph for the character before them; one is kept there. Any other
+# (at the start, after a blank, a control or another selector) is stray, and a run of them after
+# one emoji can carry a hidden message: shown.
+_VS = "\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
+
+
+def _class(ranges) -> str:
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" if hi != lo else f"\\U{lo:08x}" for lo, hi in ranges)
+
+
+_INVISIBLE = _class(_CF_RANGES) + _class((c, c) for c in _HANGUL_FILLERS)
 
 # String sequences (OSC, DCS, SOS, PM, APC) end at BEL or ST (ESC \ or U+009C). An unterminated
 # one ends at the end of its line: a terminal would swallow the rest of the file, but once the
@@ -152,7 +175,21 @@ _STRING_BODY = r"[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
 # Every match starts with one of these. Leading the pattern with them as a lookahead lets the
 # regex engine skip ahead by character class (about 6x faster on clean text); a text without any
 # is returned untouched.
-_TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_INVISIBLE}]"
+# The BMP ones listed char by char (re then tests a bitmap, 3x faster than ~30 ranges) and every
+# astral character as one range (rare in news; the alternatives below tell the hidden ones apart).
+_BMP_HIDDEN = "".join(
+    chr(c)
+    for lo, hi in (
+        *_CF_RANGES,
+        *((c, c) for c in _HANGUL_FILLERS),
+        (0x180B, 0x180D),
+        (0x180F, 0x180F),
+        (0xFE00, 0xFE0F),
+    )
+    if hi < 0x10000
+    for c in range(lo, hi + 1)
+)
+_TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_BMP_HIDDEN}{_DROPPED}\\U00010000-\\U0010ffff]"
 _HAS_TRIGGER = re.compile(_TRIGGER)
 _SANITISE = re.compile(
     f"(?={_TRIGGER})(?:"
@@ -162,12 +199,20 @@ _SANITISE = re.compile(
             r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?",  # CSI; without a final byte it is dropped as far as it goes
             r"\x1b[ -/]*[0-~]?",  # two-byte (and nF) ESC sequences; a lone ESC too
             r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]",  # C0 except \t \n, DEL, C1
+            f"[{_DROPPED}]",
             r"(?P<sur>[\ud800-\udfff])",  # lone surrogates: they cannot be stored as UTF-8
-            f"(?P<vis>[{_INVISIBLE}])",
+            f"(?P<vis>[{_INVISIBLE}]|(?:^|(?<=[\\s\\x00-\\x1f\\x7f-\\x9f{_VS}{_INVISIBLE}]))[{_VS}])",
         )
     )
     + ")"
 )
+# What _sanitise_match writes for a shown character: search reads through it (see fold).
+_MARKER = re.compile(r"⟨U\+[0-9A-F]{4,6}⟩")
+
+
+def strip_markers(s: str) -> str:
+    """`s` without the ⟨U+XXXX⟩ marks sanitise wrote for invisible characters (search reads through them)."""
+    return _MARKER.sub("", s) if "⟨" in s else s
 
 
 def _sanitise_match(m: re.Match) -> str:
@@ -179,7 +224,7 @@ def _sanitise_match(m: re.Match) -> str:
 
 
 def sanitise(s: str) -> str:
-    """Remove control characters and whole escape sequences; make bidi and zero-width marks visible."""
+    """Remove control characters and whole escape sequences; make format characters and fillers visible."""
     # The output has no ESC, control or invisible mark left, so a second pass finds nothing: idempotent.
     if not _HAS_TRIGGER.search(s):
         return s
@@ -203,7 +248,7 @@ def clean(s: str) -> str:
 # --------------------------------------------------------------------------- folding
 
 _FOLD_CACHE: dict[str, str] = {}
-_D_MAP = str.maketrans({"đ": "d", "ð": "d"})
+_D_MAP = str.maketrans({"đ": "d", "ð": "d", "ɖ": "d"})  # Đ and its look-alikes Ð, Ɖ (lowered first)
 
 
 def _fold_char(ch: str) -> str:
@@ -250,6 +295,10 @@ def fold(s: str) -> str:
     """Fold for search: drop diacritics, đ→d, casefold; NFC Vietnamese keeps its length."""
     if s.isascii():
         return s.lower()
+    if "⟨" in s and _MARKER.search(s):
+        # A shown invisible (⟨U+3164⟩) is read through, as if it were not there: "hangul⟨U+3164⟩x"
+        # is found by `hangulx`. Rare, so the slower path that keeps offsets does it.
+        return fold_with_offsets(s)[0]
     # Two fast paths, same result as folding char by char (the index and every query rely on it):
     # English with a few accented names folds only its non-ASCII runs and lowers the rest in C;
     # text dense in accents (Vietnamese) goes through a translate table.
@@ -265,35 +314,16 @@ def fold_with_offsets(s: str) -> tuple[str, list[int]]:
     """Fold `s` and give, for each folded character, the index of the character it came from."""
     if s.isascii():
         return s.lower(), list(range(len(s)))
+    skip = {i for m in _MARKER.finditer(s) for i in range(*m.span())} if "⟨" in s else ()
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(s):
+        if i in skip:
+            continue
         f = _fold_char(ch)
         out.append(f)
         offsets.extend([i] * len(f))
     return "".join(out), offsets
-
-
-# --------------------------------------------------------------------------- title case
-
-_WORD = regex.compile(r"[\p{L}\p{M}]+")
-_VOWELS = frozenset("aeiouy")
-
-
-def _title_word(m: regex.Match) -> str:
-    w = m.group()
-    # An all-capital word without a vowel is an initialism (HCM, TP, ĐBSCL): every Vietnamese
-    # syllable has a vowel, so lowering it could only spoil it.
-    if w == w.upper() and not _VOWELS.intersection(fold(w)):
-        return w
-    return w[0].upper() + w[1:].lower()
-
-
-def title_case_vi(s: str) -> str:
-    """Title-case a (usually all-capital) Vietnamese name: "BÀ RỊA-VŨNG TÀU" → "Bà Rịa-Vũng Tàu"."""
-    # NFC first: then every Vietnamese letter is one code point, so w[0] is a whole letter with
-    # its marks (in NFD, "Ộ" is three code points and str.title() would treat marks as word breaks).
-    return unicodedata.normalize("NFC", _WORD.sub(_title_word, unicodedata.normalize("NFC", s)))
 
 
 # --------------------------------------------------------------------------- graphemes
@@ -331,107 +361,3 @@ def snap_to_grapheme(s: str, offset: int, forward: bool = False) -> int:
 def content_hash(s: str) -> str:
     """An article's identity: the SHA-256 hex digest of its clean text's UTF-8."""
     return hashlib.sha256(s.encode("utf-8")).hexdigest()
-
-
-# --------------------------------------------------------------------------- Vietnamese order
-
-# The Vietnamese alphabet, with the Latin letters it lacks (f j w z) where ICU's `vi` puts them.
-# A letter is (base, modifier): the breve, circumflex and horn make letters of their own.
-_BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
-_VI_LETTERS = [
-    ("a", ""),
-    ("a", _BREVE),
-    ("a", _CIRCUMFLEX),
-    ("b", ""),
-    ("c", ""),
-    ("d", ""),
-    ("đ", ""),
-    ("e", ""),
-    ("e", _CIRCUMFLEX),
-    ("f", ""),
-    ("g", ""),
-    ("h", ""),
-    ("i", ""),
-    ("j", ""),
-    ("k", ""),
-    ("l", ""),
-    ("m", ""),
-    ("n", ""),
-    ("o", ""),
-    ("o", _CIRCUMFLEX),
-    ("o", _HORN),
-    ("p", ""),
-    ("q", ""),
-    ("r", ""),
-    ("s", ""),
-    ("t", ""),
-    ("u", ""),
-    ("u", _HORN),
-    ("v", ""),
-    ("w", ""),
-    ("x", ""),
-    ("y", ""),
-    ("z", ""),
-]
-# Primary weights as characters that compare in alphabet order, above digits (0x30-0x39) and below
-# every non-ASCII letter, which keeps its own code point.
-_VI_PRIMARY = {letter: chr(0x41 + rank) for rank, letter in enumerate(_VI_LETTERS)}
-# Tones, ordered as ICU's `vi` tailoring does: ngang < huyền < hỏi < ngã < sắc < nặng.
-_VI_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-_SORT_CACHE: dict[str, tuple[str, str, str]] = {}
-_LEVEL = "\x01"  # between the levels: lower than any weight, so a shorter string sorts first
-_SPACE_WEIGHT = "\x02"
-_PUNCT_WEIGHT = "\x03"  # followed by the character itself; punctuation < digits < letters, as in ICU
-
-
-def _sort_unit(base: str, marks: str) -> tuple[str, str, str]:
-    """(primary, secondary, tertiary) weights of one letter with its combining marks."""
-    lower = base.lower()
-    if len(lower) != 1:
-        lower = base
-    modifier = next((m for m in marks if m in (_BREVE, _CIRCUMFLEX, _HORN) and (lower, m) in _VI_PRIMARY), "")
-    primary = _VI_PRIMARY.get((lower, modifier))
-    if primary is None:
-        if lower.isspace():
-            primary = _SPACE_WEIGHT
-        elif not lower.isalnum():
-            primary = _PUNCT_WEIGHT + lower
-        else:
-            primary = lower  # ASCII digits, and letters of other alphabets by code point
-    others = [m for m in marks if m != modifier and m not in _VI_TONES]
-    if others:  # marks no Vietnamese letter has (ü, ç, ...): after every tone
-        secondary = chr(0x100 + ord(others[0]))
-    else:
-        secondary = chr(0x30 + next((_VI_TONES[m] for m in marks if m in _VI_TONES), 0))
-    tertiary = "1" if base != lower else "0"
-    return primary, secondary, tertiary
-
-
-def vi_sort_key(s: str) -> str:
-    """A key whose plain code-point order is Vietnamese alphabetical order (as ICU's `vi` collation).
-
-    Three levels, as a collation has: letters (a < ă < â < b ... d < đ ...), then tones
-    (Ha < Hà < Hả < Hã < Há < Hạ), then case (lower first). Runs of white space count as one.
-    """
-    primary: list[str] = []
-    secondary: list[str] = []
-    tertiary: list[str] = []
-    decomposed = unicodedata.normalize("NFD", " ".join(s.split()))
-    i, n = 0, len(decomposed)
-    while i < n:
-        base = decomposed[i]
-        j = i + 1
-        while j < n and unicodedata.combining(decomposed[j]):
-            j += 1
-        if base == " ":
-            unit = (_SPACE_WEIGHT, "0", "0")
-        else:
-            marks = decomposed[i + 1 : j]
-            unit = _SORT_CACHE.get(base + marks)
-            if unit is None:
-                unit = _SORT_CACHE[base + marks] = _sort_unit(base, marks)
-        primary.append(unit[0])
-        secondary.append(unit[1])
-        tertiary.append(unit[2])
-        i = j
-    return "".join(primary) + _LEVEL + "".join(secondary) + _LEVEL + "".join(tertiary)

@@ -322,3 +322,12 @@ def test_once_a_read_finds_damage_no_write_goes_in(tmp_path):
             library.get_article(250)
         with pytest.raises(WriteError, match="damaged"):
             library.set_article_note(1, "không được ghi")
+
+
+def test_no_raw_copy_of_a_library_this_program_has_open(tmp_path):
+    """A byte copy open()s and close()s the file, which would drop this process's SQLite locks."""
+    db = sound(tmp_path / "lib.db", 3, rollback=False)
+    with Library(db), pytest.raises(LibraryError, match="open in this program"):
+        Library.copy_raw(db, tmp_path / "raw.db")
+    assert not (tmp_path / "raw.db").exists()
+    assert Library.copy_raw(db, tmp_path / "raw.db") == tmp_path / "raw.db"

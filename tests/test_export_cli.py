@@ -122,8 +122,11 @@ async def test_e_in_the_tui_exports_the_article(tmp_path, reader_home):
         assert len(files) == 1 and files[0].suffix == ".md"
         assert "> Việt Nam consistently considers Japan" in files[0].read_text(encoding="utf-8")
         assert any(str(files[0]) in n.message for n in app._notifications)
-        # Pressing e again after more notes updates the same file.
+        # Pressing e again after more notes asks, then (y) updates the same file.
         await pilot.press("n", *"thêm ghi chú", "ctrl+s", "e")
+        await pilot.pause()
+        assert "thêm ghi chú" not in files[0].read_text(encoding="utf-8")
+        await pilot.press("y")
         await pilot.pause()
         assert [f.name for f in (reader_home / "exports").iterdir()] == [files[0].name]
         assert "thêm ghi chú" in files[0].read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from reader.exporters.markdown import COLOUR_NAMES, hashtag, reading_order, render
+from reader.exporters.markdown import COLOUR_NAMES, obsidian_tags, reading_order, render
 from reader.model import Anchor, Article, Highlight
 from reader.text import clean
 
@@ -246,12 +246,15 @@ def check_export(article: Article, highlights: list[Highlight]) -> None:
     assert unicodedata.normalize("NFC", doc) == doc
 
     meta, markdown = split_front_matter(doc)
-    assert meta["title"] == clean(article.title)
-    assert meta["tags"] == [clean(t) for t in article.tags]
-    assert meta["place"] == clean(article.place)
-    assert meta["source"] == clean(article.source)
-    assert meta["date"] == (None if article.date is None else clean(article.date))
-    assert meta["article_id"] == article.id
+    assert meta.get("title") == (clean(article.title) or None)
+    # Obsidian's tag form, each spelling once; empty fields are left out (never null or "").
+    assert meta.get("tags") == (obsidian_tags(article.tags) or None)
+    assert all(" " not in t and t for t in meta.get("tags", []))
+    assert meta.get("place") == (clean(article.place) or None)
+    assert meta.get("source") == (clean(article.source) or None)
+    assert meta.get("date") == (clean(article.date or "") or None)
+    assert None not in meta.values() and "" not in meta.values()
+    assert meta.get("article_id") == article.id
     assert meta["exported_at"] == "2025-11-25T08:00:00Z"
 
     got = read_back(markdown)
@@ -275,7 +278,7 @@ def check_export(article: Article, highlights: list[Highlight]) -> None:
             assert item["heading"] == f"{where} · {COLOUR_NAMES[h.color]}"
             assert item["quote"] == clean(h.quote)
             assert item["note"] == (clean(h.note) or None)
-            tags = " ".join(t for t in (hashtag(tag) for tag in h.tags) if t != "#")
+            tags = " ".join("#" + t for t in obsidian_tags(h.tags))
             assert item["tags"] == (tags or None)
     if "Orphaned highlights" in expected:
         assert got["explanations"] == ["These passages were not found in the current text of the article."]
@@ -362,5 +365,5 @@ def test_front_matter_survives_yaml_lookalikes(title):
     article = Article(title=title, body=BODY, tags=[title, "ngoại giao"])
     doc = render(article, [], "2025-11-25T08:00:00Z")
     meta, markdown = split_front_matter(doc)
-    assert meta["title"] == title and meta["tags"] == [title, "ngoại giao"]
+    assert meta["title"] == title and meta.get("tags") == obsidian_tags([title, "ngoại giao"])
     assert read_back(markdown)["title"] == title

@@ -122,13 +122,13 @@ texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
 
 @settings(max_examples=300, deadline=None)
 @given(
-    quote=texts,
+    quote=texts.filter(lambda q: clean(q) != ""),  # an empty quote is refused (S11)
     prefix=texts,
     suffix=texts,
     note=texts,
     tags=st.lists(texts, max_size=3),
     start=st.integers(0, 10**6),
-    length=st.integers(0, 1000),
+    length=st.integers(1, 1000),
     color=st.integers(1, 5),
     orphan=st.booleans(),
     title=texts,

@@ -409,7 +409,7 @@ def test_plain_text_one_long_line_is_a_body():
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == (".txt", ".md")
+    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".html", ".htm", ".xhtml")
 
 
 # ------------------------------------------------------------------ hostile text

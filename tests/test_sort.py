@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from reader.cli import main
 from reader.model import Article
 from reader.store import Library, place_key
-from reader.text import vi_sort_key
 from reader.ui.list_source import ArticleWindow
+from reader.vietnamese import vi_sort_key
 
 # The Vietnamese alphabet (with f j w z where ICU's `vi` puts them).
 ALPHABET = [

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from reader.model import Anchor, Article
-from reader.store import Library, LibraryError, WriteError
+from reader.store import SCHEMA, Library, LibraryError, WriteError
 from reader.store.migrations import migrations
 from reader.ui.list_source import ArticleWindow
 
@@ -32,17 +32,14 @@ def test_blank_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     lib = Library(tmp_path / "new.db")
     tables = set(lib.db.table_names())
     assert {"articles", "tags", "article_tags", "highlights", "highlight_tags", "reading_state"} <= tables
-    assert lib.schema_version() == "m002_search"
+    assert lib.schema_version() == SCHEMA[-1]
     assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert lib.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     lib.close()
     # Opening again applies nothing twice.
     again = Library(tmp_path / "new.db")
-    assert [m.name for m in migrations.applied(again.db)] == [
-        "m001_initial",
-        "m002_search",
-    ]
+    assert [m.name for m in migrations.applied(again.db)] == list(SCHEMA)
 
 
 def test_database_from_a_newer_version_is_refused_untouched(tmp_path):
@@ -209,3 +206,23 @@ def test_an_up_to_date_library_opens_without_sqlite_utils(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "lib.db")], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_library_of_the_previous_schema_is_upgraded_to_feeds_keeping_its_articles(tmp_path):
+    from reader.store.connection import register_functions
+
+    # A true m002 library: a fresh file migrated without m003 and later.
+    path2 = tmp_path / "m002.db"
+    conn = sqlite3.connect(path2, isolation_level=None)
+    register_functions(conn)
+    migrations.apply(conn, stop_before="m003_feeds")
+    conn.execute(
+        "INSERT INTO articles (content_hash, title, body, date, imported_at, updated_at) "
+        "VALUES ('h1', 'Kept', 'Body of an article from before feeds.', '', 'x', 'x')"
+    )
+    conn.close()
+    upgraded = Library(path2)
+    assert "m003_feeds" in upgraded.applied_migrations() and upgraded.upgrade_backup is not None
+    (row,) = upgraded.conn.execute("SELECT title, url, feed_id, entry_id FROM articles").fetchall()
+    assert tuple(row) == ("Kept", "", None, None)
+    upgraded.close()

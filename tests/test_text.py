@@ -8,15 +8,31 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader import text
+from reader import text, vietnamese
 from tests.helpers import DATA, nfd
 
 INVISIBLES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
 
 
+# Every format character of this Python's Unicode, and the Hangul fillers (letters that render blank).
+FORMAT_CHARS = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+FILLERS = "\u3164\u115f\u1160\uffa0"
+HIDDEN = frozenset(FORMAT_CHARS) | frozenset(FILLERS) | {"\u00ad", "\u034f"}
+VARIATION_SELECTORS = frozenset(
+    [chr(c) for c in range(0xFE00, 0xFE10)]
+    + [chr(c) for c in range(0xE0100, 0xE01F0)]
+    + list("\u180b\u180c\u180d\u180f")
+)
+
+
 def has_forbidden(s: str) -> bool:
-    """True if `s` holds ESC, a C0/C1 control other than \\n and \\t, DEL, or an invisible mark."""
-    return any((unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in INVISIBLES for ch in s)
+    """True if `s` holds ESC, a C0/C1 control other than \\n and \\t, DEL, an invisible or a stray selector."""
+    for i, ch in enumerate(s):
+        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in HIDDEN:
+            return True
+        if ch in VARIATION_SELECTORS and (i == 0 or s[i - 1].isspace() or s[i - 1] in VARIATION_SELECTORS):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------ clean / NFC
@@ -188,7 +204,7 @@ def test_clean_idempotent_nfc_no_controls(s):
     assert "\r" not in once
 
 
-_SAFE_CHARS = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters=INVISIBLES)
+_SAFE_CHARS = st.characters(exclude_categories=("Cc", "Cs", "Cf"), exclude_characters=HIDDEN | VARIATION_SELECTORS)
 
 
 @given(st.text(alphabet=st.one_of(_SAFE_CHARS, st.sampled_from("\n\t"))))
@@ -214,12 +230,12 @@ TITLE_CASES = [
 
 @pytest.mark.parametrize(("caps", "expected"), TITLE_CASES)
 def test_title_case_vi(caps, expected):
-    assert text.title_case_vi(caps) == expected
+    assert vietnamese.title_case_vi(caps) == expected
 
 
 @pytest.mark.parametrize(("caps", "expected"), TITLE_CASES)
 def test_title_case_vi_from_nfd_returns_nfc(caps, expected):
-    assert text.title_case_vi(nfd(caps)) == expected
+    assert vietnamese.title_case_vi(nfd(caps)) == expected
 
 
 # ------------------------------------------------------------------ fold
@@ -475,3 +491,116 @@ def test_normalization_clean_gives_nfc(line, c1, c2, c3):
     assert text.clean(c1) == c2, line
     assert text.clean(c2) == c2, line
     assert text.clean(c3) == c2, line
+
+
+# ------------------------------------------------------------------ S4: every invisible shown
+
+
+@pytest.mark.parametrize("ch", FORMAT_CHARS + list(FILLERS), ids=lambda ch: f"U+{ord(ch):04X}")
+def test_every_format_character_and_hangul_filler_is_shown(ch):
+    out = text.sanitise(f"ab{ch}cd")
+    assert ch not in out
+    if ch == "\u00ad":  # the soft hyphen only says where a line may break: dropped
+        assert out == "abcd"
+    else:
+        assert out == f"ab⟨U+{ord(ch):04X}⟩cd"
+
+
+def test_ascii_smuggled_in_tag_characters_is_shown():
+    # "hi" written in tag characters after a visible word: invisible in a terminal, shown here.
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "hi")
+    assert text.clean(f"Safe{hidden} text") == "Safe⟨U+E0068⟩⟨U+E0069⟩ text"
+
+
+def test_one_variation_selector_after_a_character_is_kept_stray_ones_are_shown():
+    assert text.sanitise("❤\ufe0f ok") == "❤\ufe0f ok"
+    assert text.sanitise("葛\U000e0100") == "葛\U000e0100"
+    assert text.sanitise("\ufe0fa") == "⟨U+FE0F⟩a"
+    assert text.sanitise("a \ufe0e") == "a ⟨U+FE0E⟩"
+    # A message carried by a run of selectors after one emoji.
+    assert text.sanitise("😀\ufe0f\U000e0101\U000e0102") == "😀\ufe0f⟨U+E0101⟩⟨U+E0102⟩"
+
+
+def test_soft_hyphen_and_grapheme_joiner_are_dropped():
+    assert text.clean("infor\u00admation co\u034fop") == "information coop"
+
+
+def test_search_folding_reads_through_a_shown_invisible():
+    shown = text.clean("hangul\u3164x Hà\u200bNội")
+    assert shown == "hangul⟨U+3164⟩x Hà⟨U+200B⟩Nội"
+    assert text.fold(shown) == "hangulx hanoi"
+    folded, offsets = text.fold_with_offsets(shown)
+    assert folded == "hangulx hanoi"
+    assert shown[offsets[6]] == "x" and shown[offsets[-1]] == "i"
+    assert text.strip_markers(shown) == "hangulx HàNội"
+
+
+# ------------------------------------------------------------------ accent keys (smart accents)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("hòa", "hoà"),
+        ("Hòa Bình", "HOÀ BÌNH"),
+        ("khỏe", "khoẻ"),
+        ("thúy", "thuý"),
+        ("Thủy", "thuỷ"),
+        ("xòe", "xoè"),
+        ("Đà Nẵng", "Ðà Nẵng"),  # U+00D0, Icelandic eth
+        ("Đà Nẵng", "Ɖà Nẵng"),  # U+0189, African D
+        ("đà", "ðà"),
+        ("Hà Nội", nfd("Hà Nội")),
+    ],
+)
+def test_accent_key_unifies_case_form_tone_placement_and_d_lookalikes(a, b):
+    assert vietnamese.accent_key(a) == vietnamese.accent_key(b)
+    assert len(vietnamese.accent_key(a)) == len(unicodedata.normalize("NFC", a))
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("hòa", "hóa"),  # another tone is another word
+        ("ma", "má"),
+        ("Đà", "Da"),
+        ("hoàn", "hòan"),  # a closed syllable: the tone has one place only, the other is a typo
+        ("quý", "qúy"),  # the u of qu belongs to the consonant
+        ("nội", "nói"),
+    ],
+)
+def test_accent_key_keeps_what_tells_words_apart(a, b):
+    assert vietnamese.accent_key(a) != vietnamese.accent_key(b)
+
+
+def test_tone_placement_in_real_text_is_unified():
+    # The sample of real news writes the old placement (hòa, tòa, khỏe, thủy); the new one, as
+    # many keyboards type it, keys to the same, and the key of the whole text keeps its length.
+    corpus = (DATA / "binhvq-news-sample" / "demo-full.txt").read_text(encoding="utf-8")
+    words = set(corpus.lower().split())
+    for old, new in (("hòa", "hoà"), ("tòa", "toà"), ("khỏe", "khoẻ"), ("thủy", "thuỷ"), ("họa", "hoạ")):
+        assert old in words
+        assert vietnamese.accent_key(new) == vietnamese.accent_key(old) == old
+    new_style = corpus.replace("hòa", "hoà").replace("tòa", "toà").replace("khỏe", "khoẻ")
+    assert new_style != corpus
+    assert vietnamese.accent_key(new_style) == vietnamese.accent_key(corpus)
+    assert len(vietnamese.accent_key(corpus)) == len(corpus)
+
+
+def test_has_diacritics():
+    assert vietnamese.has_diacritics("Hà") and vietnamese.has_diacritics("Đa") and vietnamese.has_diacritics(nfd("Hà"))
+    assert vietnamese.has_diacritics("café") and vietnamese.has_diacritics("Ðo")
+    assert (
+        not vietnamese.has_diacritics("Ha")
+        and not vietnamese.has_diacritics("Noi")
+        and not vietnamese.has_diacritics("ß")
+    )
+
+
+def test_spelling_variants_cover_tone_placement_and_d_lookalikes():
+    assert vietnamese.spelling_variants("Hòa") == ["Hòa", "Hoà"]
+    assert set(vietnamese.spelling_variants("Đà")) == {"Đà", "Ðà", "Ɖà"}
+    assert vietnamese.spelling_variants("Nội") == ["Nội"]
+    assert {vietnamese.accent_key(v) for v in vietnamese.spelling_variants("Thuỷ Đồng")} == {
+        vietnamese.accent_key("thủy đồng")
+    }

@@ -170,6 +170,18 @@ async def test_t_tags_a_highlight_with_suggestions(library):
         assert [t.name for t in library.tags()] == ["kinh tế", "Ngoại giao"]
 
 
+async def test_the_tag_editor_offers_the_existing_spelling_of_a_tag_typed_without_accents(library):
+    library.set_article_tags(hanoi_id(library), ["Kinh tế"])
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_hanoi(pilot)
+        await pilot.press("t")
+        await pilot.press(*"kinh t")
+        await pilot.pause()
+        await pilot.press("right")  # → takes "Kinh tế", not a second tag "kinh te"
+        assert app.screen.query_one("Input").value == "Kinh tế"
+
+
 async def test_d_deletes_and_u_undoes(library):
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:

@@ -55,8 +55,14 @@ as structure. The rules:
   joined with "\\n\\n" — gives exactly the input.
 - In one-line places (the title heading, the place · date · source line, hashtags) a newline is
   written as `&#10;`.
-- Tags become hashtags: "#" + the tag with each run of whitespace replaced by "-" ("ngoại giao" →
-  `#ngoại-giao`); letters are kept as they are (NFC), other characters escaped as above.
+- What other targets read as syntax is escaped too, so the text stays text in them: a `#` before a
+  non-space (Obsidian tags), `==` (highlights), `^` after a space (block ids), `$` (math), `:` before
+  `//`, `.` after `www` and `@` after a letter (GFM autolinks) take a backslash; `{` before `{` or `%`
+  (Liquid, Hugo) and `%%` (Obsidian comments) are written as character references, which those
+  programs, unlike a backslash, do not read before the Markdown parser.
+- Tags are written in Obsidian form (`obsidian_tag`), the same spelling in the front matter and in
+  the body's hashtags: letters keep their accents, spaces and dashes of any kind become "-"
+  ("ngoại giao" → `#ngoại-giao`). Empty front-matter fields are left out.
 """
 
 from __future__ import annotations
@@ -93,6 +99,41 @@ def _ref(ch: str) -> str:
     return f"&#{ord(ch)};"
 
 
+def _target_syntax(body: str, k: int, ch: str) -> bool:
+    """True if `ch` at `k` would start syntax of a common Markdown target (not CommonMark's own).
+
+    Obsidian tags (`#tag`), highlights (`==x==`), block ids (` ^id`) and math (`$`); GFM's
+    autolinks (`http://`, `www.`, `name@host`). A backslash escape is CommonMark's, so every
+    CommonMark parser still reads the character back; these targets honour it too.
+    """
+    after = body[k + 1] if k + 1 < len(body) else ""
+    before = body[k - 1] if k > 0 else ""
+    if ch == "#":
+        return bool(after) and not after.isspace()
+    if ch == "=":
+        return "=" in (before, after)
+    if ch == "^":
+        return not before or before.isspace()
+    if ch == "$":
+        return True
+    if ch == ":":
+        return body.startswith("//", k + 1)
+    if ch == "@":
+        return bool(before) and not before.isspace()
+    if ch == ".":
+        return body[max(0, k - 3) : k].lower() == "www" and (k == 3 or (k > 3 and not body[k - 4].isalnum()))
+    return False
+
+
+def _template_or_comment(body: str, k: int, ch: str) -> bool:
+    # Liquid (Jekyll) and Hugo read `{{`, `{%` before any Markdown parser, and Obsidian hides
+    # `%%…%%`: a backslash does not stop them, a character reference does.
+    after = body[k + 1] if k + 1 < len(body) else ""
+    if ch == "{":
+        return after in ("{", "%")
+    return after == "%" or (k > 0 and body[k - 1] == "%")
+
+
 def _encode_line(line: str, *, heading: bool = False, line_start: bool = True) -> str:
     """One line of user text as Markdown inline source that a CommonMark parser reads back as itself."""
     n = len(line)
@@ -113,8 +154,11 @@ def _encode_line(line: str, *, heading: bool = False, line_start: bool = True) -
             or (k == 0 and at_start and ch in _LINE_START_ESCAPED)
             or k == list_delimiter
             or (heading and ch == "#")
+            or _target_syntax(body, k, ch)
         ):
             out.append("\\" + ch)
+        elif ch in "{%" and _template_or_comment(body, k, ch):
+            out.append(_ref(ch))
         elif ch == "&" and _ENTITY_AFTER_AMPERSAND.match(body, k + 1):
             out.append("\\&")
         elif ch == "\t" or ch == "\n":
@@ -160,14 +204,51 @@ def _labelled(label: str, text: str) -> list[str]:
     return lines
 
 
+def obsidian_tag(tag: str) -> str:
+    """A tag as Obsidian can hold it: letters (accents kept), digits, `/`, `_` inside a word; anything else "-".
+
+    "ngoại giao" → "ngoại-giao", "Quan hệ Việt–Nhật" → "Quan-hệ-Việt-Nhật", "#x" → "x"; a tag of
+    digits alone (which Obsidian refuses) gets a leading "_"; "" when nothing is left.
+    """
+    out = []
+    for ch in clean(tag).lstrip("#"):
+        if unicodedata.category(ch)[0] in "LMN" or ch in "_/":
+            out.append(ch)
+        elif not out or out[-1] != "-":
+            out.append("-")
+    joined = "".join(out)
+    # "_" only between two letters or digits, where it cannot start or end emphasis; elsewhere "-".
+    word = lambda ch: unicodedata.category(ch)[0] in "LMN"  # noqa: E731
+    joined = "".join(
+        "-" if ch == "_" and not (0 < i < len(joined) - 1 and word(joined[i - 1]) and word(joined[i + 1])) else ch
+        for i, ch in enumerate(joined)
+    )
+    joined = re.sub("-{2,}", "-", joined)
+    name = "/".join(part.strip("-") for part in joined.split("/") if part.strip("-"))
+    if name and all(ch.isdigit() for ch in name):
+        name = "_" + name
+    return name
+
+
+def obsidian_tags(tags: list[str]) -> list[str]:
+    """Tags in Obsidian form, empty ones dropped and each spelling once (first wins)."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        name = obsidian_tag(tag)
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
+
+
 def hashtag(tag: str) -> str:
-    """The hashtag text a tag is shown as: "#" + the tag with whitespace runs replaced by "-"."""
-    return "#" + "-".join(clean(tag).split())
+    """The hashtag a tag is shown as: "#" + its Obsidian form (the front matter holds the same)."""
+    return "#" + obsidian_tag(tag)
 
 
 def _hashtags(tags: list[str]) -> str:
-    shown = [hashtag(tag) for tag in tags]
-    return " ".join("#" + _encode_line(tag[1:], line_start=False) for tag in shown if tag != "#")
+    # Obsidian forms hold only letters, digits, "_", "-" and "/": written as they are, since a
+    # backslash would end an Obsidian tag. "_" is stripped from both ends, so it cannot emphasise.
+    return " ".join("#" + tag for tag in obsidian_tags(tags))
 
 
 def paragraph_number(body: str, offset: int) -> int:
@@ -176,8 +257,14 @@ def paragraph_number(body: str, offset: int) -> int:
     return body[:offset].count("\n\n") + 1
 
 
-def _colour(color: int) -> str:
-    return COLOUR_NAMES.get(color, f"colour {color}")
+def colour_name(color: int, names: dict[int, str] | None = None) -> str:
+    """A colour's name: the user's (`reader colors set`), else the default (yellow, green, …)."""
+    return (names or {}).get(color) or COLOUR_NAMES.get(color, f"colour {color}")
+
+
+def _colour(color: int, names: dict[int, str] | None = None) -> str:
+    # As heading text: a name the user chose is escaped like any of their text.
+    return _encode_line(clean(colour_name(color, names)), heading=True, line_start=False)
 
 
 # Characters written into a scalar as they are: YAML's printable set (as PyYAML reads it) minus
@@ -234,6 +321,11 @@ def _yaml_value(value: str | int | None) -> str:
     return _yaml_str(value)
 
 
+def yaml_list(key: str, values: list[str]) -> list[str]:
+    """A YAML list as front-matter lines (in Obsidian's layout); nothing when it is empty."""
+    return [f"{key}:", *(f"  - {_yaml_str(value)}" for value in values)] if values else []
+
+
 def front_matter(article: Article, exported_at: str) -> str:
     """The YAML front matter block, `---` lines included; yaml.safe_load gives back the same values.
 
@@ -242,22 +334,23 @@ def front_matter(article: Article, exported_at: str) -> str:
     """
     fields: list[tuple[str, str | int | None]] = [
         ("title", clean(article.title)),
-        ("date", clean(article.date) if article.date is not None else None),
+        ("date", clean(article.date or "")),
         ("place", clean(article.place)),
         ("source", clean(article.source)),
     ]
-    lines = [f"{key}: {_yaml_value(value)}" for key, value in fields]
-    tags = [clean(tag) for tag in article.tags]
-    lines.append("tags:" if tags else "tags: []")
-    lines.extend(f"- {_yaml_str(tag)}" for tag in tags)
-    lines.append(f"article_id: {_yaml_value(article.id)}")
-    lines.append(f"content_hash: {_yaml_str(clean(article.content_hash))}")
+    # Empty fields are left out: `date: null` or `place: ""` is noise in every notes app.
+    lines = [f"{key}: {_yaml_value(value)}" for key, value in fields if value]
+    lines.extend(yaml_list("tags", obsidian_tags(article.tags)))
+    if article.id is not None:
+        lines.append(f"article_id: {_yaml_value(article.id)}")
+    if clean(article.content_hash):
+        lines.append(f"content_hash: {_yaml_str(clean(article.content_hash))}")
     lines.append(f"exported_at: {_yaml_str(clean(exported_at))}")
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _highlight_blocks(heading: str, highlight: Highlight) -> list[list[str]]:
-    blocks = [[f"### {heading} · {_colour(highlight.color)}"], _blockquote(clean(highlight.quote))]
+def _highlight_blocks(heading: str, highlight: Highlight, names: dict[int, str] | None) -> list[list[str]]:
+    blocks = [[f"### {heading} · {_colour(highlight.color, names)}"], _blockquote(clean(highlight.quote))]
     note = clean(highlight.note)
     if note:
         blocks.append(_labelled("Note", note))
@@ -267,7 +360,9 @@ def _highlight_blocks(heading: str, highlight: Highlight) -> list[list[str]]:
     return blocks
 
 
-def render(article: Article, highlights: list[Highlight], exported_at: str) -> str:
+def render(
+    article: Article, highlights: list[Highlight], exported_at: str, colour_names: dict[int, str] | None = None
+) -> str:
     """The article and its highlights as Markdown with YAML front matter; same data, same bytes."""
     body = clean(article.body)
     title = clean(article.title)
@@ -284,12 +379,12 @@ def render(article: Article, highlights: list[Highlight], exported_at: str) -> s
     if anchored:
         blocks.append(["## Highlights"])
         for h in anchored:
-            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h))
+            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h, colour_names))
     if orphans:
         blocks.append(["## Orphaned highlights"])
         blocks.append([ORPHANS_EXPLAINED])
         for number, h in enumerate(orphans, 1):
-            blocks.extend(_highlight_blocks(f"Orphan {number}", h))
+            blocks.extend(_highlight_blocks(f"Orphan {number}", h, colour_names))
 
     markdown = "\n\n".join("\n".join(block) for block in blocks)
     return front_matter(article, exported_at) + "\n" + markdown + "\n"

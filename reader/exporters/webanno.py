@@ -35,6 +35,9 @@ highlight as an `Annotation`::
       ]}
     }
 
+An article's own note and tags come first, as an annotation of the whole article: the same
+`source`, no selector, `"reader:scope": "article"`, the note and tags as TextualBody.
+
 Positions count NFC code points of the article body, as the W3C model asks (code points, not
 UTF-16 units). `reader:color` (1-5) and `reader:orphan` (the passage was not found in the
 article's current text) are extensions in the `reader:` namespace the second context defines;
@@ -59,6 +62,7 @@ ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 READER_NAMESPACE = "urn:reader:vocab#"
 ARTICLE_PREFIX = "urn:reader:article:"
 HIGHLIGHT_PREFIX = "urn:reader:highlight:"
+ARTICLE_NOTE_PREFIX = "urn:reader:article-note:"
 
 
 # --------------------------------------------------------------------------- render
@@ -76,22 +80,10 @@ def _annotation(article: Article, digest: str, highlight: Highlight, number: int
         anno["created"] = clean(highlight.created)
     if highlight.modified:
         anno["modified"] = clean(highlight.modified)
-    body = []
-    note = clean(highlight.note)
-    if note:
-        body.append({"type": "TextualBody", "value": note, "format": "text/plain", "purpose": "commenting"})
-    for tag in highlight.tags:
-        body.append({"type": "TextualBody", "value": clean(tag), "purpose": "tagging"})
+    body = _bodies(clean(highlight.note), highlight.tags)
     if body:
         anno["body"] = body
-    source: dict = {
-        "id": ARTICLE_PREFIX + digest,
-        "type": "Text",
-        "format": "text/plain",
-        "dc:title": clean(article.title),
-    }
-    if article.date:
-        source["dc:date"] = clean(article.date)
+    source = _source(article, digest)
     quote: dict = {"type": "TextQuoteSelector", "exact": clean(highlight.quote)}
     if highlight.anchor.prefix:
         quote["prefix"] = clean(highlight.anchor.prefix)
@@ -104,12 +96,51 @@ def _annotation(article: Article, digest: str, highlight: Highlight, number: int
     return anno
 
 
+def _source(article: Article, digest: str) -> dict:
+    source: dict = {
+        "id": ARTICLE_PREFIX + digest,
+        "type": "Text",
+        "format": "text/plain",
+        "dc:title": clean(article.title),
+    }
+    if article.date:
+        source["dc:date"] = clean(article.date)
+    return source
+
+
+def _bodies(note: str, tags: list[str]) -> list[dict]:
+    body = []
+    if note:
+        body.append({"type": "TextualBody", "value": note, "format": "text/plain", "purpose": "commenting"})
+    for tag in tags:
+        body.append({"type": "TextualBody", "value": clean(tag), "purpose": "tagging"})
+    return body
+
+
+def _article_annotation(article: Article, digest: str) -> dict | None:
+    """The article's own note and tags, as an annotation on the whole article (no selector)."""
+    body = _bodies(clean(article.note), article.tags)
+    if not body:
+        return None
+    return {
+        "id": f"{ARTICLE_NOTE_PREFIX}{digest}",
+        "type": "Annotation",
+        "motivation": "commenting" if article.note else "tagging",
+        "body": body,
+        "target": {"type": "SpecificResource", "source": _source(article, digest)},
+        "reader:scope": "article",
+    }
+
+
 def render(items: list[tuple[Article, list[Highlight]]], exported_at: str) -> str:
     """Every highlight of the given articles as one W3C AnnotationCollection (JSON-LD text)."""
     annotations = []
     for article, highlights in items:
         digest = clean(article_hash(article))
         ordered = sorted(highlights, key=lambda h: (h.orphan, reading_order(h)))
+        whole = _article_annotation(article, digest)
+        if whole is not None:
+            annotations.append(whole)
         annotations.extend(_annotation(article, digest, h, n) for n, h in enumerate(ordered, 1))
     canonical = json.dumps(annotations, ensure_ascii=False, sort_keys=True).encode("utf-8")
     collection_id = "urn:reader:export:" + hashlib.sha256(canonical).hexdigest()[:32]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from reader import text
-from reader.importers import common, markdown, plaintext, seed
+from reader.importers import common, html, markdown, plaintext, seed
 from reader.model import Article
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+SUPPORTED_SUFFIXES = (".txt", ".md", *html.SUFFIXES)
 
 
 def parse(data: bytes, name: str, encoding: str | None = None) -> Article:
     """Decode a file's bytes and parse them into an Article; raises text.InputError on refusal."""
+    if name.lower().endswith(html.SUFFIXES):
+        return html.parse(data, name, charset=encoding)
     decoded = text.decode(data, encoding)
     if name.lower().endswith(".md") or decoded.startswith("---\n"):
         article = markdown.parse_text(decoded, name)

@@ -7,9 +7,28 @@ import re
 
 import yaml
 
-from reader import text
+from reader import text, vietnamese
 from reader.importers import common
 from reader.model import Article
+from reader.tags import clean_tags
+
+
+class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader with every plain scalar read as text.
+
+    YAML 1.1 would turn `title: yes` into True ("True"), `title: 1e3` into a float and `date:` into a
+    date object; here they stay what the user wrote, and the fields check them. Explicit tags such
+    as !!python/object are still refused. The C parser when PyYAML has one: 40,000 tags parse fast.
+    """
+
+    # Only null (`date: ~`, an empty value) is still recognised; PyYAML reads this from the class.
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 _FRONT_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _HEADING = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
@@ -38,22 +57,21 @@ def _date(value: object) -> str | None:
     if isinstance(value, datetime.date):
         return value.isoformat()
     s = _scalar("date", value)
+    match = _ISO_DATE.fullmatch(s)  # a date, or a date and time; nothing after it ("2025-04-03garbage")
     try:
-        return datetime.date.fromisoformat(s[:10]).isoformat()
+        if match is None:
+            raise ValueError(s)
+        return datetime.date.fromisoformat(match.group(1)).isoformat()
     except ValueError:
-        raise text.InputError(f"front matter: 'date' must be a date like 2025-04-03, not {s[:40]!r}") from None
+        raise text.InputError(f"bad YAML front matter: 'date' must be a date like 2025-04-03, not {s[:40]!r}") from None
 
 
 def _tags(value: object) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, list) else str(_scalar("tags", value)).split(",")
-    tags: list[str] = []
-    for item in items:
-        tag = _scalar("tags", item)
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tags
+    # One pass, by tag identity: two spellings of one tag are one tag (and 40,000 tags are not quadratic).
+    return clean_tags(_scalar("tags", item) for item in items)
 
 
 def split_front_matter(s: str) -> tuple[dict, str]:
@@ -65,7 +83,7 @@ def split_front_matter(s: str) -> tuple[dict, str]:
         raise text.InputError("front matter opened with '---' on line 1 is never closed with '---'")
     source = s[4 : end.start()]
     try:
-        data = yaml.safe_load(source)
+        data = yaml.load(source, Loader=_TextLoader)  # noqa: S506  (a safe loader)
     except yaml.MarkedYAMLError as e:
         where = f" (line {e.problem_mark.line + 2})" if e.problem_mark else ""
         raise text.InputError(f"bad YAML front matter{where}: {e.problem or e.context}") from None
@@ -105,7 +123,7 @@ def parse_text(s: str, name: str) -> Article:
     if not title:
         title, body = _pop_heading(body)
     dateline = _scalar("dateline", meta.get("dateline"))
-    place = _scalar("place", meta.get("place")) or text.title_case_vi(dateline)
+    place = _scalar("place", meta.get("place")) or vietnamese.title_case_vi(dateline)
     return Article(
         title=title or common.name_title(name),
         # Markdown keeps its line breaks: lists and code blocks would not survive reflowing.

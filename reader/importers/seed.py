@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from reader import text
+from reader import text, vietnamese
 from reader.importers import common
 from reader.model import Article
 
@@ -57,6 +57,6 @@ def parse_text(s: str, name: str) -> Article:
         body=body,
         date=date,
         dateline=dateline,
-        place=text.title_case_vi(dateline),
+        place=vietnamese.title_case_vi(dateline),
         source=source,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from reader.exporters.webanno import ARTICLE_PREFIX
 from reader.model import Anchor
@@ -33,6 +34,7 @@ class ParsedAnnotation:
     orphan: bool = False
     id: str = ""
     article_title: str = ""
+    scope: str = "highlight"  # or "article": the article's own note and tags, no passage
 
 
 # --------------------------------------------------------------------------- parse
@@ -93,11 +95,29 @@ def _page_items(page: dict) -> list:
     return items
 
 
-def _int(value, what: str) -> int:
+# No article is longer than this (imports refuse files over 20 MB); it also keeps every number
+# we pass to SQLite far below its 2**63 limit.
+MAX_POSITION = 2**31
+
+
+def _int(value, what: str, limit: int = MAX_POSITION) -> int:
     # bool is an int in Python, but `true` is not a position or a colour.
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValueError(f"{what} should be a whole number.")
+    if not -limit <= value <= limit:
+        raise ValueError(f"{what} is out of range ({str(value)[:30]}{'…' if len(str(value)) > 30 else ''}).")
     return value
+
+
+def _timestamp(value, what: str) -> str:
+    """An ISO 8601 date-time as text ("" when missing); ValueError when it is not one."""
+    stamp = _string(value, what) if value is not None else ""
+    if stamp:
+        try:
+            datetime.fromisoformat(stamp)
+        except ValueError:
+            raise ValueError(f"{what} is not a date and time ({stamp[:40]!r}).") from None
+    return stamp
 
 
 def _parse_annotation(obj, n: int) -> ParsedAnnotation:
@@ -122,7 +142,10 @@ def _parse_annotation(obj, n: int) -> ParsedAnnotation:
 
     targets = [t for t in _as_list(obj.get("target")) if isinstance(t, dict)]
     target = next((t for t in targets if "selector" in t), None)
-    if target is None:
+    whole_article = obj.get("reader:scope") == "article"
+    if whole_article and targets:
+        target = targets[0]
+    elif target is None:
         raise ValueError(f"{where} does not point at a passage of text (no target with a selector).")
     source = target.get("source")
     if isinstance(source, dict):
@@ -134,6 +157,18 @@ def _parse_annotation(obj, n: int) -> ParsedAnnotation:
     article_source = _string(source, f"{where}: the target's source") if source is not None else ""
     article_hash = article_source[len(ARTICLE_PREFIX) :] if article_source.startswith(ARTICLE_PREFIX) else ""
 
+    if whole_article:
+        return ParsedAnnotation(
+            article_source=article_source,
+            article_hash=article_hash,
+            anchor=Anchor(-1, -1, ""),
+            note="\n\n".join(notes),
+            tags=tags,
+            id=_string(obj.get("id", obj.get("@id", "")), f"{where}: id"),
+            article_title=article_title,
+            scope="article",
+        )
+
     quote = prefix = suffix = None
     start = end = None
     for selector in _as_list(target.get("selector")):
@@ -142,13 +177,15 @@ def _parse_annotation(obj, n: int) -> ParsedAnnotation:
         kinds = _types(selector)
         if "TextQuoteSelector" in kinds and quote is None:
             quote = _string(selector.get("exact"), f"{where}: the quote (exact)")
+            if not quote:
+                raise ValueError(f"{where}: the quote (exact) is empty.")
             prefix = _string(selector.get("prefix", ""), f"{where}: the quote's prefix")
             suffix = _string(selector.get("suffix", ""), f"{where}: the quote's suffix")
         elif "TextPositionSelector" in kinds and start is None:
             start = _int(selector.get("start"), f"{where}: the start position")
             end = _int(selector.get("end"), f"{where}: the end position")
-            if not 0 <= start <= end:
-                raise ValueError(f"{where}: positions {start}-{end} are not a passage (0 ≤ start ≤ end).")
+            if not 0 <= start < end:
+                raise ValueError(f"{where}: positions {start}-{end} are not a passage (0 ≤ start < end).")
     if quote is None and start is None:
         raise ValueError(f"{where} has neither a TextQuoteSelector nor a TextPositionSelector.")
     anchor = Anchor(
@@ -172,8 +209,8 @@ def _parse_annotation(obj, n: int) -> ParsedAnnotation:
         note="\n\n".join(notes),
         tags=tags,
         color=color,
-        created=_string(obj.get("created", ""), f"{where}: created"),
-        modified=_string(obj.get("modified", ""), f"{where}: modified"),
+        created=_timestamp(obj.get("created"), f"{where}: created"),
+        modified=_timestamp(obj.get("modified"), f"{where}: modified"),
         orphan=orphan,
         id=_string(obj.get("id", obj.get("@id", "")), f"{where}: id"),
         article_title=article_title,

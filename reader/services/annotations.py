@@ -1,13 +1,17 @@
-"""Read W3C Web Annotation JSON into a library, re-anchoring each highlight by its selectors."""
+"""Read W3C Web Annotation JSON into a library, re-anchoring each highlight by its selectors.
+
+One file is all or nothing: every annotation is checked and placed first, then all are written
+in one transaction; a bad one refuses the file (ValueError) before anything is written.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reader import anchoring
 from reader.importers import webanno
-from reader.model import Article, Highlight
-from reader.store import Library, LibraryError
+from reader.model import Anchor, Article, Highlight
+from reader.store import Library, LibraryError, clean_tags, tag_key
 
 
 @dataclass(frozen=True)
@@ -19,50 +23,80 @@ class ImportedAnnotation:
     detail: str = ""
 
 
+@dataclass
+class _Plan:
+    """The writes one file asks for, worked out before any is made."""
+
+    highlights: list[tuple[int, Anchor, webanno.ParsedAnnotation, bool]] = field(default_factory=list)
+    notes: dict[int, str] = field(default_factory=dict)
+    tags: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _placed(article: Article, parsed: webanno.ParsedAnnotation, n: int) -> tuple[Anchor, bool]:
+    """Where an annotation lands in the article (and whether it was found); ValueError if it cannot."""
+    anchor = parsed.anchor
+    if not anchor.quote:
+        # Only a position: the passage is what the article holds there.
+        if anchor.end > len(article.body):
+            raise ValueError(
+                f"Annotation {n} has no quote and its positions {anchor.start}-{anchor.end} fall outside "
+                f"the article “{article.title[:60]}” ({len(article.body)} characters)."
+            )
+        return anchoring.make_anchor(article.body, anchor.start, anchor.end), True
+    if parsed.orphan:
+        return anchor, False
+    if anchor.start < 0:  # no position selector: let the quote and its context find it
+        anchor = Anchor(0, len(anchor.quote), anchor.quote, anchor.prefix, anchor.suffix)
+    found = anchoring.reanchor(article.body, anchor)
+    return (found, True) if found else (anchor, False)
+
+
 def import_annotations(library: Library, data: str) -> list[ImportedAnnotation]:
     """Add W3C annotations to the library, re-anchoring them by their selectors; raises ValueError on a bad file."""
     results = []
     # Read each article and its highlights once, not once per annotation.
     articles: dict[str, Article | None] = {}
     present: dict[int, set[tuple]] = {}
-    for parsed in webanno.parse(data):
+    plan = _Plan()
+    for n, parsed in enumerate(webanno.parse(data), 1):
         if parsed.article_hash and parsed.article_hash not in articles:
             articles[parsed.article_hash] = library.find_article_by_hash(parsed.article_hash)
         article = articles.get(parsed.article_hash)
+        what = parsed.anchor.quote or ("the article's note and tags" if parsed.scope == "article" else "")
         if article is None:
-            results.append(
-                ImportedAnnotation(
-                    "skipped",
-                    parsed.anchor.quote,
-                    f"article not in this library: {parsed.article_title or parsed.article_source}",
-                )
-            )
+            detail = f"article not in this library: {parsed.article_title or parsed.article_source}"
+            results.append(ImportedAnnotation("skipped", what, detail))
             continue
-        anchor = parsed.anchor
-        found = None
-        if not parsed.orphan:
-            if anchor.start < 0:  # no position selector: let the quote and its context find it
-                anchor = type(anchor)(0, len(anchor.quote), anchor.quote, anchor.prefix, anchor.suffix)
-            found = anchoring.reanchor(article.body, anchor)
-        placed = found or anchor
+        if parsed.scope == "article":
+            results.append(_plan_article(plan, article, parsed))
+            continue
+        placed, found = _placed(article, parsed, n)
         if article.id not in present:
             present[article.id] = {(h.start, h.end, h.quote, h.note) for h in library.highlights(article.id)}
         key = (placed.start, placed.end, placed.quote, parsed.note)
         if key in present[article.id]:
-            results.append(ImportedAnnotation("unchanged", parsed.anchor.quote))
+            results.append(ImportedAnnotation("unchanged", placed.quote))
             continue
-        added = library.add_highlight(
-            article.id,
-            placed,
-            color=parsed.color,
-            note=parsed.note,
-            tags=parsed.tags,
-            created=parsed.created or None,
-            modified=parsed.modified or None,
-            orphan=found is None,
-        )
-        present[article.id].add((added.start, added.end, added.quote, added.note))
-        results.append(ImportedAnnotation("added" if found else "orphaned", parsed.anchor.quote))
+        present[article.id].add(key)
+        plan.highlights.append((article.id, placed, parsed, found))
+        results.append(ImportedAnnotation("added" if found else "orphaned", placed.quote))
+
+    with library.write():  # one transaction: a failure half way writes nothing
+        for article_id, note in plan.notes.items():
+            library.set_article_note(article_id, note)
+        for article_id, tags in plan.tags.items():
+            library.add_article_tags(article_id, tags)
+        for article_id, placed, parsed, found in plan.highlights:
+            library.add_highlight(
+                article_id,
+                placed,
+                color=parsed.color,
+                note=parsed.note,
+                tags=parsed.tags,
+                created=parsed.created or None,
+                modified=parsed.modified or None,
+                orphan=not found,
+            )
     return results
 
 
@@ -90,3 +124,22 @@ def highlight_span(
             if not highlight.orphan and (highlight.start, highlight.end) == (anchor.start, anchor.end):
                 return highlight, False
     return library.add_highlight(article_id, anchor, color=color, note=note, tags=tags), True
+
+
+def _plan_article(plan: _Plan, article: Article, parsed: webanno.ParsedAnnotation) -> ImportedAnnotation:
+    """Plan an article's own note and tags: a note is set only where there is none (never replaced)."""
+    what = "the article's note and tags"
+    changes = []
+    if parsed.note and parsed.note != article.note:
+        if article.note:
+            return ImportedAnnotation(
+                "kept", what, f"“{article.title[:60]}” has a different note here; this library's note was kept"
+            )
+        plan.notes[article.id] = parsed.note
+        changes.append("note")
+    known = {tag_key(t) for t in article.tags}
+    new_tags = [t for t in clean_tags(parsed.tags) if tag_key(t) not in known]
+    if new_tags:
+        plan.tags.setdefault(article.id, []).extend(new_tags)
+        changes.append("tags")
+    return ImportedAnnotation("added" if changes else "unchanged", what, " and ".join(changes))

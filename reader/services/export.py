@@ -6,48 +6,68 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.exporters import markdown, webanno
-from reader.exporters.paths import article_filename, safe_join
+from reader.exporters.paths import article_filename, safe_join, slugify
 from reader.fs import write_atomic
 from reader.model import Article, Highlight
-from reader.store import Library, now, tag_key
+from reader.store import Library, now
+from reader.tags import tag_matches, tag_pattern
 
 
 def select(
-    library: Library, article_ids: list[int] | None = None, tag: str | None = None, since: str | None = None
+    library: Library,
+    article_ids: list[int] | None = None,
+    tag: str | None = None,
+    since: str | None = None,
+    colors: frozenset[int] | None = None,
+    only_noted: bool = False,
 ) -> list[tuple[Article, list[Highlight]]]:
     """The articles and highlights to export.
 
     With a tag, an article that carries it brings all its highlights; otherwise only its highlights
-    that carry the tag. With a date, only highlights made or changed on or after it.
+    that carry the tag. With a date, only highlights made or changed on or after it. With colours,
+    only highlights of those colours; with only_noted, only highlights that carry a note (an
+    article left with no highlight and no note is then left out).
     """
     ids = article_ids if article_ids else library.annotated_article_ids(tag=tag, since=since)
+    pattern = tag_pattern(tag) if tag else None
     items = []
     for article_id in ids:
         article = library.get_article(article_id)
         if article is None:
             raise ValueError(f"no article with id {article_id}")
         highlights = library.highlights(article_id)
-        if tag and tag_key(tag) not in {tag_key(t) for t in article.tags}:
-            highlights = [h for h in highlights if tag_key(tag) in {tag_key(t) for t in h.tags}]
+        if pattern and not any(tag_matches(t, pattern) for t in article.tags):  # the tag as `tag:` matches it
+            highlights = [h for h in highlights if any(tag_matches(t, pattern) for t in h.tags)]
         if since:
             highlights = [h for h in highlights if h.modified >= since]
+        if colors or only_noted:
+            highlights = [h for h in highlights if (not colors or h.color in colors) and (h.note or not only_noted)]
+            if not has_notes(article, highlights):
+                continue
         items.append((article, highlights))
     return items
 
 
-def render_one(article: Article, highlights: list[Highlight], fmt: str, exported_at: str) -> str:
-    """One article's notes in a format."""
+def render_one(
+    article: Article, highlights: list[Highlight], fmt: str, exported_at: str, colour_names: dict | None = None
+) -> str:
+    """One article's notes in a format (Markdown headings show the colours by their names)."""
     if fmt == "json":
         return webanno.render([(article, highlights)], exported_at)
-    return markdown.render(article, highlights, exported_at)
+    return markdown.render(article, highlights, exported_at, colour_names)
 
 
-def render_all(items: list[tuple[Article, list[Highlight]]], fmt: str, exported_at: str | None = None) -> str:
+def render_all(
+    items: list[tuple[Article, list[Highlight]]],
+    fmt: str,
+    exported_at: str | None = None,
+    colour_names: dict | None = None,
+) -> str:
     """Every selected article in one text (Markdown documents one after another, or one JSON collection)."""
     exported_at = exported_at or now()
     if fmt == "json":
         return webanno.render(items, exported_at)
-    return "\n".join(markdown.render(a, h, exported_at) for a, h in items)
+    return "\n".join(markdown.render(a, h, exported_at, colour_names) for a, h in items)
 
 
 @dataclass(frozen=True)
@@ -58,18 +78,37 @@ class Written:
     article: Article
 
 
+def has_notes(article: Article, highlights: list[Highlight]) -> bool:
+    """True if an export of the article would hold more than its front matter."""
+    return bool(highlights or article.note.strip())
+
+
+def file_path(article: Article, directory: Path, fmt: str) -> Path:
+    """Where write_files puts an article's notes inside `directory` (ValueError if it would leave it)."""
+    name = article_filename(article)
+    if fmt == "json":
+        name = name.removesuffix(".md") + ".json"
+    return safe_join(directory, name)
+
+
+def tag_folder(directory: Path, tag: str) -> Path:
+    """The folder of a tag-filtered export: `tagged-<slug>` inside `directory`, apart from full exports."""
+    return safe_join(directory, f"tagged-{slugify(tag, 60)}")
+
+
 def write_files(
-    items: list[tuple[Article, list[Highlight]]], directory: Path, fmt: str, force: bool = False
+    items: list[tuple[Article, list[Highlight]]],
+    directory: Path,
+    fmt: str,
+    force: bool = False,
+    colour_names: dict | None = None,
 ) -> list[Written]:
     """One file per article inside `directory`, named by a safe slug; existing files kept unless force."""
     directory.mkdir(parents=True, exist_ok=True)
     exported_at = now()
     written = []
     for article, highlights in items:
-        name = article_filename(article)
-        if fmt == "json":
-            name = name.removesuffix(".md") + ".json"
-        path = safe_join(directory, name)
-        write_atomic(path, render_one(article, highlights, fmt, exported_at), force=force)
+        path = file_path(article, directory, fmt)
+        write_atomic(path, render_one(article, highlights, fmt, exported_at, colour_names), force=force)
         written.append(Written(path, article))
     return written

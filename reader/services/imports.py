@@ -26,7 +26,7 @@ class ImportResult:
 
 
 def walk(paths: Iterable[Path]) -> Iterator[Path | ImportResult]:
-    """Files named directly, and the .txt/.md files under folders (recursively, sorted).
+    """Files named directly, and the .txt/.md/.html files under folders (recursively, sorted).
 
     A folder that cannot be listed comes out as a refusal, so nothing is skipped silently.
     """
@@ -84,7 +84,12 @@ def import_file(library: Library, path: Path, encoding: str | None = None) -> Im
         return ImportResult(path, "refused", str(error))
     article.path = str(path.resolve())
     try:
-        status, stored = library.add_article(article)
+        if article.raw is not None:  # a saved web page: its structure and the page itself are kept too
+            from reader.store.feeds import FeedStore
+
+            status, stored = FeedStore(library).save(article, content_type="text/html")
+        else:
+            status, stored = library.add_article(article)
     except LibraryError as error:
         return ImportResult(path, "refused", str(error))
     return ImportResult(path, status, stored.title, stored.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from reader import anchoring, text
@@ -10,7 +11,18 @@ from reader.store import rows
 from reader.store.articles import fits, now
 from reader.store.errors import LibraryError
 from reader.store.tags import tagged_articles
-from reader.tags import clean_tags, tag_key
+from reader.tags import clean_tags, tag_key, tag_pattern
+
+# What `annotation_stamps` aggregates: article notes, highlights, highlight tags, article tags.
+_STAMP_QUERIES = (
+    """SELECT id, updated_at || ':' || coalesce(note_modified, '') || ':' || length(note) FROM articles
+       WHERE note != '' OR id IN (SELECT article_id FROM highlights) OR id IN (SELECT article_id FROM article_tags)""",
+    """SELECT article_id, count(*) || ':' || max(modified) || ':' || total(id * 7 + color * 3 + orphan + start * 5
+       + "end" * 11) FROM highlights GROUP BY article_id""",
+    """SELECT h.article_id, count(*) || ':' || total(x.tag_id * 13 + x.highlight_id) FROM highlight_tags x
+       JOIN highlights h ON h.id = x.highlight_id GROUP BY h.article_id""",
+    "SELECT article_id, group_concat(tag_id) FROM article_tags GROUP BY article_id",
+)
 
 
 def _check_color(color: int) -> int:
@@ -174,6 +186,42 @@ class Annotations:
                 return self.set_highlight_tags(highlight_id, names).tags
             return self.set_article_tags(article_id, names)
 
+    def colour_names(self) -> dict[int, str]:
+        """The names the user gave colours (1-5); a colour not in it keeps its default name."""
+        return {
+            rows.int_of(r[0]): rows.text_of(r[1])
+            for r in self.conn.execute("SELECT color, name FROM colour_names ORDER BY color")
+        }
+
+    def set_colour_name(self, color: int, name: str) -> str:
+        """Name a colour ("key claim"); an empty name gives it back its default. Returns the name stored."""
+        color = _check_color(color)
+        name = " ".join(text.clean(name).split())[:60]
+        with self.write() as unit:
+            if name:
+                unit.execute(
+                    "INSERT INTO colour_names (color, name) VALUES (?, ?) ON CONFLICT(color) DO UPDATE SET name = ?",
+                    (color, name, name),
+                )
+            else:
+                unit.execute("DELETE FROM colour_names WHERE color = ?", (color,))
+        return name
+
+    def annotation_stamps(self) -> dict[int, str]:
+        """Per article with highlights, a note or tags: a text that changes whenever any of them changes.
+
+        For `reader sync`, which skips a note whose article's stamp (and file) are what it last wrote.
+        Aggregates, not the rows themselves: every edit of a highlight moves its `modified`, and
+        what does not (a tag deleted, renamed or merged) moves a count or the digest of tag names.
+        """
+        stamps: dict[int, list[str]] = {}
+        names = self.conn.execute("SELECT count(*), group_concat(id || name, char(31)) FROM tags").fetchone()
+        tags_digest = f"{names[0]}:{hashlib.sha256(rows.text_of(names[1]).encode()).hexdigest()[:16]}"
+        for n, sql in enumerate(_STAMP_QUERIES):
+            for row in self.conn.execute(sql):
+                stamps.setdefault(row[0], []).append(f"{n}={row[1]}")
+        return {article_id: tags_digest + "|" + "|".join(parts) for article_id, parts in stamps.items()}
+
     def delete_highlight(self, highlight_id: int) -> Highlight:
         """Delete a highlight; returns it, so that it can be restored."""
         highlight = self.get_highlight(highlight_id)
@@ -204,7 +252,7 @@ class Annotations:
         """
         params: list = []
         if tag:
-            sql, values = tagged_articles(tag_key(tag), on_highlights=True)
+            sql, values = tagged_articles(tag_pattern(tag), on_highlights=True, pattern=True)  # as `tag:` matches
             where = f"id IN ({sql})"
             params += values
         else:

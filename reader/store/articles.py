@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from reader import anchoring, text
+from reader import anchoring, text, vietnamese
 from reader.model import Anchor, Article
 from reader.store import rows
 from reader.store.errors import LibraryError
@@ -74,6 +74,7 @@ class Articles:
                     (*values, values[-1]),
                 )
                 article_id = cursor.lastrowid
+                self._index_new(article_id)
                 status = "imported"
             if article.tags:
                 self._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
@@ -128,7 +129,7 @@ class Articles:
                 a.source,
                 stamp,
                 stamp,
-                text.vi_sort_key(a.title),
+                vietnamese.vi_sort_key(a.title),
                 place_key(a.place, a.date),
             )
             for a in articles

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reader import text
+from reader import text, vietnamese
 from reader.query import folds_exactly
 from reader.store.errors import LibraryError, ReadError, WriteError, read_failed, write_failed
 from reader.store.sorting import place_key
-from reader.tags import tag_match_key
+from reader.tags import tag_match_key, tag_matches
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -122,7 +122,7 @@ def _fold_sql(value) -> str:
 
 
 def _sort_key_sql(value) -> str:
-    return text.vi_sort_key(value if isinstance(value, str) else "")
+    return vietnamese.vi_sort_key(value if isinstance(value, str) else "")
 
 
 def _place_key_sql(place, date) -> str:
@@ -131,6 +131,10 @@ def _place_key_sql(place, date) -> str:
 
 def _tag_key_sql(name) -> str:
     return tag_match_key(name) if isinstance(name, str) else ""
+
+
+def _tag_matches_sql(name, pattern) -> int:
+    return int(isinstance(name, str) and isinstance(pattern, str) and tag_matches(name, pattern))
 
 
 def _folds_exactly_sql(value) -> int:
@@ -146,6 +150,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("reader_sort_key", 1, _sort_key_sql, deterministic=True)
     conn.create_function("reader_place_key", 2, _place_key_sql, deterministic=True)
     conn.create_function("reader_tag_key", 1, _tag_key_sql, deterministic=True)
+    conn.create_function("reader_tag_matches", 2, _tag_matches_sql, deterministic=True)
     conn.create_function("reader_folds_exactly", 1, _folds_exactly_sql, deterministic=True)
 
 

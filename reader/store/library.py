@@ -28,6 +28,11 @@ _OPEN_HERE: Counter[str] = Counter()
 _CANNOT_WRITE = {"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_PERM"}
 
 
+def is_open_here(path: Path) -> bool:
+    """True if a Library of this process has the file open."""
+    return bool(_OPEN_HERE[str(Path(path).resolve())])
+
+
 def damage_marker(path: Path) -> Path:
     """The file beside a library that says `reader check` found it damaged."""
     return path.with_name(path.name + ".damaged")
@@ -53,6 +58,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         self.upgrade_backup: Path | None = None  # the copy taken before an upgrade, if one ran
         self.read_only_reason: str | None = None
         self.read_only_immutable = False
+        self._wal_header: bool | None = None
         self._unit = UnitOfWork(None, self._index)
         self._on_create = on_create
         try:
@@ -79,7 +85,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         Otherwise (or when that read fails: another program may be writing) read it as SQLite does,
         falling back to immutable when not even the -shm can be made (a read-only folder, a full disk).
         """
-        if not _OPEN_HERE[str(self.path.resolve())] and self._in_wal_mode() and not self._has_log():
+        if self._wal_header and not self._has_log():
             self.conn = connect(self.path, read_only=True, immutable=True)
             try:
                 self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -102,6 +108,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
     def _open_existing(self, *, look_only: bool, read_only: bool) -> None:
         # Looked at read-only first: a library refused here (newer, not SQLite, damaged and due an
         # upgrade) is left exactly as it was, not even switched to WAL or given a -wal or -shm.
+        self._wal_header = self._read_wal_header()  # before any connection of ours holds a lock on it
         self._open_read_only()
         try:
             if look_only:
@@ -159,6 +166,9 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
             self.read_only_reason = reason(error.cause)
             self.conn = probe
             return
+        except BaseException:
+            probe.close()
+            raise
         probe.close()
         self.read_only_immutable = False  # writable now, with a -wal that an immutable read would miss
 
@@ -166,16 +176,25 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         """True if a -wal or -shm is beside the file (a program has it open, or one was killed)."""
         return any(os.path.lexists(f"{self.path}{suffix}") for suffix in ("-wal", "-shm"))
 
-    def _in_wal_mode(self) -> bool:
-        """True if the file's header says WAL (bytes 18 and 19 are 2), read without SQLite."""
-        if _OPEN_HERE[str(self.path.resolve())]:  # see _OPEN_HERE: ask SQLite, never open() the file
-            return self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    def _read_wal_header(self) -> bool | None:
+        """True if the file's header says WAL (bytes 18 and 19 are 2), read before SQLite opens it.
+
+        None when a Library of this process has the file open (see _OPEN_HERE: never open() it then).
+        """
+        if _OPEN_HERE[str(self.path.resolve())]:
+            return None
         try:
             with open(self.path, "rb") as f:
                 header = f.read(20)
         except OSError:
             return False
         return header[18:20] == b"\x02\x02"
+
+    def _in_wal_mode(self) -> bool:
+        """True if the library is in WAL mode: from the header read before opening, else from SQLite."""
+        if self._wal_header is not None:
+            return self._wal_header
+        return self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
     def _unusable(self, error: ReadError) -> LibraryError:
         if error.cause is None:

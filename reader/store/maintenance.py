@@ -231,18 +231,19 @@ class Maintenance:
         Its -wal, if any, is copied beside the copy, so that nothing committed is left out.
         """
         source = Path(source)
+        from reader.store.library import is_open_here
+
+        if is_open_here(source):
+            raise LibraryError(f"{source} is open in this program; close it before copying it byte for byte")
         return _raw_copy(source, _backup_target(source, target, force), force)
 
-    def backup(self, target: str | Path, *, force: bool = False, raw: bool = False) -> Path:
+    def backup(self, target: str | Path, *, force: bool = False) -> Path:
         """Copy the library to `target` with SQLite's online backup: a consistent snapshot, safe
         while other programs use the library. Refuses an existing file unless `force`.
 
-        With `raw`, copy the file byte for byte instead (with its -wal, if any, folded in by no one):
-        the way to keep a damaged library as it is, which the online backup refuses to copy.
+        A damaged library fails the copy's check: copy_raw() keeps it as it is instead.
         """
         target = self._backup_target(target, force)
-        if raw:
-            return _raw_copy(self.path, target, force)
         tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
         try:
             # A connection of its own: the backup API never finishes while its source connection

@@ -156,6 +156,99 @@ def m002_search(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def m003_feeds(db: sqlite3.Connection) -> None:
+    """Feeds, the web metadata of articles, their structure, and the raw page kept compressed."""
+    for statement in (
+        """CREATE TABLE feeds (
+               id INTEGER PRIMARY KEY,
+               url TEXT NOT NULL UNIQUE,
+               name TEXT NOT NULL,
+               site_url TEXT NOT NULL DEFAULT '',
+               tags TEXT NOT NULL DEFAULT '[]',  -- a JSON list of tag names
+               full_text TEXT NOT NULL DEFAULT 'auto' CHECK (full_text IN ('auto', 'always', 'never')),
+               etag TEXT NOT NULL DEFAULT '',
+               last_modified TEXT NOT NULL DEFAULT '',
+               last_fetched TEXT NOT NULL DEFAULT '',
+               last_error TEXT NOT NULL DEFAULT '',
+               gone INTEGER NOT NULL DEFAULT 0,
+               added_at TEXT NOT NULL
+           )""",
+        "ALTER TABLE articles ADD COLUMN url TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE articles ADD COLUMN site TEXT NOT NULL DEFAULT ''",
+        # Removing a feed keeps its articles (and so their annotations): they only lose the link.
+        "ALTER TABLE articles ADD COLUMN feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL",
+        "ALTER TABLE articles ADD COLUMN entry_id TEXT",
+        # The paragraphs and spans of the body as JSON offsets: [[kind, start, end], ...].
+        "ALTER TABLE articles ADD COLUMN structure TEXT NOT NULL DEFAULT ''",
+        # Unique, not partial: NULLs are distinct in SQLite, and `feed_id = ?` alone can use it (counts).
+        "CREATE UNIQUE INDEX articles_by_entry ON articles (feed_id, entry_id)",
+        "CREATE INDEX articles_by_url ON articles (url) WHERE url != ''",
+        """CREATE TABLE article_raw (
+               article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+               content_type TEXT NOT NULL DEFAULT '',
+               raw BLOB NOT NULL,  -- zlib-compressed bytes as fetched or read
+               stored_at TEXT NOT NULL
+           )""",
+    ):
+        db.execute(statement)
+
+
+def m004_colour_names(db: sqlite3.Connection) -> None:
+    """The names the user gives colours ("key claim"); a colour without a row keeps its default name."""
+    db.execute(
+        """CREATE TABLE colour_names (
+               color INTEGER PRIMARY KEY CHECK (color BETWEEN 1 AND 5),
+               name TEXT NOT NULL
+           )"""
+    )
+
+
+def m005_accent_search(db: sqlite3.Connection) -> None:
+    """An accent-kept index beside the folded one, for words typed with diacritics (smart accents).
+
+    External content: it reads the text from `articles` and stores only its own index, no second
+    copy. unicode61 with remove_diacritics 0 keeps the marks and lowers the case; tone placement
+    and the look-alikes of Đ are handled by the query, which asks for every spelling of a word
+    (reader.vietnamese.spelling_variants). Triggers keep it in step with every change and deletion: an
+    external-content index must be told the old values of a row to forget it. New rows are indexed
+    by the Library in one statement after inserting (a trigger per row makes a bulk import ~30% slower).
+    """
+    columns = "title, place, source, body, note"
+    old = ", ".join(f"old.{c.strip()}" for c in columns.split(","))
+    new = ", ".join(f"new.{c.strip()}" for c in columns.split(","))
+    for statement in (
+        f"""CREATE VIRTUAL TABLE search_exact USING fts5({columns}, content='articles', content_rowid='id',
+               tokenize = 'unicode61 remove_diacritics 0')""",
+        f"""CREATE TRIGGER articles_leave_search_exact AFTER DELETE ON articles
+            BEGIN INSERT INTO search_exact (search_exact, rowid, {columns}) VALUES ('delete', old.id, {old}); END""",
+        f"""CREATE TRIGGER articles_change_search_exact AFTER UPDATE OF {columns} ON articles
+            BEGIN
+                INSERT INTO search_exact (search_exact, rowid, {columns}) VALUES ('delete', old.id, {old});
+                INSERT INTO search_exact (rowid, {columns}) VALUES (new.id, {new});
+            END""",
+        "INSERT INTO search_exact (search_exact) VALUES ('rebuild')",
+        # Tags and highlights (quotes and notes) are not columns of `articles`: their accent-kept
+        # text is a small table of its own, kept by the Library as it keeps search_index.
+        """CREATE VIRTUAL TABLE search_exact_notes USING fts5(tags, notes,
+               tokenize = 'unicode61 remove_diacritics 0')""",
+        """INSERT INTO search_exact_notes (rowid, tags, notes)
+           SELECT id, tags, notes FROM (SELECT a.id,
+               coalesce((SELECT group_concat(name, ' ; ') FROM (
+                   SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id
+                   UNION
+                   SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                          JOIN tags t ON t.id = x.tag_id WHERE h.article_id = a.id)), '') AS tags,
+               coalesce((SELECT group_concat(h.quote || char(10) || h.note, char(10))
+                         FROM highlights h WHERE h.article_id = a.id), '') AS notes
+           FROM articles a) WHERE tags != '' OR notes != ''""",
+        """CREATE TRIGGER articles_leave_search_exact_notes AFTER DELETE ON articles
+           BEGIN DELETE FROM search_exact_notes WHERE rowid = old.id; END""",
+    ):
+        db.execute(statement)
+
+
 class Migrations:
     """The ordered migrations of the library, and what a library has had of them."""
 
@@ -231,4 +324,4 @@ class Migrations:
         return done
 
 
-migrations = Migrations(m001_initial, m002_search)
+migrations = Migrations(m001_initial, m002_search, m003_feeds, m004_colour_names, m005_accent_search)

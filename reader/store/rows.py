@@ -30,6 +30,15 @@ def optional_text(value: object) -> str | None:
     return text_of(value) or None
 
 
+def names_of(value: object) -> tuple[str, ...]:
+    """Names joined with U+001F (group_concat), split first and then each made safe (the mapper drops U+001F)."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return tuple(text_of(name) for name in value.split("\x1f"))
+    return (text_of(value),)
+
+
 def int_of(value: object, default: int = 0) -> int:
     """An integer column's value; what is not an integer becomes `default`."""
     if isinstance(value, bool | int):

@@ -32,6 +32,25 @@ _INDEX_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tag
            reader_folds_exactly(a.body)
     FROM articles a"""
 
+# New articles into the accent-kept index (changes and deletions: triggers of m003_accent_search).
+_EXACT_INDEX_SQL = """INSERT INTO search_exact (rowid, title, place, source, body, note)
+    SELECT id, title, place, source, body, note FROM articles"""
+
+# Rows whose accented text (the accent-kept index) matches; and whose tags or highlights do.
+_EXACT_IN = "a.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?)"
+_EXACT_NOTES_IN = "a.id IN (SELECT rowid FROM search_exact_notes WHERE search_exact_notes MATCH ?)"
+# The accent-kept text of an article's tags and highlights (quotes and notes), when it has any.
+_EXACT_NOTES_SQL = """INSERT INTO search_exact_notes (rowid, tags, notes)
+    SELECT id, tags, notes FROM (SELECT a.id,
+        coalesce((SELECT group_concat(name, ' ; ') FROM (
+            SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id
+            UNION
+            SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                   JOIN tags t ON t.id = x.tag_id WHERE h.article_id = a.id)), '') AS tags,
+        coalesce((SELECT group_concat(h.quote || char(10) || h.note, char(10))
+                  FROM highlights h WHERE h.article_id = a.id), '') AS notes
+    FROM articles a WHERE {where}) WHERE tags != '' OR notes != ''"""
+
 # What a search result needs of `articles a`, read marks and tags included, in one statement.
 _RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
     (SELECT read FROM reading_state WHERE article_id = a.id) AS read,
@@ -58,10 +77,18 @@ class Search:
                 )
             self.conn.execute(f"DELETE FROM search_index WHERE rowid IN ({marks})", chunk)
             self.conn.execute(_INDEX_SQL + f" WHERE a.id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM search_exact_notes WHERE rowid IN ({marks})", chunk)
+            self.conn.execute(_EXACT_NOTES_SQL.format(where=f"a.id IN ({marks})"), chunk)
 
     def _index_above(self, last_id: int) -> None:
         """Index every article with an id above `last_id` (new rows of a bulk insert), in one statement."""
         self.conn.execute(_INDEX_SQL + " WHERE a.id > ?", (last_id,))
+        self.conn.execute(_EXACT_INDEX_SQL + " WHERE id > ?", (last_id,))
+        self.conn.execute(_EXACT_NOTES_SQL.format(where="a.id > ?"), (last_id,))
+
+    def _index_new(self, article_id: int) -> None:
+        """Put a new article in the accent-kept index (its changes and deletion: m005's triggers)."""
+        self.conn.execute(_EXACT_INDEX_SQL + " WHERE id = ?", (article_id,))
 
     def rebuild_search_index(self) -> int:
         """Build the search index afresh from every article; returns how many rows it holds."""
@@ -70,51 +97,81 @@ class Search:
             unit.execute(_INDEX_SQL)
             # Merge the index into one b-tree: later queries read fewer segments.
             unit.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+            unit.execute("INSERT INTO search_exact (search_exact) VALUES ('rebuild')")
+            unit.execute("DELETE FROM search_exact_notes")
+            unit.execute(_EXACT_NOTES_SQL.format(where="1"))
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def search(self, query: str | Query, *, limit: int = 50, prefix_last: bool = False) -> list[SearchResult]:
+    def search(
+        self, query: str | Query, *, limit: int = 50, prefix_last: bool = False, accents: str = "smart"
+    ) -> list[SearchResult]:
         """Articles matching a query (see reader.query), best first, each with a snippet and its hits.
 
         Raises QueryError, with a message for the user, when the query cannot be run.
-        With `prefix_last` (search as you type) the last word also matches longer words.
+        With `prefix_last` (search as you type) the last word also matches longer words;
+        `accents` is smart, exact or ignore.
         """
-        parsed = query if isinstance(query, Query) else parse_query(query, prefix_last=prefix_last)
+        parsed = query if isinstance(query, Query) else parse_query(query, prefix_last=prefix_last, accents=accents)
         clauses, params = self._search_filters(parsed)
-        match = parsed.match_expression()
+        rows: list[sqlite3.Row] = []
+        seen: set[int] = set()
+        tiers = parsed.match_tiers()
+        first = parsed.exact_first()  # words together as typed, without accents, before with them
+        if (
+            first
+            and not self.conn.execute(
+                "SELECT 1 FROM search_exact WHERE search_exact MATCH ? LIMIT 1", (first,)
+            ).fetchone()
+        ):
+            first = None  # none written so (in Vietnamese text, the usual case): no tier to rank
+        plan = [(tiers[0], [*clauses, _EXACT_IN], [*params, first])] if first else []
+        plan += [(match, clauses, params) for match in tiers]
         try:
-            if match and not clauses:
-                # The ranked FTS5 query alone, then the rows of its top `limit`: ranking is the cost.
-                rows = self.conn.execute(
-                    f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
-                               s.notes AS notes_folded, s.body_exact, s.rank AS rank
-                        FROM (SELECT rowid, title, body, notes, body_exact, rank FROM search_index
-                              WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
-                        JOIN articles a ON a.id = s.rowid ORDER BY s.rank""",
-                    (match, limit),
-                ).fetchall()
-            elif match:  # filters on the articles apply before the limit
-                rows = self.conn.execute(
-                    f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
-                               s.notes AS notes_folded, s.body_exact, s.rank AS rank
-                        FROM search_index s JOIN articles a ON a.id = s.rowid
-                        WHERE search_index MATCH ? AND {" AND ".join(clauses)}
-                        ORDER BY s.rank LIMIT ?""",
-                    (match, *params, limit),
-                ).fetchall()
-            else:  # filters only: newest first
-                rows = self.conn.execute(
-                    f"""SELECT {_RESULT_COLUMNS}, NULL AS title_folded, NULL AS body_folded,
-                               NULL AS notes_folded, NULL AS body_exact, 0.0 AS rank
-                        FROM articles a WHERE {" AND ".join(clauses)}
-                        ORDER BY a.date DESC, a.id DESC LIMIT ?""",
-                    (*params, limit),
-                ).fetchall()
+            # Tier by tier (words together, near, anywhere), each best first, until `limit`: each
+            # tier holds the one before, so its first `limit` rows bring every row still missing.
+            for match, tier_clauses, tier_params in plan:
+                for row in self._search_rows(match, tier_clauses, tier_params, limit):
+                    if row["id"] not in seen and len(rows) < limit:
+                        seen.add(row["id"])
+                        rows.append(row)
+                if len(rows) >= limit:
+                    break
         except ReadError as error:
             # The expression is built from quoted tokens only; this is a safety net, not a path.
             if error.cause is None or error.cause.sqlite_errorname != "SQLITE_ERROR":
                 raise  # a damaged or unreadable library, not a bad query
             raise QueryError(f"That search could not be run ({detail(error.cause)}).") from error
         return self._results(parsed, rows)
+
+    def _search_rows(self, match: str | None, clauses: list[str], params: list, limit: int) -> list[sqlite3.Row]:
+        """The first `limit` rows of one MATCH expression (folded index) under the query's filters."""
+        if match and not clauses:
+            # The ranked FTS5 query alone, then the rows of its top `limit`: ranking is the cost.
+            return self.conn.execute(
+                f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
+                           s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                    FROM (SELECT rowid, title, body, notes, body_exact, rank FROM search_index
+                          WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
+                    JOIN articles a ON a.id = s.rowid ORDER BY s.rank""",
+                (match, limit),
+            ).fetchall()
+        if match:  # filters on the articles apply before the limit
+            return self.conn.execute(
+                f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
+                           s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                    FROM search_index s JOIN articles a ON a.id = s.rowid
+                    WHERE search_index MATCH ? AND {" AND ".join(clauses)}
+                    ORDER BY s.rank LIMIT ?""",
+                (match, *params, limit),
+            ).fetchall()
+        # filters only: newest first
+        return self.conn.execute(
+            f"""SELECT {_RESULT_COLUMNS}, NULL AS title_folded, NULL AS body_folded,
+                       NULL AS notes_folded, NULL AS body_exact, 0.0 AS rank
+                FROM articles a WHERE {" AND ".join(clauses)}
+                ORDER BY a.date DESC, a.id DESC LIMIT ?""",
+            (*params, limit),
+        ).fetchall()
 
     def _search_filters(self, query: Query) -> tuple[list[str], list]:
         """SQL conditions on `articles a` for a query's dates, tags and (alone) exclusions."""
@@ -127,12 +184,19 @@ class Search:
             clauses.append("a.date > ?")
             params.append(after_bound(query.after))
         for name, negated in [(n, False) for n in query.tags] + [(n, True) for n in query.not_tags]:
-            sql, values = tagged_articles(name, on_highlights=True, match=True)
+            sql, values = tagged_articles(name, on_highlights=True, pattern=True)
             clauses.append(f"a.id {'NOT IN' if negated else 'IN'} ({sql})")
             params += values
-        if not query.positive and query.negative:
+        if not query.positive and query.exclusion_expression():
             clauses.append("a.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
             params.append(query.exclusion_expression())
+        # Words typed with their accents: the accent-kept index must (or must not) hold them.
+        for wanted, notes_too in query.exact_clauses():
+            clauses.append(f"({_EXACT_IN} OR {_EXACT_NOTES_IN})" if notes_too else _EXACT_IN)
+            params += [wanted] * (1 + notes_too)
+        for unwanted, notes_too in query.exact_exclusions():
+            clauses.append(f"NOT ({_EXACT_IN} OR {_EXACT_NOTES_IN})" if notes_too else f"NOT {_EXACT_IN}")
+            params += [unwanted] * (1 + notes_too)
         return clauses, params
 
     def _results(self, query: Query, rows: list[sqlite3.Row]) -> list[SearchResult]:
@@ -160,7 +224,7 @@ class Search:
                     place=mapper.text_of(row["place"]),
                     source=mapper.text_of(row["source"]),
                     read=bool(row["read"]),
-                    tags=tuple(mapper.text_of(row["tag_names"]).split("\x1f")) if row["tag_names"] else (),
+                    tags=mapper.names_of(row["tag_names"]),
                     snippet=excerpt,
                     snippet_hits=tuple(excerpt_hits),
                     title_hits=tuple(find_hits(mapper.text_of(row["title"]), title_pattern, row["title_folded"])),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader import text
+from reader import vietnamese
 from reader.store.errors import LibraryError
 
 SORT_ORDERS = ("date", "title", "place")
@@ -13,7 +13,7 @@ _NO_PLACE = "\U0010ffff"  # above every sort key: articles without a place come 
 
 def place_key(place: str | None, date: str | None) -> str:
     """The place sort key: places in Vietnamese order, newest first within a place, no place last."""
-    head = text.vi_sort_key(place) if place else _NO_PLACE
+    head = vietnamese.vi_sort_key(place) if place else _NO_PLACE
     # Digits inverted, so that ascending order on the key is descending order on the date.
     return head + "\x01" + ((date or "").translate(_INVERT_DIGITS) or "~")
 

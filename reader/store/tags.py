@@ -13,20 +13,21 @@ from reader.store.errors import LibraryError
 from reader.tags import clean_tags, tag_key
 
 
-def tagged_articles(key: str, *, on_highlights: bool, match: bool = False) -> tuple[str, list[str]]:
+def tagged_articles(value: str, *, on_highlights: bool, pattern: bool = False) -> tuple[str, list[str]]:
     """SQL for the ids of the articles carrying a tag, and its parameters: the one definition.
 
-    `on_highlights`: a highlight's tag counts for its article too. `match`: compare as `tag:` does
-    (reader.tags.tag_match_key, folded words), else by identity (reader.tags.tag_key).
+    `on_highlights`: a highlight's tag counts for its article too. `pattern`: `value` is a
+    reader.query.tag_pattern (a tag as a person types it, matched by smart accents), else a
+    reader.tags.tag_key (identity).
     """
-    where = "reader_tag_key(t.name) = ?" if match else "t.key = ?"
+    where = "reader_tag_matches(t.name, ?)" if pattern else "t.key = ?"
     sql = f"SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE {where}"
     if not on_highlights:
-        return sql, [key]
+        return sql, [value]
     sql += f"""
         UNION SELECT h.article_id FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
               JOIN tags t ON t.id = x.tag_id WHERE {where}"""
-    return sql, [key, key]
+    return sql, [value, value]
 
 
 class Tags:

@@ -71,14 +71,24 @@ class ReaderApp(App):
         Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette", show=False),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, open_at: tuple[int, int | None] | None = None) -> None:
         super().__init__()
         self.library = library
         self.jobs = LibraryJobs(self, library.path, library)
         self._quitting = False
+        self.open_at = open_at  # (article, highlight or None) to show first: `reader open URI`
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library))
+        if self.open_at is not None:
+            self.call_after_refresh(self._open_at, *self.open_at)
+
+    def _open_at(self, article_id: int, highlight_id: int | None) -> None:
+        main = self.main
+        highlight = self.library.get_highlight(highlight_id) if highlight_id is not None else None
+        placed = highlight is not None and highlight.article_id == article_id and not highlight.orphan
+        main.open_article(article_id, at=highlight.start if placed else None)
+        main.focus_pane(main.reading)
 
     # -- workers report here: results to their job, every failure through one handler -----
 
@@ -163,6 +173,7 @@ class ReaderApp(App):
         yield SystemCommand("Export all notes", "Markdown, one file per article, in the export folder", main.export_all)
         yield SystemCommand("Export notes tagged …", "Markdown of the notes with one tag", main.export_tagged)
         yield SystemCommand("Export this article's notes", "Same as e", main.action_export_article)
+        yield SystemCommand("Sync vault", "Update the notes in your vault and read your edits back", main.sync_vault)
 
     def _show_all(self) -> None:
         self.show_tag(None)
@@ -173,6 +184,6 @@ class ReaderApp(App):
         self.main.load_list()
 
 
-def make_app(library: Library) -> ReaderApp:
-    """Build the app on a library: the one factory the CLI and the tests share."""
-    return ReaderApp(library)
+def make_app(library: Library, open_at: tuple[int, int | None] | None = None) -> ReaderApp:
+    """Build the app on a library (opening an article, at a highlight, first): the CLI's and the tests' factory."""
+    return ReaderApp(library, open_at)

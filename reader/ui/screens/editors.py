@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from reader.tags import complete_tag
+
 # A save callback starts writing the text (in a worker) and later calls `done` on the UI thread:
 # with None once it is committed, or with a sentence saying why it was not.
 Done = Callable[["str | None"], None]
@@ -119,7 +121,10 @@ class NoteEditor(ModalScreen[str | None]):
 
 
 class TagSuggester(Suggester):
-    """Completes the last comma-separated tag from the tags that exist, ignoring case."""
+    """Completes the last comma-separated tag from the tags that exist, as search matches words.
+
+    `kinh t` offers "Kinh tế" (smart accents, reader.query.complete_tag); → takes the offer.
+    """
 
     def __init__(self, tags: list[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
@@ -130,11 +135,8 @@ class TagSuggester(Suggester):
         typed = last.lstrip()
         if not typed:
             return None
-        for tag in self.tags:
-            if tag.casefold().startswith(typed.casefold()) and tag.casefold() != typed.casefold():
-                prefix = value[: len(value) - len(typed)]
-                return prefix + tag
-        return None
+        tag = complete_tag(typed, self.tags)
+        return None if tag is None else value[: len(value) - len(typed)] + tag
 
 
 class TagEditor(ModalScreen[list[str] | None]):

@@ -15,10 +15,12 @@ from textual.widget import Widget
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
 from reader.ui import work
+from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.jobs import Job
 from reader.ui.list_source import ArticleWindow
 from reader.ui.screens.annotating import AnnotatingMixin, editors
 from reader.ui.screens.search import SearchMixin
+from reader.ui.screens.sync import VaultSyncMixin
 from reader.ui.session import Session, SortOrder
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
@@ -29,7 +31,7 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(AnnotatingMixin, SearchMixin, Screen):
+class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -39,6 +41,7 @@ class MainScreen(AnnotatingMixin, SearchMixin, Screen):
         Binding("e", "export_article", "Export notes", id="main.export", show=False),
         Binding("slash", "search", "Search", key_display="/", id="main.search"),
         Binding("escape", "clear_search", "Clear the search", id="main.clear_search", show=False),
+        *FEED_BINDINGS,
     ]
 
     def __init__(self, library: Library) -> None:
@@ -148,20 +151,20 @@ class MainScreen(AnnotatingMixin, SearchMixin, Screen):
         self.open_article(message.article_id)
         self.focus_pane(self.reading)
 
-    def open_article(self, article_id: int) -> None:
-        """Show an article in the reading pane, where the reader left it, and mark it read (in workers)."""
+    def open_article(self, article_id: int, at: int | None = None) -> None:
+        """Show an article in the reading pane, where the reader left it (or `at`), and mark it read (in workers)."""
         self.save_position()
         self._opening += 1
         generation = self._opening
         self.jobs.read(
             Job(
                 partial(work.open_article, article_id=article_id),
-                done=lambda opened: self._opened(generation, opened),
+                done=lambda opened: self._opened(generation, opened, at),
                 failed="Could not open the article",
             )
         )
 
-    def _opened(self, generation: int, opened: work.Opened | None) -> None:
+    def _opened(self, generation: int, opened: work.Opened | None, at: int | None = None) -> None:
         if generation != self._opening:
             return  # the reader has opened another article since
         if opened is None:
@@ -170,6 +173,8 @@ class MainScreen(AnnotatingMixin, SearchMixin, Screen):
         article = opened.article
         self.session.open(article, opened.highlights)
         self.reading.show(article, self.highlights, opened.position)
+        if at is not None:
+            self.reading.move_to(at)
         span = self.reading.cursor_span
         self._saved_position = (article.id, span[0]) if span else None
         self.notes.show(article, self.highlights)
@@ -226,31 +231,58 @@ class MainScreen(AnnotatingMixin, SearchMixin, Screen):
     # -- export --------------------------------------------------------------------------
 
     def _export(self, article_ids: list[int] | None = None, tag: str | None = None) -> None:
-        """Write Markdown notes into the export folder and say where."""
+        """Write Markdown notes into the export folder (a folder of its own for a tag), asking before replacing."""
         from reader.locations import export_dir
         from reader.services import export as exporting
 
-        folder = export_dir()
+        folder = exporting.tag_folder(export_dir(), tag) if tag else export_dir()
 
-        def run(library: Library) -> list | None:  # in a worker: export reads the library and writes files
+        def plan(library: Library) -> tuple:  # in a worker: reading the notes and the folder can wait
             items = exporting.select(library, article_ids, tag=tag)
-            return exporting.write_files(items, folder, "markdown", force=True) if items else None
+            if article_ids:
+                items = [(a, h) for a, h in items if exporting.has_notes(a, h)]
+            existing = [a for a, _ in items if exporting.file_path(a, folder, "markdown").exists()]
+            return items, existing, library.colour_names()
 
-        def done(written: list | None) -> None:
-            if not written:
-                self.notify("Nothing to export yet.", severity="warning")
+        def planned(result: tuple) -> None:
+            items, existing, colour_names = result
+            if not items:
+                what = "this article has no highlights or notes yet" if article_ids else "no notes yet"
+                self.notify(f"Nothing to export: {what}.", severity="warning")
                 return
-            where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {written[0].path.parent}"
-            self.notify(f"Exported to {where}", timeout=8)
 
-        self.jobs.read(Job(run, done=done, failed="Export failed"))
+            def write(replace: bool | None = True) -> None:
+                if not replace:
+                    self.notify("Not exported: the existing files were kept.")
+                    return
+
+                def run(library: Library) -> list:
+                    return exporting.write_files(items, folder, "markdown", force=True, colour_names=colour_names)
+
+                def done(written: list) -> None:
+                    where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {folder}"
+                    filtered = f" (only the notes tagged “{tag}”)" if tag else ""
+                    self.notify(f"Exported to {where}{filtered}", timeout=8)
+
+                self.jobs.read(Job(run, done=done, failed="Export failed"))
+
+            if not existing:
+                write()
+                return
+            what = f"“{trim(existing[0].title, 60)}”" if len(existing) == 1 else f"{len(existing)} articles"
+            self.app.push_screen(
+                editors().ConfirmDialog(f"The export of {what} exists in {folder}. Replace it?"), write
+            )
+
+        self.jobs.read(Job(plan, done=planned, failed="Export failed"))
 
     def action_export_article(self) -> None:
-        article_id = (
-            self.article.id if self.article else (self.article_list.current.id if self.article_list.current else None)
-        )
+        # The open article when reading it; in the list, the one under the cursor.
+        in_list = self.focused is self.article_list or self.article is None
+        current = self.article_list.current
+        article_id = (current.id if current else None) if in_list else self.article.id
         if article_id is None:
-            self.notify("Open an article first.", severity="warning")
+            self.notify("No article to export: the list is empty.", severity="warning")
             return
         self._export([article_id])
 

@@ -33,14 +33,16 @@ class SearchFinished(Message):
     error: str | None
 
 
-def search_in_thread(path: Path, query: str, limit: int) -> tuple[list[SearchResult] | None, str | None]:
+def search_in_thread(
+    path: Path, query: str, limit: int, accents: str = "smart"
+) -> tuple[list[SearchResult] | None, str | None]:
     """Run one search on a connection of this thread's own; (results, None) or (None, message)."""
     try:
         library = Library(path)
     except LibraryError as error:
         return None, f"The library could not be opened for searching: {error}"
     try:
-        return library.search(query, limit=limit, prefix_last=True), None
+        return library.search(query, limit=limit, prefix_last=True, accents=accents), None
     except QueryError as error:
         return None, str(error)
     except LibraryError as error:
@@ -83,7 +85,7 @@ class SearchMixin:
         self._search_generation += 1
         if not self.search_bar.display:
             return  # the bar was closed while this query was settling
-        query = message.query
+        query, accents = message.query, message.accents
         if not query.strip():
             self.search_bar.set_message("")
             if self.searching:
@@ -93,7 +95,7 @@ class SearchMixin:
         path = self.library.path
 
         def work() -> None:
-            results, error = search_in_thread(path, query, SEARCH_LIMIT)
+            results, error = search_in_thread(path, query, SEARCH_LIMIT, accents)
             if not get_current_worker().is_cancelled:
                 self.post_message(SearchFinished(generation, query, results, error))
 

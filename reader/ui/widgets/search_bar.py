@@ -1,17 +1,21 @@
-"""The search bar above the article list: an input, and a line under it for counts and errors."""
+"""The search bar above the article list: an input, and a line under it for counts, errors and the accent mode."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from reader.query import ACCENT_MODES
+
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = 'Search: words, "a phrase", tag:…, place:…, source:…, after:2024, -word'
+# What each accent mode means, as the bar shows it (ctrl+t goes to the next).
+ACCENT_LABELS = {"smart": "accents: smart", "exact": "accents: exact", "ignore": "accents: off"}
 
 
 class SearchBar(Vertical):
@@ -20,13 +24,20 @@ class SearchBar(Vertical):
     BINDINGS = [
         Binding("escape", "close", "Clear the search", id="search.close"),
         Binding("enter,down", "submit", "To the results", id="search.to_results", show=False),
+        Binding(
+            "ctrl+t",
+            "next_accents",
+            "Accents: smart (a word typed with accents matches only that spelling) → exact → ignored",
+            id="search.accents",
+        ),
     ]
 
     class QueryChanged(Message):
-        """The query settled (typing paused); the screen runs it."""
+        """The query settled (typing paused), or its accent mode changed; the screen runs it."""
 
-        def __init__(self, query: str) -> None:
+        def __init__(self, query: str, accents: str = "smart") -> None:
             self.query = query
+            self.accents = accents
             super().__init__()
 
     class Submitted(Message):
@@ -38,6 +49,7 @@ class SearchBar(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
+        self.accents = "smart"  # reader.query's accent mode for the queries typed here
 
     def compose(self) -> ComposeResult:
         # Nothing until the first `/`: an Input costs ~40 ms of the first screen, and most
@@ -59,7 +71,11 @@ class SearchBar(Vertical):
         """Show the bar and put the cursor in it."""
         if self.input is None:
             await self.mount(
-                Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False, compact=True),
+                Horizontal(
+                    Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False, compact=True),
+                    Static(Content(ACCENT_LABELS[self.accents]), id="search-accents", markup=False),
+                    id="search-row",
+                ),
                 Static("", id="search-message", markup=False),
             )
         self.display = True
@@ -95,7 +111,7 @@ class SearchBar(Vertical):
 
     def _settled(self, query: str) -> None:
         self._timer = None
-        self.post_message(self.QueryChanged(query))
+        self.post_message(self.QueryChanged(query, self.accents))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -105,8 +121,17 @@ class SearchBar(Vertical):
         # A query typed and submitted at once must not wait for the pause.
         if self._timer is not None:
             self._cancel_timer()
-            self.post_message(self.QueryChanged(self.value))
+            self.post_message(self.QueryChanged(self.value, self.accents))
         self.post_message(self.Submitted())
+
+    def action_next_accents(self) -> None:
+        """Smart → exact → ignored → smart; the query runs again at once."""
+        self.accents = ACCENT_MODES[(ACCENT_MODES.index(self.accents) + 1) % len(ACCENT_MODES)]
+        found = self.query("#search-accents")
+        if found:
+            found.first(Static).update(Content(ACCENT_LABELS[self.accents]))
+        self._cancel_timer()
+        self.post_message(self.QueryChanged(self.value, self.accents))
 
     def action_close(self) -> None:
         self.post_message(self.Closed())

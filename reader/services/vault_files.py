@@ -1,0 +1,160 @@
+"""A vault's files: its notes found by reader-id, the sync state, new notes' names, the remembered vault."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from reader.exporters.paths import slugify
+from reader.fs import write_atomic
+from reader.importers import vault_note
+from reader.locations import data_dir
+from reader.model import Article
+
+STATE_NAME = ".reader-sync.json"
+DEFAULT_PATTERN = "{date}-{slug}"
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#^\[\]]+')
+
+
+@dataclass
+class SyncOptions:
+    """How to sync: where notes go, how they are named, which highlights, what may change."""
+
+    folder: str = ""
+    pattern: str = DEFAULT_PATTERN
+    colors: frozenset[int] | None = None
+    only_noted: bool = False
+    accept_deletes: bool = False
+    dry_run: bool = False
+    names_stamp: str = ""  # set by sync: the colour names the notes were rendered with
+
+
+@dataclass
+class SyncReport:
+    """What a sync did (or, with dry_run, would do)."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    read_back: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- state, scan, names
+
+
+def load_state(vault: Path) -> dict:
+    """What the last sync wrote: {"notes": {reader-id: {"path", "fields"}}}; empty when none."""
+    try:
+        state = json.loads((vault / STATE_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"notes": {}}
+    except (OSError, ValueError) as error:
+        raise ValueError(
+            f"the sync state {vault / STATE_NAME} cannot be read ({error}); move it away to start afresh"
+        ) from None
+    if not isinstance(state, dict) or not isinstance(state.get("notes"), dict):
+        raise ValueError(f"the sync state {vault / STATE_NAME} is not one reader wrote; move it away to start afresh")
+    return state
+
+
+@dataclass
+class FoundNote:
+    """A note of ours in the vault: where, its text as read, and its parts."""
+
+    path: Path
+    text: str
+    reader_id: int
+
+    @cached_property
+    def parsed(self) -> vault_note.ParsedNote:
+        """The note's parts, read only when the note has to be merged (most syncs skip most notes)."""
+        return vault_note.parse_note(self.text.replace("\r\n", "\n"))
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the text as read, to know a note is still what the last sync wrote."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
+
+
+def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
+    """Every note in the vault that carries a reader-id (hidden folders skipped), by id."""
+    found: dict[int, FoundNote] = {}
+    for root, dirs, files in os.walk(vault):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            path = os.path.join(root, name)  # a str: Path objects for 5,000 notes cost more than reading them
+            try:
+                with open(path, "rb") as f:
+                    head = f.read(4096)
+                    if b"reader-id:" not in head:
+                        continue
+                    raw = head + f.read()
+                text = raw.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                report.problems.append(f"{path}: not read ({error})")
+                continue
+            reader_id = vault_note.note_reader_id(text)
+            if reader_id is None:
+                continue
+            if reader_id in found:
+                report.problems.append(
+                    f"{path}: also carries reader-id {reader_id}, like {found[reader_id].path}; only that one is synced"
+                )
+                continue
+            found[reader_id] = FoundNote(Path(path), text, reader_id)
+    return found
+
+
+def note_name(article: Article, pattern: str) -> str:
+    """A note's file name from the pattern's fields {date} {slug} {title} {id}; always ends in .md."""
+    title = _UNSAFE_IN_NAME.sub(" ", article.title).strip(" .")[:100].strip() or "Untitled"
+    try:
+        name = pattern.format(date=(article.date or "")[:10], slug=slugify(article.title), title=title, id=article.id)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError(
+            f"the file-name pattern {pattern!r} is not valid ({error}); use {{date}} {{slug}} {{title}} {{id}}"
+        ) from None
+    name = _UNSAFE_IN_NAME.sub("-", name).strip(" .-") or slugify(article.title)
+    return name + ".md"
+
+
+def state_text(state: dict) -> str:
+    # One line, no indent: the C encoder (indented JSON takes the pure-Python one, 20× slower).
+    return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+# --------------------------------------------------------------------------- the remembered vault
+
+
+def _settings_path() -> Path:
+    return data_dir() / "vault.json"
+
+
+def remembered_vault() -> tuple[Path, SyncOptions] | None:
+    """The vault (and its folder and name pattern) the last sync used, if any."""
+    try:
+        saved = json.loads(_settings_path().read_text(encoding="utf-8"))
+        return Path(saved["dir"]), SyncOptions(
+            folder=saved.get("folder", ""), pattern=saved.get("pattern", DEFAULT_PATTERN)
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember_vault(vault: Path, options: SyncOptions) -> None:
+    """Keep the vault for the next `reader sync` without a folder, and for the TUI's Sync vault."""
+    path = _settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    saved = {"dir": str(Path(vault).expanduser().resolve()), "folder": options.folder, "pattern": options.pattern}
+    write_atomic(path, json.dumps(saved, ensure_ascii=False) + "\n", force=True)

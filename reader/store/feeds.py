@@ -1,0 +1,332 @@
+"""The SQL of feeds and of the web side of articles (url, author, structure, raw page), over a Library."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+
+from reader import text
+from reader.model import Article, Block, Feed, Span
+from reader.store import Library, LibraryError, clean_tags, now
+
+FULL_TEXT_MODES = ("auto", "always", "never")
+
+_FEED_COLUMNS = """f.id, f.url, f.name, f.site_url, f.tags, f.full_text, f.etag, f.last_modified, f.last_fetched,
+    f.last_error, f.gone,
+    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles,
+    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id
+        AND NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = a.id AND r.read = 1)) AS unread"""
+
+
+def _safe(value: str | None) -> str:
+    """Text read back from the file is cleaned again: the file may have been written by anything."""
+    return text.clean(value) if value else ""
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    try:
+        tags = [t for t in json.loads(row["tags"] or "[]") if isinstance(t, str)]
+    except ValueError:
+        tags = []
+    return Feed(
+        id=row["id"],
+        url=_safe(row["url"]),
+        name=_safe(row["name"]),
+        site_url=_safe(row["site_url"]),
+        tags=[_safe(t) for t in tags],
+        full_text=row["full_text"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_fetched=row["last_fetched"],
+        last_error=_safe(row["last_error"]),
+        gone=bool(row["gone"]),
+        articles=row["articles"],
+        unread=row["unread"],
+    )
+
+
+def encode_structure(blocks: list[Block], spans: list[Span]) -> str:
+    """Blocks and spans as compact JSON offsets."""
+    if not blocks and not spans:
+        return ""
+    return json.dumps(
+        {
+            "blocks": [[b.kind, b.start, b.end] for b in blocks],
+            "spans": [[s.kind, s.start, s.end, s.url] for s in spans],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode_structure(value: str, body_length: int) -> tuple[list[Block], list[Span]]:
+    """Blocks and spans back from JSON; offsets outside the body are dropped, never trusted."""
+    if not value:
+        return [], []
+    try:
+        data = json.loads(value)
+        blocks = [Block(str(k), int(s), int(e)) for k, s, e in data.get("blocks", [])]
+        spans = [Span(str(k), int(s), int(e), _safe(str(u))) for k, s, e, u in data.get("spans", [])]
+    except (ValueError, TypeError, AttributeError):
+        return [], []
+    ok = lambda x: 0 <= x.start <= x.end <= body_length  # noqa: E731
+    return [b for b in blocks if ok(b)], [s for s in spans if ok(s)]
+
+
+class FeedStore:
+    """Feeds and the web side of articles, in a Library's database and transactions."""
+
+    def __init__(self, library: Library):
+        self.library = library
+        self.conn = library.conn
+
+    # -- feeds -----------------------------------------------------------------------------
+
+    def add_feed(self, url: str, name: str, tags: list[str], full_text: str = "auto", site_url: str = "") -> Feed:
+        """Subscribe to a feed; raises LibraryError if it is already there."""
+        if full_text not in FULL_TEXT_MODES:
+            raise LibraryError(f"unknown full-text mode {full_text!r}; use one of: {', '.join(FULL_TEXT_MODES)}")
+        with self.library.write() as conn:
+            if conn.execute("SELECT 1 FROM feeds WHERE url = ?", (url,)).fetchone():
+                raise LibraryError(f"already subscribed to {url}")
+            cursor = conn.execute(
+                "INSERT INTO feeds (url, name, site_url, tags, full_text, added_at) VALUES (?,?,?,?,?,?)",
+                (url, name or url, site_url, json.dumps(clean_tags(tags), ensure_ascii=False), full_text, now()),
+            )
+        return self.feed(cursor.lastrowid)
+
+    def feed(self, feed_id: int) -> Feed | None:
+        """One feed with its counts, or None."""
+        row = self.conn.execute(f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,)).fetchone()
+        return _feed(row) if row else None
+
+    def feeds(self) -> list[Feed]:
+        """Every feed, by name."""
+        rows = self.conn.execute(f"SELECT {_FEED_COLUMNS} FROM feeds f ORDER BY f.name COLLATE NOCASE, f.id")
+        return [_feed(r) for r in rows]
+
+    def find(self, name_or_url: str) -> Feed | None:
+        """The feed with this URL, else the one with this name (ignoring case), else None."""
+        wanted = text.clean(name_or_url).strip()
+        for feed in self.feeds():
+            if feed.url == wanted:
+                return feed
+        matches = [f for f in self.feeds() if f.name.casefold() == wanted.casefold()]
+        return matches[0] if len(matches) == 1 else None
+
+    def remove(self, feed_id: int) -> int:
+        """Unsubscribe; the feed's articles stay in the library (they lose the link). Returns how many stayed."""
+        with self.library.write() as conn:
+            kept = conn.execute("SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)).fetchone()[0]
+            conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        return kept
+
+    def rename(self, feed_id: int, name: str) -> None:
+        """Give a feed its title (the first fetch names a feed subscribed without one)."""
+        with self.library.write() as conn:
+            conn.execute("UPDATE feeds SET name = ? WHERE id = ?", (name, feed_id))
+
+    def record_fetch(
+        self,
+        feed_id: int,
+        *,
+        error: str = "",
+        etag: str | None = None,
+        last_modified: str | None = None,
+        url: str | None = None,
+        site_url: str | None = None,
+        gone: bool = False,
+    ) -> None:
+        """What the last fetch of a feed said: its error (or none), new validators, a moved URL, 410 Gone."""
+        sets, params = ["last_fetched = ?", "last_error = ?", "gone = ?"], [now(), error, int(gone)]
+        for column, value in (("etag", etag), ("last_modified", last_modified), ("site_url", site_url)):
+            if value is not None:
+                sets.append(f"{column} = ?")
+                params.append(value)
+        with self.library.write() as conn:
+            if url and not conn.execute("SELECT 1 FROM feeds WHERE url = ? AND id != ?", (url, feed_id)).fetchone():
+                sets.append("url = ?")
+                params.append(url)
+            conn.execute(f"UPDATE feeds SET {', '.join(sets)} WHERE id = ?", (*params, feed_id))
+
+    # -- articles from the web -------------------------------------------------------------
+
+    def entry_article(self, feed_id: int, entry_id: str) -> int | None:
+        """The article of a feed entry, if it was stored before."""
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE feed_id = ? AND entry_id = ?", (feed_id, entry_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def entry_hashes(self, feed_id: int) -> dict[str, str]:
+        """entry id → content hash of every stored entry of a feed: what a repeated fetch compares with."""
+        rows = self.conn.execute(
+            "SELECT entry_id, content_hash FROM articles WHERE feed_id = ? AND entry_id IS NOT NULL", (feed_id,)
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def article_by_url(self, url: str) -> int | None:
+        """The article saved from this URL, if any (`url != ''` lets SQLite use the partial index)."""
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE url = ? AND url != '' ORDER BY id LIMIT 1", (url,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def save(
+        self,
+        article: Article,
+        *,
+        feed_id: int | None = None,
+        entry_id: str | None = None,
+        content_type: str = "",
+    ) -> tuple[str, Article]:
+        """Store a web article (new, or an update in place of the same entry/URL, re-anchored) in one transaction."""
+        with self.library.write() as conn:
+            existing = self.entry_article(feed_id, entry_id) if feed_id and entry_id else None
+            if existing is None and article.url:
+                existing = self.article_by_url(article.url)
+            if existing is not None:
+                # The Library updates an article in place (re-anchoring its highlights) by its path.
+                article.path = conn.execute("SELECT path FROM articles WHERE id = ?", (existing,)).fetchone()[0]
+                if not article.path:
+                    article.path = f"web:{existing}"
+                    conn.execute("UPDATE articles SET path = ? WHERE id = ?", (article.path, existing))
+            elif not article.path:
+                article.path = article.url or f"feed:{feed_id}:{entry_id}"
+            status, stored = self.library.add_article(article)
+            fields = {
+                "url": article.url,
+                "author": article.author,
+                "language": article.language,
+                "site": article.site,
+                "structure": encode_structure(article.blocks, article.spans),
+            }
+            row = conn.execute("SELECT feed_id, entry_id FROM articles WHERE id = ?", (stored.id,)).fetchone()
+            # The same text reached through another feed stays the first one's article.
+            if feed_id and entry_id and (row["entry_id"] is None or status != "unchanged"):
+                fields.update(feed_id=feed_id, entry_id=entry_id)
+            if status != "unchanged" or row["entry_id"] is None:
+                conn.execute(
+                    f"UPDATE articles SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
+                    (*fields.values(), stored.id),
+                )
+                if article.raw:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO article_raw (article_id, content_type, raw, stored_at) VALUES (?,?,?,?)",
+                        (stored.id, content_type, zlib.compress(article.raw, 6), now()),
+                    )
+        # What was stored, without reading it back: an update of many entries stays one pass over them.
+        stored.url, stored.author, stored.language, stored.site = (
+            article.url,
+            article.author,
+            article.language,
+            article.site,
+        )
+        stored.feed, stored.blocks, stored.spans = article.feed, article.blocks, article.spans
+        return status, stored
+
+    def add_new_entries(self, feed_id: int, entries: list[tuple[str, Article]]) -> list[int]:
+        """Insert entries never seen before in one pass (insert all, then index once); returns the new ids.
+
+        An entry whose text is already in the library (through another feed, or twice in this one)
+        adds nothing. Uses the Library's bulk insert and tag helpers: this file belongs to the store.
+        """
+        if not entries:
+            return []
+        library = self.library
+        with library.write() as conn:
+            last_id = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            for entry_id, article in entries:
+                article.path = article.path or article.url or f"feed:{feed_id}:{entry_id}"
+                article.content_hash = article.content_hash or text.content_hash(article.title + "\n" + article.body)
+            library.add_articles_bulk(a for _, a in entries)
+            by_hash = {
+                r[1]: r[0] for r in conn.execute("SELECT id, content_hash FROM articles WHERE id > ?", (last_id,))
+            }
+            new_ids, tagged = [], []
+            for entry_id, article in entries:
+                article_id = by_hash.pop(article.content_hash, None)
+                if article_id is None:
+                    continue
+                conn.execute(
+                    """UPDATE articles SET url = ?, author = ?, language = ?, site = ?, structure = ?,
+                       feed_id = ?, entry_id = ? WHERE id = ?""",
+                    (
+                        article.url,
+                        article.author,
+                        article.language,
+                        article.site,
+                        encode_structure(article.blocks, article.spans),
+                        feed_id,
+                        entry_id,
+                        article_id,
+                    ),
+                )
+                if article.raw:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO article_raw (article_id, content_type, raw, stored_at) VALUES (?,?,?,?)",
+                        (article_id, "text/html", zlib.compress(article.raw, 6), now()),
+                    )
+                if article.tags:
+                    library._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
+                    tagged.append(article_id)
+                new_ids.append(article_id)
+            if tagged:
+                library._index(tagged)  # the search rows were written before the tags
+        return new_ids
+
+    def get(self, article_id: int) -> Article | None:
+        """An article with its web fields and structure filled in."""
+        article = self.library.get_article(article_id)
+        if article is None:
+            return None
+        row = self.conn.execute(
+            """SELECT a.url, a.author, a.language, a.site, a.structure, f.name AS feed
+               FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?""",
+            (article_id,),
+        ).fetchone()
+        article.url, article.author = _safe(row["url"]), _safe(row["author"])
+        article.language, article.site, article.feed = _safe(row["language"]), _safe(row["site"]), _safe(row["feed"])
+        article.blocks, article.spans = decode_structure(row["structure"], len(article.body))
+        return article
+
+    def raw(self, article_id: int) -> tuple[bytes, str] | None:
+        """The page an article was extracted from (decompressed) and its content type, if kept."""
+        row = self.conn.execute(
+            "SELECT raw, content_type FROM article_raw WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return (zlib.decompress(row[0]), row[1]) if row else None
+
+    def raw_article_ids(self) -> list[int]:
+        """The articles whose page is kept, so they can be extracted again."""
+        return [r[0] for r in self.conn.execute("SELECT article_id FROM article_raw ORDER BY article_id")]
+
+    def article_feed_id(self, article_id: int) -> int | None:
+        """The feed an article came from, if any."""
+        row = self.conn.execute("SELECT feed_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def view_ids(self, view: str, feed_id: int | None = None) -> list[int]:
+        """The ids of a TUI view, newest first: 'unread', 'feed' (one feed) or 'pages' (added by hand).
+
+        Ids only (no bodies), so even a long view costs a few bytes a row.
+        """
+        unread = "NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = a.id AND r.read = 1)"
+        where, params = {
+            "unread": (unread, ()),
+            "feed": ("a.feed_id = ?", (feed_id,)),
+            "pages": ("a.feed_id IS NULL AND a.url != ''", ()),
+        }[view]
+        rows = self.conn.execute(f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.date DESC, a.id DESC", params)
+        return [r[0] for r in rows]
+
+    def counts(self) -> tuple[int, int, int]:
+        """(articles, unread, pages added by hand from the web) of the whole library."""
+        row = self.conn.execute(
+            """SELECT count(*),
+                      sum(NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = a.id AND r.read = 1)),
+                      sum(a.feed_id IS NULL AND a.url != '')
+               FROM articles a"""
+        ).fetchone()
+        return row[0], row[1] or 0, row[2] or 0

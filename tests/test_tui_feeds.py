@@ -1,0 +1,99 @@
+"""The feed keys of the TUI with Pilot: F picks a view, R updates in a worker, o and L open web addresses."""
+
+from reader.fetch import Fetcher
+from reader.services import feeds as service
+from reader.store import Library
+from reader.store.feeds import FeedStore
+from reader.ui.app import make_app
+from reader.ui.screens.picker import PickerScreen
+from reader.ui.widgets.article_list import ArticleList
+from tests.feeds_server import Reply, article_page, rss
+from tests.tui_helpers import settle, widget_text
+
+WIDE = (180, 50)
+PARAS = [
+    "HÀ NỘI — The National Assembly on Monday approved the revised Land Law, which takes effect next year "
+    "and reshapes how farmland is valued across the country's 63 provinces and cities.",
+    "Deputies voted 432 to 12. Prime Minister Phạm Minh Chính said the law would cut red tape for investors "
+    "in Đà Nẵng and Quảng Ninh while protecting the rights of farmers who lose their land.",
+]
+
+
+def feed_library(tmp_path, server):
+    server.routes["/rss"] = Reply(
+        rss(
+            [
+                {"title": "Budget grows [bold]x[/]", "guid": "b", "content": "<p>The budget grew.</p>"},
+                {
+                    "title": "Land Law passes",
+                    "guid": "l",
+                    "link": server.url("/land"),
+                    "content": f"<p>{PARAS[0]} See <a href='https://laws.example/land'>the text</a>.</p>",
+                },
+            ],
+            title="Politics",
+        )
+    )
+    library = Library(tmp_path / "tui.db")
+    with Fetcher() as fetcher:
+        list(service.update(library, fetcher, [service.subscribe(library, fetcher, server.url("/rss"))]))
+        server.routes["/page"] = Reply(article_page("A saved page", PARAS), headers={"Content-Type": "text/html"})
+        service.add_page(library, fetcher, server.url("/page"))
+    return library
+
+
+async def test_F_picks_a_feed_and_the_list_shows_only_its_articles(tmp_path, server):
+    library = feed_library(tmp_path, server)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("F")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        labels = [label for label, _ in app.screen.choices]
+        assert labels[:3] == ["All articles (3)", "Unread (3)", "Pages added by hand (1)"]
+        assert labels[3] == "Politics (2 unread of 2)"
+        await pilot.press("down", "down", "down", "enter")
+        await pilot.pause()
+        listed = widget_text(app.main.query_one(ArticleList))
+        assert "Land Law passes" in listed and "Budget grows [bold]x[/]" in listed and "A saved page" not in listed
+        assert app.main.query_one("#list-pane").border_title == "Politics (2)"
+        await pilot.press("F", "home", "down", "down", "enter")  # the picker opens on the current view
+        await pilot.pause()
+        listed = widget_text(app.main.query_one(ArticleList))
+        assert "A saved page" in listed and "Land Law" not in listed
+
+
+async def test_R_updates_in_a_worker_and_the_list_refreshes(tmp_path, server):
+    library = feed_library(tmp_path, server)
+    server.routes["/rss"] = Reply(
+        rss([{"title": "Fresh news", "guid": "new", "content": "<p>Just in.</p>"}], title="Politics")
+    )
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Fresh news" in widget_text(app.main.query_one(ArticleList))
+        assert library.count_articles() == 4
+        assert not app.main.updating
+
+
+async def test_o_opens_the_url_and_L_lists_the_links(tmp_path, server):
+    library = feed_library(tmp_path, server)
+    land = next(s.id for s in library.list_articles() if s.title == "Land Law passes")
+    opened = []
+    app = make_app(library)
+    app.open_url = lambda url, new_tab=True: opened.append(url)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        app.main.open_article(land)
+        await settle(pilot)  # the article opens in a worker
+        await pilot.press("o")
+        assert opened == [server.url("/land")]
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.choices == [("the text — https://laws.example/land", "https://laws.example/land")]
+        await pilot.press("enter")
+        assert opened[-1] == "https://laws.example/land"
+    assert FeedStore(library).get(land).links
