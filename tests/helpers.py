@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import unicodedata
@@ -34,18 +35,35 @@ def child_env(**extra: str) -> dict[str, str]:
     }
 
 
-def cli(db: Path, *args: str, preexec_fn: Callable[[], None] | None = None) -> subprocess.CompletedProcess:
-    """One run of the real command in its own process, as a user would type it."""
+def file_size_limit(max_bytes: int) -> Callable[[], None]:
+    """For a child process: writes past max_bytes in any file fail (EFBIG), as on a full disk."""
+
+    def preexec() -> None:
+        import resource  # POSIX only, like the tests that use it
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the error code, not the signal that kills
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, resource.RLIM_INFINITY))
+
+    return preexec
+
+
+def run_reader(*args: str, env: dict | None = None, max_bytes: int | None = None) -> subprocess.CompletedProcess:
+    """`reader ARGS` in its own process, as a user would type it (its writes capped at max_bytes if given)."""
     return subprocess.run(
-        [sys.executable, "-m", "reader.cli", "--db", str(db), *args],
+        [sys.executable, "-m", "reader.cli", *args],
         cwd=ROOT,
-        env=child_env(),
+        env=env or child_env(),
         capture_output=True,
         text=True,
         encoding="utf-8",
         timeout=120,
-        preexec_fn=preexec_fn,
+        preexec_fn=file_size_limit(max_bytes) if max_bytes else None,
     )
+
+
+def cli(db: Path, *args: str, max_bytes: int | None = None) -> subprocess.CompletedProcess:
+    """`reader --db DB ARGS` in its own process."""
+    return run_reader("--db", str(db), *args, max_bytes=max_bytes)
 
 
 def invoke(*args: str) -> Result:

@@ -4,8 +4,6 @@ changed, can still be read and copied where possible; first launches at once all
 from __future__ import annotations
 
 import os
-import resource
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -13,35 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from reader.cli import main
 from reader.model import Anchor, Article
 from reader.store import Library, LibraryError, WriteError
-
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def cli(*args: str, env=None, max_bytes: int | None = None) -> subprocess.CompletedProcess:
-    def limited() -> None:  # writes past max_bytes fail (EFBIG), as on a full disk
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, resource.RLIM_INFINITY))
-
-    return subprocess.run(
-        [sys.executable, "-m", "reader.cli", *args],
-        cwd=ROOT,
-        env=env or ENV,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        preexec_fn=limited if max_bytes else None,
-    )
+from tests.helpers import ROOT, child_env
+from tests.helpers import invoke as run
+from tests.helpers import run_reader as cli
 
 
 def sound(path: Path, n: int = 300, *, rollback: bool = True) -> Path:
@@ -277,7 +252,7 @@ def test_a_killed_backups_temporary_file_is_cleaned_on_the_next_run(tmp_path):
 
 def test_eight_first_launches_at_once_all_see_the_sample_articles(tmp_path):
     home = tmp_path / "home"
-    env = {**ENV, "READER_HOME": str(home)}
+    env = child_env(READER_HOME=str(home))
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "reader.cli", "list"],

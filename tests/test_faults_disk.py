@@ -8,10 +8,7 @@ status line says why) is tested in tests/test_tui_annotate.py.
 
 from __future__ import annotations
 
-import signal
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,12 +16,10 @@ from click.testing import CliRunner
 import reader.cli
 from reader.model import Anchor, Article
 from reader.store import Library, WriteError
-from tests import helpers
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, cli
 
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("uses RLIMIT_FSIZE (POSIX)", allow_module_level=True)
-import resource  # noqa: E402
 
 
 class FullLibrary(Library):
@@ -113,21 +108,6 @@ def test_cli_import_on_a_full_disk_refuses_each_file_and_stores_no_part(library,
     refused = [line for line in result.output.splitlines() if line.startswith("refused")]
     assert len(refused) == 3 and all(line.endswith("the disk is full; nothing was saved") for line in refused)
     assert library.count_articles() == 3 and library.tags() == []
-
-
-def limited(max_bytes: int):
-    """For a child process: writes past max_bytes in any file fail (EFBIG), as on a full disk."""
-
-    def preexec() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the error code, not the signal that kills
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, resource.RLIM_INFINITY))
-
-    return preexec
-
-
-def cli(db: Path, *args: str, max_bytes: int | None = None) -> subprocess.CompletedProcess:
-    """The real command in a child process, its writes limited to max_bytes if given."""
-    return helpers.cli(db, *args, preexec_fn=limited(max_bytes) if max_bytes else None)
 
 
 def test_a_real_write_failure_in_a_child_process(tmp_path):

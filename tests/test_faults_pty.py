@@ -145,7 +145,7 @@ def run_in_pty(argv: list[str], env: dict, steps, timeout: float = 60.0) -> tupl
             if keys:
                 os.write(fd, keys)
             if wait is None:
-                pump(5.0, quiet=0.1)
+                pump(5.0, quiet=0.05)
             else:
                 test = (lambda seen, wanted=wait: wanted in seen) if isinstance(wait, bytes) else wait
                 assert pump(timeout, test), f"never saw {wait!r}; the end of the output: {bytes(out[-3000:])!r}"

@@ -1,7 +1,5 @@
 """Feeds end to end against a real server on 127.0.0.1: subscribe, update, full text, errors, identity."""
 
-from pathlib import Path
-
 import pytest
 
 from reader import anchoring
@@ -10,6 +8,7 @@ from reader.services import feeds as service
 from reader.store import Library
 from reader.store.feeds import FeedStore
 from tests.feeds_server import Reply, article_page, atom, rss
+from tests.helpers import DATA, SAMPLES
 
 LONG = [
     "HÀ NỘI — The National Assembly on Monday approved the revised Land Law, which takes effect next year "
@@ -256,9 +255,9 @@ def test_hostile_entries_come_out_as_clean_plain_text(server, library, fetcher):
 
 
 def test_vietnamese_feed_from_real_text(server, library, fetcher):
-    corpus = Path(__file__).parent / "data" / "binhvq-news-sample" / "excerpt.txt"
+    corpus = DATA / "binhvq-news-sample" / "excerpt.txt"
     lines = corpus.read_text(encoding="utf-8").splitlines()
-    seed = (Path(__file__).parent.parent / "sample_data" / "000_7e6c3dc501d06e4e.txt").read_text(encoding="utf-8")
+    seed = (SAMPLES / "000_7e6c3dc501d06e4e.txt").read_text(encoding="utf-8")
     items = [
         {"title": lines[0], "guid": "vi-1", "content": "".join(f"<p>{line}</p>" for line in lines[1:])},
         {

@@ -6,12 +6,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 
 from reader import anchoring
-from reader.cli import main
 from reader.model import Anchor, Article
 from reader.store import Library, LibraryError, WriteError
+from tests.helpers import invoke as run
 
 ESC = "\x1b"
 
@@ -20,10 +19,6 @@ ESC = "\x1b"
 def library(tmp_path):
     with Library(tmp_path / "lib.db") as lib:
         yield lib
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def ids(results) -> list[int]:
