@@ -413,13 +413,26 @@ def tags_group(ctx: click.Context) -> None:
             say(f"{tag.count:>5}  {tag.name}")
 
 
+def _existing_tag(library: Library, typed: str) -> str:
+    """The tag a typed name means, as search matches it ("kinh te" finds "Kinh tế"); ambiguous: refused."""
+    from reader.tags import resolve_tag
+
+    found = resolve_tag(typed, [t.name for t in library.tags()])
+    if len(found) > 1:
+        names = " or ".join(repr(n) for n in found[:4])
+        raise click.ClickException(f"{typed!r} could be {names}; name one exactly (with its accents)")
+    return found[0] if found else typed  # none: the store says there is no such tag
+
+
 @tags_group.command("rename")
 @click.argument("old")
 @click.argument("new")
 @click.pass_context
 def tags_rename(ctx: click.Context, old: str, new: str) -> None:
     """Rename tag OLD to NEW (merging them if NEW exists)."""
-    outcome = _library(ctx).rename_tag(old, new)
+    library = _library(ctx)
+    old = _existing_tag(library, old)
+    outcome = library.rename_tag(old, new)
     say(f"{outcome} {old!r} → {new!r}")
 
 
@@ -429,7 +442,9 @@ def tags_rename(ctx: click.Context, old: str, new: str) -> None:
 @click.pass_context
 def tags_merge(ctx: click.Context, old: str, into: str) -> None:
     """Merge tag OLD into tag INTO."""
-    _library(ctx).rename_tag(old, into)
+    library = _library(ctx)
+    old, into = _existing_tag(library, old), _existing_tag(library, into)
+    library.rename_tag(old, into)
     say(f"merged {old!r} into {into!r}")
 
 
@@ -438,7 +453,9 @@ def tags_merge(ctx: click.Context, old: str, into: str) -> None:
 @click.pass_context
 def tags_delete(ctx: click.Context, name: str) -> None:
     """Delete a tag from every article and highlight."""
-    _library(ctx).delete_tag(name)
+    library = _library(ctx)
+    name = _existing_tag(library, name)
+    library.delete_tag(name)
     say(f"deleted {name!r}")
 
 
