@@ -1,0 +1,91 @@
+"""Large libraries from the command line: streamed list output, a closed pipe, what a read-only command imports."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from reader.cli import main
+from reader.model import Article
+from reader.store import Library
+
+
+def _articles(n: int):
+    for i in range(n):
+        yield Article(
+            title=f"Tin số {i}: Hà Nội",
+            body=f"HÀ NỘI — Bài {i} về kinh tế.\n\nĐoạn hai của bài {i}.",
+            date=f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            place="Hà Nội",
+            source="VNS",
+        )
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("scale") / "big.db"
+    library = Library(db)
+    assert library.add_articles_bulk(_articles(1200)) == 1200
+    library.close()
+    return db
+
+
+def _run(db, *args):
+    result = CliRunner().invoke(main, ["--db", str(db), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_list_json_is_one_array_with_one_compact_object_a_line(big_db):
+    out = _run(big_db, "list", "--json")
+    rows = json.loads(out)
+    assert len(rows) == 1200 and len({r["id"] for r in rows}) == 1200
+    lines = out.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 1202
+    # Every line between the brackets is one article, parseable alone once its comma is dropped.
+    assert json.loads(lines[1].rstrip(",")) == rows[0]
+    assert json.loads(lines[-2]) == rows[-1]
+    assert set(rows[0]) == {"id", "date", "place", "title", "source", "read", "tags"}
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates, reverse=True)  # newest first, across the store's pages
+
+
+def test_list_jsonl_and_pretty_give_the_same_rows(big_db):
+    rows = json.loads(_run(big_db, "list", "--json"))
+    jsonl = [json.loads(line) for line in _run(big_db, "list", "--jsonl").splitlines()]
+    pretty = _run(big_db, "list", "--json", "--pretty")
+    assert jsonl == rows
+    assert json.loads(pretty) == rows
+    assert '\n    "id": ' in pretty
+
+
+def test_list_json_of_an_empty_library_is_an_empty_array(tmp_path):
+    assert json.loads(_run(tmp_path / "empty.db", "list", "--json")) == []
+    assert _run(tmp_path / "empty.db", "list", "--jsonl") == ""
+
+
+def test_plain_list_prints_every_row_once(big_db):
+    lines = _run(big_db, "list").splitlines()
+    assert len(lines) == 1200
+    assert len({line.split()[0] for line in lines}) == 1200
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["list", "--jsonl"]])
+def test_a_closed_pipe_ends_the_listing_quietly(big_db, args):
+    # `reader list | head -1`: the reader stops at once when the pipe closes, with no traceback.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reader.cli", "--db", str(big_db), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert first.strip()
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert stderr == ""
