@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from reader import anchoring, text
+from reader import text
 from reader.model import Anchor, Highlight
-from reader.query import tag_pattern
 from reader.store import rows
 from reader.store.articles import fits, now
 from reader.store.errors import LibraryError
@@ -71,6 +70,8 @@ class Annotations:
         if content_hash in (None, row["content_hash"]) and body[anchor.start : anchor.end] == anchor.quote:
             return anchor
         # The article changed since the caller read it (re-imported meanwhile): find the passage again.
+        from reader import anchoring  # re-anchoring (and `regex` grapheme tables) only when text moves
+
         moved = anchoring.reanchor(body, anchor)
         if moved is None:
             raise LibraryError(
@@ -253,6 +254,8 @@ class Annotations:
         """
         params: list = []
         if tag:
+            from reader.query import tag_pattern
+
             sql, values = tagged_articles(tag_pattern(tag), on_highlights=True, pattern=True)  # as `tag:` matches
             where = f"id IN ({sql})"
             params += values

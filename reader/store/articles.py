@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from reader import anchoring, text
+from reader import text
 from reader.model import Anchor, Article
 from reader.store import rows
 from reader.store.errors import LibraryError
@@ -93,11 +93,15 @@ class Articles:
         if row is None or row["content_hash"] == content_hash:
             return None
         anchors = self._anchors_of(row["id"])
+        from reader import anchoring  # loaded only when a changed file has highlights to move
+
         found = anchoring.reanchor_all(article.body, [a for _, a in anchors]) if anchors else []
         return row["id"], anchors, found
 
     def _reanchor(self, article_id: int, body: str, planned=None) -> None:
         """Move every highlight of an article onto its new text, or mark it an orphan."""
+        from reader import anchoring
+
         anchors = self._anchors_of(article_id)
         if planned and planned[0] == article_id and planned[1] == anchors:
             found = planned[2]

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reader import text
-from reader.query import folds_exactly, tag_matches
 from reader.store.errors import LibraryError, ReadError, WriteError, read_failed, write_failed
 from reader.store.sorting import place_key
 from reader.tags import tag_match_key
@@ -134,10 +133,14 @@ def _tag_key_sql(name) -> str:
 
 
 def _tag_matches_sql(name, pattern) -> int:
+    from reader.query import tag_matches  # loaded when a query first needs it: start-up stays light
+
     return int(isinstance(name, str) and isinstance(pattern, str) and tag_matches(name, pattern))
 
 
 def _folds_exactly_sql(value) -> int:
+    from reader.query import folds_exactly
+
     return int(folds_exactly(value if isinstance(value, str) else ""))
 
 

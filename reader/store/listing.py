@@ -6,7 +6,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 
 from reader.model import ArticleSummary
-from reader.query import tag_pattern
 from reader.store import rows
 from reader.store.sorting import sort_column
 from reader.store.tags import tagged_articles
@@ -28,6 +27,8 @@ class Listing:
     def _tag_filter(self, tag: str | None) -> tuple[str, tuple]:
         if not tag:
             return "", ()
+        from reader.query import tag_pattern  # the query parser loads only for a tag filter
+
         # The tag as a person types it (smart accents), on the article or one of its highlights.
         sql, values = tagged_articles(tag_pattern(tag), on_highlights=True, pattern=True)
         return f"WHERE id IN ({sql})", tuple(values)
