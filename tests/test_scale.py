@@ -89,3 +89,17 @@ def test_a_closed_pipe_ends_the_listing_quietly(big_db, args):
     assert first.strip()
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
     assert stderr == ""
+
+
+def test_a_read_only_command_does_not_load_the_parsers(big_db):
+    # `reader list` and `reader show` need neither the query parser, re-anchoring nor the importers.
+    code = (
+        "import sys; from click.testing import CliRunner; from reader.cli import main;"
+        f"r = CliRunner().invoke(main, ['--db', {str(big_db)!r}, 'show', '1']); assert r.exit_code == 0, r.output;"
+        f"r = CliRunner().invoke(main, ['--db', {str(big_db)!r}, 'list']); assert r.exit_code == 0, r.output;"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('reader.', 'yaml', 'markdown_it')))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert "reader.store.listing" in loaded
+    for heavy in ("reader.query", "reader.anchoring", "reader.importers", "yaml", "markdown_it"):
+        assert heavy not in loaded
