@@ -6,8 +6,26 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import regex
+if TYPE_CHECKING:
+    import regex
+
+
+class _LazyRegex:
+    """A `regex` pattern compiled on first use: the module (~20 ms) loads only for what needs it."""
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._compiled = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            import regex
+
+            self._compiled = regex.compile(self._pattern)
+        return getattr(self._compiled, name)
+
 
 MAX_BYTES = 20 * 1024 * 1024
 # Only the head is scanned for NUL: enough to tell binary from text, cheap on a 20 MB file.
@@ -334,7 +352,7 @@ _D_VARIANTS = {"đ": "đðɖ", "Đ": "ĐÐƉ"}
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 # The open syllables whose tone the old and the new rules place differently: hòa/hoà, khỏe/khoẻ,
 # thúy/thuý. Only a consonant onset may come before (not "qu", whose u belongs to the onset).
-_OPEN_SYLLABLE = regex.compile(
+_OPEN_SYLLABLE = _LazyRegex(
     r"(?<![\p{L}\p{M}\p{N}])((?i:[bcdđghklmnprstvx]{0,3}))"
     r"((?i:o[\u0300\u0301\u0303\u0309\u0323]?[ae]|u[\u0300\u0301\u0303\u0309\u0323]?y))"
     r"([\u0300\u0301\u0303\u0309\u0323]?)(?![\p{L}\p{M}\p{N}])"
@@ -421,7 +439,7 @@ def _new_placement(s: str) -> str:
 
 # --------------------------------------------------------------------------- title case
 
-_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_WORD = _LazyRegex(r"[\p{L}\p{M}]+")
 _VOWELS = frozenset("aeiouy")
 
 
@@ -443,7 +461,7 @@ def title_case_vi(s: str) -> str:
 
 # --------------------------------------------------------------------------- graphemes
 
-_GRAPHEME = regex.compile(r"\X")
+_GRAPHEME = _LazyRegex(r"\X")
 
 
 def graphemes(s: str) -> list[str]:

@@ -97,9 +97,9 @@ def test_a_read_only_command_does_not_load_the_parsers(big_db):
         "import sys; from click.testing import CliRunner; from reader.cli import main;"
         f"r = CliRunner().invoke(main, ['--db', {str(big_db)!r}, 'show', '1']); assert r.exit_code == 0, r.output;"
         f"r = CliRunner().invoke(main, ['--db', {str(big_db)!r}, 'list']); assert r.exit_code == 0, r.output;"
-        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('reader.', 'yaml', 'markdown_it')))))"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('reader.', 'regex', 'yaml', 'markdown_it')))))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert "reader.store.listing" in loaded
-    for heavy in ("reader.query", "reader.anchoring", "reader.importers", "yaml", "markdown_it"):
+    for heavy in ("reader.query", "reader.anchoring", "reader.importers", "regex", "yaml", "markdown_it"):
         assert heavy not in loaded
