@@ -103,3 +103,28 @@ def test_a_read_only_command_does_not_load_the_parsers(big_db):
     assert "reader.store.listing" in loaded
     for heavy in ("reader.query", "reader.anchoring", "reader.importers", "regex", "yaml", "markdown_it"):
         assert heavy not in loaded
+
+
+def _failing_after(n: int):
+    yield from _articles(n)
+    raise OSError("the source broke")
+
+
+def test_bulk_add_in_batches_keeps_the_committed_batches_searchable(tmp_path):
+    library = Library(tmp_path / "batches.db")
+    with pytest.raises(OSError):
+        library.add_articles_bulk(_failing_after(250), batch_size=100)
+    # Two whole batches were committed; the third, cut short, left nothing.
+    assert library.count_articles() == 200
+    assert len(library.search("Tin", limit=500)) == 200
+    assert library.add_articles_bulk(_articles(250), batch_size=100) == 50  # the first 200 are already in
+    assert library.count_articles() == 250
+    library.close()
+
+
+def test_bulk_add_without_batches_stays_all_or_nothing(tmp_path):
+    library = Library(tmp_path / "whole.db")
+    with pytest.raises(OSError):
+        library.add_articles_bulk(_failing_after(250))
+    assert library.count_articles() == 0
+    library.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import islice
 
 from reader import text
 from reader.model import Anchor, Article
@@ -118,8 +119,25 @@ class Articles:
             'UPDATE highlights SET start=?, "end"=?, quote=?, prefix=?, suffix=?, orphan=0 WHERE id=?', moved
         )
 
-    def add_articles_bulk(self, articles: Iterable[Article]) -> int:
-        """Insert many new articles in one transaction (no re-anchoring); returns how many were added."""
+    def add_articles_bulk(self, articles: Iterable[Article], *, batch_size: int | None = None) -> int:
+        """Insert many new articles (no re-anchoring); returns how many were added.
+
+        By default in one transaction: all or nothing. With batch_size, each batch of that many
+        articles is its own transaction (all or nothing per batch; the batches before a failure
+        stay), so the write-ahead log stays the size of a batch instead of growing to the library's.
+        Inside a caller's transaction the batches are part of it.
+        """
+        if batch_size is None:
+            return self._add_bulk(articles)
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        source = iter(articles)
+        added = 0
+        while batch := list(islice(source, batch_size)):
+            added += self._add_bulk(batch)
+        return added
+
+    def _add_bulk(self, articles: Iterable[Article]) -> int:
         stamp = now()
         values = (
             (
