@@ -128,3 +128,55 @@ def test_bulk_add_without_batches_stays_all_or_nothing(tmp_path):
         library.add_articles_bulk(_failing_after(250))
     assert library.count_articles() == 0
     library.close()
+
+
+def _write_files(folder, n: int, word: str = "kinh tế"):
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"{i:03d}.txt").write_text(f"Bài số {i}\n\nHÀ NỘI — Bài {i} về {word}.\n", encoding="utf-8")
+
+
+def test_import_in_batches_reports_each_file_and_undoes_a_refused_one_alone(tmp_path):
+    from reader.services.imports import import_paths
+
+    folder = tmp_path / "in"
+    _write_files(folder, 7)
+    library = Library(tmp_path / "lib.db")
+    # The store refuses one file halfway through a batch (a trigger stands in for a write that fails).
+    library.conn.execute(
+        "CREATE TEMP TRIGGER poison BEFORE INSERT ON articles WHEN new.title = 'Bài số 3' "
+        "BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+    )
+    results = list(import_paths(library, [folder], batch_files=5))
+    assert [r.status for r in results] == ["imported"] * 3 + ["refused"] + ["imported"] * 3
+    assert [r.path.name for r in results] == [f"{i:03d}.txt" for i in range(7)]
+    assert library.count_articles() == 6
+    assert {r.id for r in library.search("kinh te", limit=50)} == {
+        r.article_id for r in results if r.status == "imported"
+    }
+    library.conn.execute("DROP TRIGGER temp.poison")
+    again = list(import_paths(library, [folder], batch_files=5))
+    assert [r.status for r in again] == ["unchanged"] * 3 + ["imported"] + ["unchanged"] * 3
+    (folder / "002.txt").write_text("Bài số 2\n\nHÀ NỘI — Bài 2 về du lịch.\n", encoding="utf-8")
+    changed = {r.path.name: r for r in import_paths(library, [folder], batch_files=5)}
+    assert changed["002.txt"].status == "updated" and changed["002.txt"].article_id == results[2].article_id
+    assert [r.id for r in library.search("du lich")] == [results[2].article_id]
+    library.close()
+
+
+def test_an_imported_file_is_committed_before_it_is_reported(tmp_path):
+    import sqlite3
+
+    from reader.services.imports import import_paths
+
+    folder = tmp_path / "in"
+    _write_files(folder, 6)
+    library = Library(tmp_path / "lib.db")
+    results = import_paths(library, [folder], batch_files=4)
+    first = next(results)
+    # Another program (or the same after a crash) sees every file reported so far.
+    other = sqlite3.connect(tmp_path / "lib.db")
+    assert other.execute("SELECT count(*) FROM articles WHERE id = ?", (first.article_id,)).fetchone()[0] == 1
+    other.close()
+    assert len(list(results)) == 5
+    library.close()

@@ -287,6 +287,21 @@ class Connection:
             self._rollback()
             raise
 
+    @contextmanager
+    def part(self) -> Iterator[None]:
+        """A part of the current write transaction undone alone when it fails (a savepoint).
+
+        A batch of files in one transaction keeps "a file is stored whole or not at all" this way.
+        """
+        self.conn.execute("SAVEPOINT reader_part")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO reader_part")
+            self.conn.execute("RELEASE reader_part")
+            raise
+        self.conn.execute("RELEASE reader_part")
+
     def _rollback(self) -> None:
         if self.conn.in_transaction:
             try:
