@@ -113,23 +113,36 @@ def import_file(library: Library, path: Path, encoding: str | None = None) -> Im
 
 
 def _import_batch(library: Library, batch: list) -> list[ImportResult]:
-    """Store a batch of parsed files in one transaction, each in a savepoint of its own.
+    """Store a batch of parsed files in one transaction.
 
-    A file the store refuses is undone alone; a failed COMMIT refuses the whole batch (nothing of
-    it was saved). Results come back only after the COMMIT: a file reported stored is on disk.
+    Files that are plainly new (most of a first import) go in with one INSERT and are indexed in
+    one statement; the others (updates, duplicates, tags, web pages) one by one, each in a
+    savepoint: a file the store refuses is undone alone. A failed COMMIT refuses the whole batch
+    (nothing of it was saved). Results come back only after the COMMIT: a file reported is on disk.
     """
-    results: list[ImportResult] = []
+    results: list[ImportResult | None] = [p if isinstance(p, ImportResult) else None for _, p in batch]
+    todo = [(i, path, p) for i, (path, p) in enumerate(batch) if results[i] is None]
     try:
         with library.write():
-            for path, parsed in batch:
-                if isinstance(parsed, ImportResult):
-                    results.append(parsed)
+            plain = library.plain_new([p for _, _, p in todo]) if todo else []
+            bulk = [(i, path, p) for (i, path, p), ok in zip(todo, plain, strict=True) if ok and p.raw is None]
+            if bulk:
+                try:
+                    with library.part():
+                        ids = library.add_plain_new([p for _, _, p in bulk])
+                    titles = {s.id: s.title for s in library.get_summaries(ids)}
+                    for (i, path, _), article_id in zip(bulk, ids, strict=True):
+                        results[i] = ImportResult(path, "imported", titles.get(article_id, ""), article_id)
+                except LibraryError:
+                    pass  # one of them is refused: each goes on its own below, to say which
+            for i, path, parsed in todo:
+                if results[i] is not None:
                     continue
                 try:
                     with library.part():
-                        results.append(_store(library, path, parsed))
+                        results[i] = _store(library, path, parsed)
                 except LibraryError as error:
-                    results.append(ImportResult(path, "refused", str(error)))
+                    results[i] = ImportResult(path, "refused", str(error))
     except LibraryError as error:
         return [
             parsed if isinstance(parsed, ImportResult) else ImportResult(path, "refused", str(error))

@@ -172,6 +172,42 @@ class Articles:
             unit.forget("article_id > ?", (last_id,))
             return added
 
+    def plain_new(self, articles: list[Article]) -> list[bool]:
+        """For each article, True if one plain INSERT stores it right: no tags, and neither its
+        content nor its path is in the library or elsewhere in the list (no update, no re-anchoring)."""
+        hashes = [_hash(a) for a in articles]
+        paths = [a.path for a in articles if a.path]
+        known: set = set()
+        for column, values in (("content_hash", hashes), ("path", paths)):
+            for chunk in rows.chunks(values):
+                found = self.conn.execute(
+                    f"SELECT {column} FROM articles WHERE {column} IN ({rows.marks(chunk)})", chunk
+                )
+                known.update(r[0] for r in found)
+        counts: dict = {}
+        for key in (*hashes, *paths):
+            counts[key] = counts.get(key, 0) + 1
+        return [
+            not a.tags
+            and h not in known
+            and counts[h] == 1
+            and not (a.path and (a.path in known or counts[a.path] > 1))
+            for a, h in zip(articles, hashes, strict=True)
+        ]
+
+    def add_plain_new(self, articles: list[Article]) -> list[int]:
+        """Insert articles plain_new() accepted, in one statement, indexed after; their ids, in order."""
+        with self.write():
+            self._add_bulk(articles)
+            hashes = [_hash(a) for a in articles]
+            ids: dict[str, int] = {}
+            for chunk in rows.chunks(hashes):
+                found = self.conn.execute(
+                    f"SELECT content_hash, id FROM articles WHERE content_hash IN ({rows.marks(chunk)})", chunk
+                )
+                ids.update((r[0], r[1]) for r in found)
+            return [ids[h] for h in hashes]
+
     def delete_article(self, article_id: int) -> None:
         """Delete an article with its highlights, notes and reading state (its search row goes too)."""
         with self.write() as unit:
