@@ -142,6 +142,8 @@ def _import_batch(library: Library, batch: list) -> list[ImportResult]:
                     with library.part():
                         results[i] = _store(library, path, parsed)
                 except LibraryError as error:
+                    if not library.conn.in_transaction:
+                        raise  # SQLite undid the whole batch (a full disk): every file of it is refused
                     results[i] = ImportResult(path, "refused", str(error))
     except LibraryError as error:
         return [

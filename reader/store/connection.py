@@ -296,11 +296,21 @@ class Connection:
         self.conn.execute("SAVEPOINT reader_part")
         try:
             yield
+        except (sqlite3.Error, ReadError) as error:
+            self._undo_part()
+            raise write_failed(error) from error  # as write() says it: why, and that nothing was saved
         except BaseException:
-            self.conn.execute("ROLLBACK TO reader_part")
-            self.conn.execute("RELEASE reader_part")
+            self._undo_part()
             raise
         self.conn.execute("RELEASE reader_part")
+
+    def _undo_part(self) -> None:
+        if self.conn.in_transaction:  # SQLite may have rolled the whole transaction back (a full disk)
+            try:
+                self.conn.execute("ROLLBACK TO reader_part")
+                self.conn.execute("RELEASE reader_part")
+            except LibraryError:
+                pass
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
