@@ -134,7 +134,9 @@ def _import_batch(library: Library, batch: list) -> list[ImportResult]:
                     for (i, path, _), article_id in zip(bulk, ids, strict=True):
                         results[i] = ImportResult(path, "imported", titles.get(article_id, ""), article_id)
                 except LibraryError:
-                    pass  # one of them is refused: each goes on its own below, to say which
+                    if not library.conn.in_transaction:
+                        raise
+                    # One of them is refused: each goes on its own below, to say which.
             for i, path, parsed in todo:
                 if results[i] is not None:
                     continue
