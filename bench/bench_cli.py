@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -78,6 +79,11 @@ def main() -> None:
         sys.path.insert(1, str(HERE.parent))
         print("built", build_library(db, args.articles))
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    # PYTHONDONTWRITEBYTECODE=1 here would recompile `reader` on every start, which an installed app
+    # never does: the children cache bytecode in a temp dir instead (as bench_tui.py does).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="reader-bench-pyc-")
+    timed([*READER, "--db", str(db), "show", "1"])  # fills the bytecode cache
     py = [sys.executable]
     compare(
         "list --json | head",
