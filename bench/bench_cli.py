@@ -82,7 +82,8 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE=1 here would recompile `reader` on every start, which an installed app
     # never does: the children cache bytecode in a temp dir instead (as bench_tui.py does).
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="reader-bench-pyc-")
+    pyc = tempfile.TemporaryDirectory(prefix="reader-bench-pyc-")  # removed when main() returns
+    os.environ["PYTHONPYCACHEPREFIX"] = pyc.name
     timed([*READER, "--db", str(db), "show", "1"])  # fills the bytecode cache
     py = [sys.executable]
     compare(
