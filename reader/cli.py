@@ -142,9 +142,59 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | 
         ctx.exit(1)
 
 
+def _summary_json(r) -> dict:
+    return {
+        "id": r.id,
+        "date": r.date,
+        "place": r.place,
+        "title": r.title,
+        "source": r.source,
+        "read": r.read,
+        "tags": list(r.tags),
+    }
+
+
+def _say_chunked(lines, size: int = 500) -> None:
+    """Print lines a chunk at a time: one write per chunk, not per row, and never all rows held."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            say("\n".join(chunk))
+            chunk.clear()
+    if chunk:
+        say("\n".join(chunk))
+
+
+def _json_rows(rows, *, layout: str):
+    """The rows as JSON text, line by line: a JSON array with one compact object a line, or JSON Lines.
+
+    json.dumps without `indent` uses the C encoder; with it (--pretty) Python's own, which is slow.
+    """
+    if layout == "lines":
+        for r in rows:
+            yield json.dumps(_summary_json(r), ensure_ascii=False)
+        return
+    indent = 2 if layout == "pretty" else None
+    yield "["
+    held = None  # each object waits for the next: only then is it known to need a comma
+    for r in rows:
+        item = json.dumps(_summary_json(r), ensure_ascii=False, indent=indent)
+        if indent:
+            item = "  " + item.replace("\n", "\n  ")
+        if held is not None:
+            yield held + ","
+        held = item
+    if held is not None:
+        yield held
+    yield "]"
+
+
 @main.command("list")
 @click.option("--tag", help="Only articles with this tag.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one article per line.")
+@click.option("--pretty", is_flag=True, help="With --json: indent the JSON for reading.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Print JSON Lines: one JSON object per article.")
 @click.option(
     "--sort",
     type=click.Choice(SORT_ORDERS),
@@ -153,35 +203,27 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | 
     help="Newest first, or title / place in Vietnamese alphabetical order.",
 )
 @click.pass_context
-def list_command(ctx: click.Context, tag: str | None, as_json: bool, sort: str) -> None:
-    """List the articles in the library, newest first (or by title or place)."""
+def list_command(ctx: click.Context, tag: str | None, as_json: bool, pretty: bool, as_jsonl: bool, sort: str) -> None:
+    """List the articles in the library, newest first (or by title or place).
+
+    The rows stream out as they are read, so the first appear at once in a large library.
+    """
     library = _library(ctx)
     rows = library.list_articles(tag=tag, sort=sort)
+    if as_jsonl:
+        return _say_chunked(_json_rows(rows, layout="lines"))
     if as_json:
-        say(
-            json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "date": r.date,
-                        "place": r.place,
-                        "title": r.title,
-                        "source": r.source,
-                        "read": r.read,
-                        "tags": list(r.tags),
-                    }
-                    for r in rows
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
+        return _say_chunked(_json_rows(rows, layout="pretty" if pretty else "array"))
     empty = True
-    for r in rows:
-        empty = False
-        tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
-        say(f"{r.id:>5}  {r.date or '----------'}  {r.place or '-':<14.14}  {r.title}  ({r.source or '-'}){tags}")
+
+    def lines():
+        nonlocal empty
+        for r in rows:
+            empty = False
+            tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
+            yield f"{r.id:>5}  {r.date or '----------'}  {r.place or '-':<14.14}  {r.title}  ({r.source or '-'}){tags}"
+
+    _say_chunked(lines())
     if empty:
         say("No articles." + (f" None is tagged {tag!r}." if tag else " Add some with `reader import PATH`."))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from reader import text, vietnamese
-from reader.hits import index_words, is_exact_word, tokens
 
 
 def tidy_tag(name: str) -> str:
@@ -30,6 +29,8 @@ def clean_tags(names: Iterable[str]) -> list[str]:
 
 def tag_match_key(name: str) -> str:
     """What `tag:` compares: the tag's words, folded ("Kinh tế", "kinh-te" and "KINH TE" agree)."""
+    from reader.hits import tokens  # regex loads only for matching
+
     return " ".join(tokens(name)) or text.fold(" ".join(name.split()))
 
 
@@ -44,6 +45,8 @@ def tag_pattern(value: str, accents: str = "smart") -> str:
     "kinh te" matches the tags Kinh tế, kinh te and KINH-TẾ; "Kinh tế" only Kinh tế (kinh tế,
     KINH TẾ); under smart accents, as search does.
     """
+    from reader.hits import index_words, is_exact_word, tokens  # regex loads only for matching
+
     value = " ".join(text.clean(value).split())
     words = index_words(value)
     if not words:  # a tag of symbols only (🔥): the whole name, folded
@@ -55,6 +58,8 @@ def tag_pattern(value: str, accents: str = "smart") -> str:
 
 def tag_matches(name: str, pattern: str) -> bool:
     """True if a tag's name matches a typed name, given as tag_pattern(typed, accents)."""
+    from reader.hits import index_words, tokens  # regex loads only for matching
+
     words = index_words(name)
     wanted = pattern.split(_SEP)
     if not words:
@@ -95,6 +100,8 @@ def complete_tag(typed: str, known: list[str], accents: str = "smart") -> str | 
     `kinh t` and `Kinh t` complete to "Kinh tế"; `Kinh tê` does not. None if none, or if the
     name typed is that tag already.
     """
+    from reader.hits import index_words, is_exact_word, tokens  # regex loads only for matching
+
     words = index_words(" ".join(text.clean(typed).split()))
     if not words:
         return None

@@ -7,7 +7,21 @@ import hashlib
 import re
 import unicodedata
 
-import regex
+
+class LazyRegex:
+    """A `regex` pattern compiled on first use: the module (~20 ms) loads only for what needs it."""
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._compiled = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            import regex
+
+            self._compiled = regex.compile(self._pattern)
+        return getattr(self._compiled, name)
+
 
 MAX_BYTES = 20 * 1024 * 1024
 # Only the head is scanned for NUL: enough to tell binary from text, cheap on a 20 MB file.
@@ -328,7 +342,7 @@ def fold_with_offsets(s: str) -> tuple[str, list[int]]:
 
 # --------------------------------------------------------------------------- graphemes
 
-_GRAPHEME = regex.compile(r"\X")
+_GRAPHEME = LazyRegex(r"\X")
 
 
 def graphemes(s: str) -> list[str]:

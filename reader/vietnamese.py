@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-import regex
+from reader.text import LazyRegex, fold
 
-from reader.text import fold
+if TYPE_CHECKING:
+    import regex
 
 # --------------------------------------------------------------------------- accents kept
 
@@ -16,7 +18,7 @@ _D_VARIANTS = {"đ": "đðɖ", "Đ": "ĐÐƉ"}
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 # The open syllables whose tone the old and the new rules place differently: hòa/hoà, khỏe/khoẻ,
 # thúy/thuý. Only a consonant onset may come before (not "qu", whose u belongs to the onset).
-_OPEN_SYLLABLE = regex.compile(
+_OPEN_SYLLABLE = LazyRegex(
     r"(?<![\p{L}\p{M}\p{N}])((?i:[bcdđghklmnprstvx]{0,3}))"
     r"((?i:o[\u0300\u0301\u0303\u0309\u0323]?[ae]|u[\u0300\u0301\u0303\u0309\u0323]?y))"
     r"([\u0300\u0301\u0303\u0309\u0323]?)(?![\p{L}\p{M}\p{N}])"
@@ -103,7 +105,7 @@ def _new_placement(s: str) -> str:
 
 # --------------------------------------------------------------------------- title case
 
-_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_WORD = LazyRegex(r"[\p{L}\p{M}]+")
 _VOWELS = frozenset("aeiouy")
 
 

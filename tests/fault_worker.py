@@ -24,6 +24,10 @@ import random
 import sys
 import time
 
+# The store loads anchoring and the query parser on first use; loaded here, before the fork, every
+# worker starts writing at once (the kills are meant to land in the middle of writes, not an import).
+import reader.anchoring  # noqa: F401
+import reader.query  # noqa: F401
 from reader.model import Anchor, Article
 from reader.store import Library, LibraryError
 

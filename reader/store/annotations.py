@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from reader import anchoring, text
+from reader import text
 from reader.model import Anchor, Highlight
 from reader.store import rows
 from reader.store.articles import fits, now
 from reader.store.errors import LibraryError
 from reader.store.tags import tagged_articles
-from reader.tags import clean_tags, tag_key, tag_pattern
+from reader.tags import clean_tags, tag_key
 
 # What `annotation_stamps` aggregates: article notes, highlights, highlight tags, article tags.
 _STAMP_QUERIES = (
@@ -70,6 +70,8 @@ class Annotations:
         if content_hash in (None, row["content_hash"]) and body[anchor.start : anchor.end] == anchor.quote:
             return anchor
         # The article changed since the caller read it (re-imported meanwhile): find the passage again.
+        from reader import anchoring  # re-anchoring (and `regex` grapheme tables) only when text moves
+
         moved = anchoring.reanchor(body, anchor)
         if moved is None:
             raise LibraryError(
@@ -275,6 +277,8 @@ class Annotations:
         """
         params: list = []
         if tag:
+            from reader.query import tag_pattern
+
             sql, values = tagged_articles(tag_pattern(tag), on_highlights=True, pattern=True)  # as `tag:` matches
             where = f"id IN ({sql})"
             params += values

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import islice
 
-from reader import anchoring, text, vietnamese
+from reader import text, vietnamese
 from reader.model import Anchor, Article
 from reader.store import rows
 from reader.store.errors import LibraryError
@@ -93,11 +94,15 @@ class Articles:
         if row is None or row["content_hash"] == content_hash:
             return None
         anchors = self._anchors_of(row["id"])
+        from reader import anchoring  # loaded only when a changed file has highlights to move
+
         found = anchoring.reanchor_all(article.body, [a for _, a in anchors]) if anchors else []
         return row["id"], anchors, found
 
     def _reanchor(self, article_id: int, body: str, planned=None) -> None:
         """Move every highlight of an article onto its new text, or mark it an orphan."""
+        from reader import anchoring
+
         anchors = self._anchors_of(article_id)
         if planned and planned[0] == article_id and planned[1] == anchors:
             found = planned[2]
@@ -114,8 +119,25 @@ class Articles:
             'UPDATE highlights SET start=?, "end"=?, quote=?, prefix=?, suffix=?, orphan=0 WHERE id=?', moved
         )
 
-    def add_articles_bulk(self, articles: Iterable[Article]) -> int:
-        """Insert many new articles in one transaction (no re-anchoring); returns how many were added."""
+    def add_articles_bulk(self, articles: Iterable[Article], *, batch_size: int | None = None) -> int:
+        """Insert many new articles (no re-anchoring); returns how many were added.
+
+        By default in one transaction: all or nothing. With batch_size, each batch of that many
+        articles is its own transaction (all or nothing per batch; the batches before a failure
+        stay), so the write-ahead log stays the size of a batch instead of growing to the library's.
+        Inside a caller's transaction the batches are part of it.
+        """
+        if batch_size is None:
+            return self._add_bulk(articles)
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        source = iter(articles)
+        added = 0
+        while batch := list(islice(source, batch_size)):
+            added += self._add_bulk(batch)
+        return added
+
+    def _add_bulk(self, articles: Iterable[Article]) -> int:
         stamp = now()
         values = (
             (
@@ -149,6 +171,42 @@ class Articles:
             self._index_above(last_id)
             unit.forget("article_id > ?", (last_id,))
             return added
+
+    def plain_new(self, articles: list[Article]) -> list[bool]:
+        """For each article, True if one plain INSERT stores it right: no tags, and neither its
+        content nor its path is in the library or elsewhere in the list (no update, no re-anchoring)."""
+        hashes = [_hash(a) for a in articles]
+        paths = [a.path for a in articles if a.path]
+        known: set = set()
+        for column, values in (("content_hash", hashes), ("path", paths)):
+            for chunk in rows.chunks(values):
+                found = self.conn.execute(
+                    f"SELECT {column} FROM articles WHERE {column} IN ({rows.marks(chunk)})", chunk
+                )
+                known.update(r[0] for r in found)
+        counts: dict = {}
+        for key in (*hashes, *paths):
+            counts[key] = counts.get(key, 0) + 1
+        return [
+            not a.tags
+            and h not in known
+            and counts[h] == 1
+            and not (a.path and (a.path in known or counts[a.path] > 1))
+            for a, h in zip(articles, hashes, strict=True)
+        ]
+
+    def add_plain_new(self, articles: list[Article]) -> list[int]:
+        """Insert articles plain_new() accepted, in one statement, indexed after; their ids, in order."""
+        with self.write():
+            self._add_bulk(articles)
+            hashes = [_hash(a) for a in articles]
+            ids: dict[str, int] = {}
+            for chunk in rows.chunks(hashes):
+                found = self.conn.execute(
+                    f"SELECT content_hash, id FROM articles WHERE content_hash IN ({rows.marks(chunk)})", chunk
+                )
+                ids.update((r[0], r[1]) for r in found)
+            return [ids[h] for h in hashes]
 
     def delete_article(self, article_id: int) -> None:
         """Delete an article with its highlights, notes and reading state (its search row goes too)."""

@@ -13,10 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reader import text, vietnamese
-from reader.query import folds_exactly
 from reader.store.errors import LibraryError, ReadError, WriteError, read_failed, write_failed
 from reader.store.sorting import place_key
-from reader.tags import tag_match_key, tag_matches
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -130,14 +128,20 @@ def _place_key_sql(place, date) -> str:
 
 
 def _tag_key_sql(name) -> str:
+    from reader.tags import tag_match_key  # loaded when a query first needs it: start-up stays light
+
     return tag_match_key(name) if isinstance(name, str) else ""
 
 
 def _tag_matches_sql(name, pattern) -> int:
+    from reader.tags import tag_matches  # loaded when a query first needs it: start-up stays light
+
     return int(isinstance(name, str) and isinstance(pattern, str) and tag_matches(name, pattern))
 
 
 def _folds_exactly_sql(value) -> int:
+    from reader.query import folds_exactly
+
     return int(folds_exactly(value if isinstance(value, str) else ""))
 
 
@@ -283,6 +287,31 @@ class Connection:
         except BaseException:
             self._rollback()
             raise
+
+    @contextmanager
+    def part(self) -> Iterator[None]:
+        """A part of the current write transaction undone alone when it fails (a savepoint).
+
+        A batch of files in one transaction keeps "a file is stored whole or not at all" this way.
+        """
+        self.conn.execute("SAVEPOINT reader_part")
+        try:
+            yield
+        except (sqlite3.Error, ReadError) as error:
+            self._undo_part()
+            raise write_failed(error) from error  # as write() says it: why, and that nothing was saved
+        except BaseException:
+            self._undo_part()
+            raise
+        self.conn.execute("RELEASE reader_part")
+
+    def _undo_part(self) -> None:
+        if self.conn.in_transaction:  # SQLite may have rolled the whole transaction back (a full disk)
+            try:
+                self.conn.execute("ROLLBACK TO reader_part")
+                self.conn.execute("RELEASE reader_part")
+            except LibraryError:
+                pass
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:

@@ -9,7 +9,6 @@ from reader.model import ArticleSummary
 from reader.store import rows
 from reader.store.sorting import sort_column
 from reader.store.tags import tagged_articles
-from reader.tags import tag_pattern
 
 
 def _plain_date(date: str | None) -> bool:
@@ -28,6 +27,8 @@ class Listing:
     def _tag_filter(self, tag: str | None) -> tuple[str, tuple]:
         if not tag:
             return "", ()
+        from reader.tags import tag_pattern  # the tag rules (and regex) load only for a tag filter
+
         # The tag as a person types it (smart accents), on the article or one of its highlights.
         sql, values = tagged_articles(tag_pattern(tag), on_highlights=True, pattern=True)
         return f"WHERE id IN ({sql})", tuple(values)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from reader.model import SearchResult
-from reader.query import Query, QueryError, after_bound, find_hits, snippet
-from reader.query import parse as parse_query
 from reader.store import rows as mapper
 from reader.store.errors import ReadError, detail
 from reader.store.tags import tagged_articles
@@ -57,6 +56,10 @@ _RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
     (SELECT group_concat(name, char(31)) FROM (
         SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id ORDER BY t.key
     )) AS tag_names"""
+
+
+if TYPE_CHECKING:
+    from reader.query import Query
 
 
 class Search:
@@ -111,6 +114,10 @@ class Search:
         With `prefix_last` (search as you type) the last word also matches longer words;
         `accents` is smart, exact or ignore.
         """
+        # The query parser (and `regex`) loads with the first search, not with every command.
+        from reader.query import Query, QueryError
+        from reader.query import parse as parse_query
+
         parsed = query if isinstance(query, Query) else parse_query(query, prefix_last=prefix_last, accents=accents)
         clauses, params = self._search_filters(parsed)
         rows: list[sqlite3.Row] = []
@@ -175,6 +182,8 @@ class Search:
 
     def _search_filters(self, query: Query) -> tuple[list[str], list]:
         """SQL conditions on `articles a` for a query's dates, tags and (alone) exclusions."""
+        from reader.query import after_bound
+
         clauses: list[str] = []
         params: list = []
         if query.before:
@@ -200,6 +209,8 @@ class Search:
         return clauses, params
 
     def _results(self, query: Query, rows: list[sqlite3.Row]) -> list[SearchResult]:
+        from reader.query import find_hits, snippet
+
         # The index holds the folded text: the hits are found in it, with no folding here.
         body_pattern = query.hit_pattern()
         title_pattern = query.hit_pattern("title")
