@@ -1,0 +1,299 @@
+"""Commands on the library itself: import, list, search, show, backup, check."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from reader.cli import _article, _library, main, say, shown_path
+from reader.store import SORT_ORDERS, Library, default_db_path
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--encoding", help="Decode files with this codec when they are not UTF-8 (e.g. cp1258).")
+@click.pass_context
+def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | None) -> None:
+    """Import .txt, .md and saved .html pages, and folders of them (recursively)."""
+    from reader.services.imports import import_paths
+
+    library = _library(ctx)
+    counts = {"imported": 0, "updated": 0, "unchanged": 0, "refused": 0}
+    for result in import_paths(library, paths, encoding):
+        counts[result.status] += 1
+        if result.status == "refused":
+            say(f"refused    {shown_path(result.path)}: {result.detail}")
+        else:
+            say(f"{result.status:<10} {shown_path(result.path)} → #{result.article_id} {result.detail}")
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    say(f"{sum(counts.values())} files: {summary}")
+    if counts["refused"]:
+        ctx.exit(1)
+
+
+def _summary_json(r) -> dict:
+    return {
+        "id": r.id,
+        "date": r.date,
+        "place": r.place,
+        "title": r.title,
+        "source": r.source,
+        "read": r.read,
+        "tags": list(r.tags),
+    }
+
+
+def _say_chunked(lines, size: int = 500) -> None:
+    """Print lines a chunk at a time: one write per chunk, not per row, and never all rows held."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            say("\n".join(chunk))
+            chunk.clear()
+    if chunk:
+        say("\n".join(chunk))
+
+
+def _json_rows(rows, *, layout: str):
+    """The rows as JSON text, line by line: a JSON array with one compact object a line, or JSON Lines.
+
+    json.dumps without `indent` uses the C encoder; with it (--pretty) Python's own, which is slow.
+    """
+    if layout == "lines":
+        for r in rows:
+            yield json.dumps(_summary_json(r), ensure_ascii=False)
+        return
+    indent = 2 if layout == "pretty" else None
+    yield "["
+    held = None  # each object waits for the next: only then is it known to need a comma
+    for r in rows:
+        item = json.dumps(_summary_json(r), ensure_ascii=False, indent=indent)
+        if indent:
+            item = "  " + item.replace("\n", "\n  ")
+        if held is not None:
+            yield held + ","
+        held = item
+    if held is not None:
+        yield held
+    yield "]"
+
+
+@main.command("list")
+@click.option("--tag", help="Only articles with this tag.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one article per line.")
+@click.option("--pretty", is_flag=True, help="With --json: indent the JSON for reading.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Print JSON Lines: one JSON object per article.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORT_ORDERS),
+    default="date",
+    show_default=True,
+    help="Newest first, or title / place in Vietnamese alphabetical order.",
+)
+@click.pass_context
+def list_command(ctx: click.Context, tag: str | None, as_json: bool, pretty: bool, as_jsonl: bool, sort: str) -> None:
+    """List the articles in the library, newest first (or by title or place).
+
+    The rows stream out as they are read, so the first appear at once in a large library.
+    """
+    library = _library(ctx)
+    rows = library.list_articles(tag=tag, sort=sort)
+    if as_jsonl:
+        return _say_chunked(_json_rows(rows, layout="lines"))
+    if as_json:
+        return _say_chunked(_json_rows(rows, layout="pretty" if pretty else "array"))
+    empty = True
+
+    def lines():
+        nonlocal empty
+        for r in rows:
+            empty = False
+            tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
+            yield f"{r.id:>5}  {r.date or '----------'}  {r.place or '-':<14.14}  {r.title}  ({r.source or '-'}){tags}"
+
+    _say_chunked(lines())
+    if empty:
+        say("No articles." + (f" None is tagged {tag!r}." if tag else " Add some with `reader import PATH`."))
+
+
+def _marked(s: str, spans, on: str, off: str) -> str:
+    """The string with each (start, end) span wrapped in the on/off marks."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [s[last:start], on, s[start:end], off]
+        last = end
+    out.append(s[last:])
+    return "".join(out)
+
+
+# "-word" excludes a word: unknown options are query text, so click's -h would eat "-hanoi";
+# a lone -h is help, as for every other command.
+@main.command("search", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with hit offsets).")
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="At most this many results."
+)
+@click.option(
+    "--accents",
+    type=click.Choice(["smart", "exact", "ignore"]),
+    default="smart",
+    show_default=True,
+    help="smart: a word typed with accents matches that spelling only, without them every spelling; "
+    "exact: every word as typed; ignore: accents never count.",
+)
+@click.pass_context
+def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int, accents: str) -> None:
+    """Search titles, text, places, sources, tags and notes; accents count when you type them.
+
+    \b
+    Words must all appear; "quoted words" appear together; -word leaves out.
+    ha noi finds Hà Nội, hà nội, ha noi; "Hà Nội" finds Hà Nội only (any case).
+    Filters: tag:NAME  place:"Hà Nội"  source:VNS  title:WORD  before:2024-05-31  after:2024
+    """
+    from reader.query import QueryError
+
+    if query == ("-h",):
+        say(ctx.get_help())
+        ctx.exit()
+    library = _library(ctx)
+    joined = " ".join(query)
+    try:
+        results = library.search(joined, limit=limit, accents=accents)
+    except QueryError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        say(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "date": r.date,
+                        "place": r.place,
+                        "source": r.source,
+                        "read": r.read,
+                        "tags": list(r.tags),
+                        "snippet": r.snippet,
+                        "snippet_hits": [list(h) for h in r.snippet_hits],
+                        "snippet_from": r.snippet_from,
+                        "title_hits": [list(h) for h in r.title_hits],
+                        "body_hits": [list(h) for h in r.body_hits],
+                        "rank": r.rank,
+                    }
+                    for r in results
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not results:
+        say(f"No article matches “{joined}”.")
+        return
+    # Bold on a terminal; «guillemets» in a pipe or a file, where escape codes would be noise.
+    on, off = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("«", "»")
+    for r in results:
+        meta = " · ".join(p for p in (r.date, r.place, r.source) if p)
+        tags = f"  [{', '.join(r.tags)}]" if r.tags else ""  # as `reader list` shows them
+        say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta}){tags}")
+        if r.snippet:
+            label = "note: " if r.snippet_from == "notes" else ""
+            say(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
+    more = " (there may be more: raise --limit)" if len(results) == limit else ""
+    say(f"{len(results)} {'article' if len(results) == 1 else 'articles'}{more}")
+
+
+@main.command("show")
+@click.argument("article_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with url, author, feed and the body).")
+@click.pass_context
+def show_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
+    """Print one article."""
+    if as_json:
+        from reader.cli.feeds import show_json
+
+        return show_json(ctx, article_id)
+    article = _article(_library(ctx), article_id)
+    say(article.title)
+    say(" · ".join(part for part in (article.place, article.date, article.source) if part))
+    if article.tags:
+        say("Tags: " + ", ".join(article.tags))
+    say()
+    say(article.body)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.option("--raw", is_flag=True, help="Copy the file byte for byte, as it is (for a damaged library).")
+@click.pass_context
+def backup_command(ctx: click.Context, path: Path, force: bool, raw: bool) -> None:
+    """Copy the library to the file PATH (a consistent snapshot; safe while the reader is open)."""
+    if raw:
+        # A damaged library may not even open: copy the file without asking SQLite.
+        source = ctx.find_root().params.get("db") or default_db_path()
+        if not source.exists():
+            raise click.ClickException(f"there is no library at {shown_path(source)}")
+        written = Library.copy_raw(source, path, force=force)
+        say(f"copied {shown_path(source)} to {shown_path(written)} as it is ({_size(written.stat().st_size)})")
+        say("the copy is not checked: it is the file as it was, damage included", err=True)
+        return
+    library = _library(ctx)
+    written = library.backup(path, force=force)
+    report = library.check()
+    say(
+        f"backed up {library.path} to {written} ({_size(written.stat().st_size)}: "
+        f"{report.articles} articles, {report.highlights} highlights)"
+    )
+    say(f"to restore it, quit the reader and run: reader --db {written} backup {library.path} --force")
+
+
+@main.command("check")
+@click.pass_context
+def check_command(ctx: click.Context) -> None:
+    """Check the library for damage; show its schema version and counts (exit status 1 if damaged)."""
+    path = ctx.find_root().params.get("db") or default_db_path()
+    if not path.exists():
+        raise click.ClickException(f"there is no library at {path}")
+    library = Library(path, look_only=True)  # change nothing, not even by an upgrade
+    with library:
+        report = library.check()
+        # Remembered beside the file, so that nothing is written into it until it is restored.
+        if report.ok:
+            library.clear_damage_mark()
+        else:
+            library.mark_damaged(report.problems[0])
+    say(f"library     {report.path}")
+    say(f"integrity   {'ok' if report.ok else 'FAILED'}")
+    for problem in report.problems:
+        say(f"            {problem}")
+    schema = report.schema_version or "none"
+    if report.pending:
+        schema += (
+            f" ({len(report.pending)} upgrade pending: {', '.join(report.pending)}; applied when reader next opens it)"
+        )
+    say(f"schema      {schema}")
+
+    def n(value: int | None) -> str:
+        return "unreadable" if value is None else str(value)
+
+    say(f"articles    {n(report.articles)}")
+    orphans = f" ({report.orphans} orphaned: passage no longer found)" if report.orphans else ""
+    say(f"highlights  {n(report.highlights)}{orphans}")
+    say(f"tags        {n(report.tags)}")
+    if not report.ok:
+        say(
+            "The library is damaged. Keep the file as it is, make a copy with `reader backup --raw COPY`, "
+            "and restore your latest good backup; until then reader opens it read-only.",
+            err=True,
+        )
+        ctx.exit(1)

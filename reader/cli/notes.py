@@ -1,0 +1,299 @@
+"""Commands on notes: highlight, notes, tags, export, import-annotations, colours."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from reader import text
+from reader.cli import _article, _library, main, say, shown_path
+from reader.model import Highlight
+from reader.store import Library
+
+
+@main.command("highlight")
+@click.argument("article_id", type=int)
+@click.argument("quote")
+@click.option("--note", default="", help="A note on the highlight.")
+@click.option("--tag", "tags", multiple=True, help="A tag for the highlight (repeatable).")
+@click.option("--color", type=click.IntRange(1, 5), default=1, show_default=True, help="Colour 1-5.")
+@click.option(
+    "--occurrence", type=int, help="Which occurrence of the quote, when it appears more than once (1 = first)."
+)
+@click.pass_context
+def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> None:
+    """Highlight the exact QUOTE in an article."""
+    from reader.services.annotations import highlight_span
+
+    library = _library(ctx)
+    article = _article(library, article_id)
+    quote = text.clean(quote)
+    starts = find_all(article.body, quote) if quote.strip() else []
+    if not starts:
+        raise click.ClickException(f"the quote is not in article {article_id}")
+    if occurrence is None and len(starts) > 1:
+        raise click.ClickException(
+            f"the quote occurs {len(starts)} times in article {article_id}; choose one with --occurrence 1..{len(starts)}"
+        )
+    index = (occurrence or 1) - 1
+    if not 0 <= index < len(starts):
+        raise click.ClickException(f"--occurrence must be between 1 and {len(starts)}")
+    start = starts[index]
+    highlight, _ = highlight_span(
+        library, article_id, start, start + len(quote), color=color, note=note, tags=tags, reuse=False
+    )
+    say(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
+
+
+def find_all(haystack: str, needle: str) -> list[int]:
+    """Start offsets of every (possibly overlapping) occurrence of needle."""
+    starts, i = [], haystack.find(needle)
+    while i != -1:
+        starts.append(i)
+        i = haystack.find(needle, i + 1)
+    return starts
+
+
+def _highlight_json(h: Highlight, body: str) -> dict:
+    from reader.segment import paragraph_index
+
+    return {
+        "id": h.id,
+        "quote": h.quote,
+        "start": h.start,
+        "end": h.end,
+        "paragraph": None if h.orphan else paragraph_index(body, h.start) + 1,
+        "color": h.color,
+        "note": h.note,
+        "tags": h.tags,
+        "orphan": h.orphan,
+        "created": h.created,
+        "modified": h.modified,
+    }
+
+
+@main.command("notes")
+@click.argument("article_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def notes_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
+    """Print an article's note, highlights and their notes."""
+    library = _library(ctx)
+    article = _article(library, article_id)
+    highlights = [_highlight_json(h, article.body) for h in library.highlights(article_id)]
+    if as_json:
+        say(
+            json.dumps(
+                {
+                    "article": {"id": article.id, "title": article.title, "note": article.note, "tags": article.tags},
+                    "highlights": highlights,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    say(article.title)
+    if article.note:
+        say(f"\nNote: {article.note}")
+    if not highlights:
+        say("\nNo highlights yet.")
+    for h in highlights:
+        where = "orphan: passage not found" if h["orphan"] else f"paragraph {h['paragraph']}"
+        say(f"\n#{h['id']} [{where}, colour {h['color']}] “{h['quote']}”")
+        if h["note"]:
+            say(f"  {h['note']}")
+        if h["tags"]:
+            say("  tags: " + ", ".join(h["tags"]))
+
+
+@main.command("tag")
+@click.argument("article_id", type=int)
+@click.argument("tags", nargs=-1, required=True)
+@click.pass_context
+def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> None:
+    """Add TAGS to an article."""
+    library = _library(ctx)
+    _article(library, article_id)
+    stored = library.add_article_tags(article_id, tags)
+    say(f"article {article_id}: " + ", ".join(stored))
+
+
+@main.group("tags", invoke_without_command=True)
+@click.pass_context
+def tags_group(ctx: click.Context) -> None:
+    """List tags with counts; rename, merge or delete them."""
+    if ctx.invoked_subcommand is None:
+        from reader.vietnamese import vi_sort_key
+
+        tags = sorted(_library(ctx).tags(), key=lambda t: vi_sort_key(t.name))  # đ after d, as list --sort title
+        if not tags:
+            say("No tags yet.")
+        for tag in tags:
+            say(f"{tag.count:>5}  {tag.name}")
+
+
+def _existing_tag(library: Library, typed: str) -> str:
+    """The tag a typed name means, as search matches it ("kinh te" finds "Kinh tế"); ambiguous: refused."""
+    from reader.tags import resolve_tag
+
+    found = resolve_tag(typed, [t.name for t in library.tags()])
+    if len(found) > 1:
+        names = " or ".join(repr(n) for n in found[:4])
+        raise click.ClickException(f"{typed!r} could be {names}; name one exactly (with its accents)")
+    return found[0] if found else typed  # none: the store says there is no such tag
+
+
+@tags_group.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+def tags_rename(ctx: click.Context, old: str, new: str) -> None:
+    """Rename tag OLD to NEW (merging them if NEW exists)."""
+    library = _library(ctx)
+    old = _existing_tag(library, old)
+    outcome = library.rename_tag(old, new)
+    say(f"{outcome} {old!r} → {new!r}")
+
+
+@tags_group.command("merge")
+@click.argument("old")
+@click.argument("into")
+@click.pass_context
+def tags_merge(ctx: click.Context, old: str, into: str) -> None:
+    """Merge tag OLD into tag INTO."""
+    library = _library(ctx)
+    old, into = _existing_tag(library, old), _existing_tag(library, into)
+    library.rename_tag(old, into)
+    say(f"merged {old!r} into {into!r}")
+
+
+@tags_group.command("delete")
+@click.argument("name")
+@click.pass_context
+def tags_delete(ctx: click.Context, name: str) -> None:
+    """Delete a tag from every article and highlight."""
+    library = _library(ctx)
+    name = _existing_tag(library, name)
+    library.delete_tag(name)
+    say(f"deleted {name!r}")
+
+
+@main.command("export")
+@click.option(
+    "--article",
+    "article_ids",
+    type=click.IntRange(1, 2**63 - 1),
+    multiple=True,
+    help="Export this article (repeatable).",
+)
+@click.option("--tag", help="Only notes tagged T (an article with the tag brings all its highlights).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only highlights made or changed since DATE.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="A file, or a folder (ending in / or existing) for one file per article. Default: stdout.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
+@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
+@click.pass_context
+def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted) -> None:
+    """Export notes and highlights as Markdown or W3C Web Annotation JSON."""
+    from reader.services import export as exporting
+
+    library = _library(ctx)
+    since_text = since.date().isoformat() if since else None
+    try:
+        items = exporting.select(
+            library, list(article_ids), tag=tag, since=since_text, colors=_colours(colors), only_noted=only_noted
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    if not items:
+        say("Nothing to export.", err=True)
+        return
+    if output is None:
+        say(exporting.render_all(items, fmt, colour_names=library.colour_names()), nl=False)
+        return
+    wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
+    output = Path(output)
+    try:
+        if wants_folder or output.is_dir():
+            written = exporting.write_files(items, output, fmt, force=force, colour_names=library.colour_names())
+            for w in written:
+                say(f"wrote {w.path}")
+        else:
+            from reader.fs import write_atomic
+
+            output.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(output, exporting.render_all(items, fmt, colour_names=library.colour_names()), force=force)
+            say(f"wrote {output} ({len(items)} articles)")
+    except FileExistsError as error:
+        raise click.ClickException(f"{shown_path(str(error))}; use --force to overwrite it") from error
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"could not write the export: {error}") from error
+
+
+@main.command("import-annotations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_annotations_command(ctx: click.Context, file: Path) -> None:
+    """Read W3C Web Annotation JSON (from `reader export --format json`) into this library."""
+    from reader.services.annotations import import_annotations
+    from reader.services.imports import read_limited
+
+    library = _library(ctx)
+    try:
+        data = text.decode(read_limited(file))
+        results = import_annotations(library, data)
+    except (ValueError, OSError, text.InputError) as error:
+        raise click.ClickException(f"cannot read {shown_path(file)}: {error}") from error
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+        if r.status in ("skipped", "orphaned", "kept"):
+            say(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
+    say(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    if counts.get("skipped"):
+        ctx.exit(1)
+
+
+def _colours(value: str | None) -> frozenset[int] | None:
+    """The colours of a --color option ("1,3"); click error if one is not 1-5."""
+    if not value:
+        return None
+    try:
+        colours = frozenset(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter("give colours as numbers 1-5, e.g. 1,3", param_hint="--color") from None
+    if not colours or not colours <= {1, 2, 3, 4, 5}:
+        raise click.BadParameter("colours are 1 to 5, e.g. 1,3", param_hint="--color")
+    return colours
+
+
+@main.group("colors", invoke_without_command=True)
+@click.pass_context
+def colors_group(ctx: click.Context) -> None:
+    """Name the highlight colours (1-5) once; exports, vault notes and the reader show the names."""
+    if ctx.invoked_subcommand is None:
+        from reader.model import COLOUR_NAMES
+
+        names = _library(ctx).colour_names()
+        for color in range(1, 6):
+            named = f"  ({COLOUR_NAMES[color]})" if color in names else ""
+            say(f"{color}  {names.get(color, COLOUR_NAMES[color])}{named}")
+
+
+@colors_group.command("set")
+@click.argument("color", type=click.IntRange(1, 5))
+@click.argument("name")
+@click.pass_context
+def colors_set(ctx: click.Context, color: int, name: str) -> None:
+    """Call colour COLOR by NAME (an empty NAME gives back its default)."""
+    stored = _library(ctx).set_colour_name(color, name)
+    say(f"colour {color}: {stored}" if stored else f"colour {color}: its default name again")
