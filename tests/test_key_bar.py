@@ -19,3 +19,16 @@ async def test_key_bar_follows_the_focus(tmp_path):
         await pilot.press("tab")
         await pilot.pause()
         assert "Go to passage" in str(bar.render())
+
+
+async def test_quit_and_help_stay_in_sight_on_a_narrow_terminal(tmp_path):
+    app = make_app(library_with(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        for keys in ((), ("enter",), ("tab",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            line = str(bar.render())
+            assert "q Quit" in line and "? Help" in line and "^p Commands" in line, line
+            assert len(line) <= 80

@@ -33,9 +33,17 @@ class KeyBar(Static):
         if screen is self.screen:
             self.update(self.keys_line())
 
+    def on_resize(self) -> None:
+        self.update(self.keys_line())
+
     def keys_line(self) -> Content:
-        """The shown bindings of the focused widget, its screen and the app, one per action."""
-        parts: list[Content] = []
+        """The shown bindings of the focused widget, its screen and the app, one per action.
+
+        The focused pane's keys come first; when the line is too wide for the terminal, they give
+        way from the end, so that quit, help and the palette always stay in sight.
+        """
+        context: list[Content] = []
+        app_keys: list[Content] = []
         actions: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
@@ -43,6 +51,14 @@ class KeyBar(Static):
                 continue
             actions.add(binding.action)
             key = self.app.get_key_display(binding)
-            parts.append(Content.assemble((key, "bold $accent"), " ", binding.description))
-        parts.append(Content.assemble(("^p", "bold $accent"), " Commands"))
-        return Content(" ").join([Content(""), Content("  ").join(parts)])
+            part = Content.assemble((key, "bold $accent"), " ", binding.description)
+            (app_keys if binding.action in ("app.quit", "quit", "app.help", "help") else context).append(part)
+        app_keys.append(Content.assemble(("^p", "bold $accent"), " Commands"))
+        width = self.size.width or 10_000
+
+        def line(parts: list[Content]) -> Content:
+            return Content(" ").join([Content(""), Content("  ").join(parts)])
+
+        while context and line(context + app_keys).cell_length > width:
+            context.pop()
+        return line(context + app_keys)
