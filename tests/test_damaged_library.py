@@ -266,7 +266,8 @@ def test_eight_first_launches_at_once_all_see_the_sample_articles(tmp_path):
         for _ in range(8)
     ]
     outputs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0] * 8, outputs
+    failed = [(p.returncode, err) for p, (_, err) in zip(procs, outputs) if p.returncode]
+    assert not failed, failed  # each failed launch with what it said on stderr
     for out, _ in outputs:
         assert "No articles" not in out
         assert "Prime Minister Phạm Minh Chính" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,6 +25,17 @@ from reader.store.tags import Tags
 # the last one and delete the -shm under a live one. So the header is read with a plain open() only
 # while no Library of this process has the file open; paths open here are counted.
 _OPEN_HERE: Counter[str] = Counter()
+
+
+def _file_state(path: Path) -> tuple:
+    """What changes when another program writes a library: its size and time, its -wal and -shm."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    logs = tuple(os.path.lexists(f"{path}{suffix}") for suffix in ("-wal", "-shm"))
+    return (st.st_size, st.st_mtime_ns, *logs)
+
 
 _CANNOT_WRITE = {"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_PERM"}
 
@@ -63,7 +75,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         self._on_create = on_create
         try:
             if self.path.exists() and self.path.stat().st_size > 0:
-                self._open_existing(look_only=look_only, read_only=read_only)
+                self._open_existing_steadily(look_only=look_only, read_only=read_only)
             elif self.path.exists() and (look_only or read_only):
                 raise LibraryError(f"{self.path} is empty (0 bytes): it holds no library")
             elif look_only or read_only:
@@ -77,6 +89,20 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
         _OPEN_HERE[self._key] += 1
 
     # -- opening ---------------------------------------------------------------------------
+
+    def _open_existing_steadily(self, *, look_only: bool, read_only: bool) -> None:
+        """Open an existing file; if it changed under the first look (another program was creating
+        or closing it: a checkpoint rewrites pages an immutable read trusts), look again."""
+        for attempt in range(3):
+            before = _file_state(self.path)
+            try:
+                self._open_existing(look_only=look_only, read_only=read_only)
+                return
+            except LibraryError:
+                if attempt == 2 or _file_state(self.path) == before:
+                    raise  # the file stood still: what was found is what it holds
+                self._wal_header = None
+                time.sleep(0.05)
 
     def _open_read_only(self) -> None:
         """Open without writing a byte, nor creating a -wal or -shm beside the file.
