@@ -51,3 +51,7 @@ async def test_a_saved_page_shows_headings_links_lists_and_quotes(tmp_path):
         # What is drawn after the margin is the body itself: offsets and selection stay true.
         body = reading.article.body
         assert "".join(s.text for s in item[1:]).strip() in body
+        # A note or tag edit re-reads the article (get_article): its structure comes with it.
+        reading.set_article(library.get_article(reading.article.id))
+        assert _row(reading, "Twelve stations")[0].text == "•"
+        assert library.get_article(reading.article.id).url == ""  # a saved file has no URL

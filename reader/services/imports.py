@@ -55,14 +55,14 @@ def read_limited(path: Path) -> bytes:
     except OSError as error:
         raise InputError(error.strerror or str(error)) from None
     with os.fdopen(fd, "rb") as file:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             raise InputError("is a folder")
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(info.st_mode):
             raise InputError("not a regular file (a pipe, socket or device)")
-        size = os.fstat(fd).st_size
-        if size > MAX_BYTES:
-            raise InputError(f"file is {size / (1024 * 1024):.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+        if info.st_size > MAX_BYTES:
+            megabytes = info.st_size / (1024 * 1024)
+            raise InputError(f"file is {megabytes:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
         return file.read(MAX_BYTES + 1)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
 
 from reader import text
 from reader.model import Article, Block, Feed, Span
 from reader.store import Library, LibraryError, clean_tags, now
+from reader.store import rows as mapper
 
 FULL_TEXT_MODES = ("auto", "always", "never")
 
@@ -17,33 +17,6 @@ _FEED_COLUMNS = """f.id, f.url, f.name, f.site_url, f.tags, f.full_text, f.etag,
     (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles,
     (SELECT count(*) FROM articles a WHERE a.feed_id = f.id
         AND NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = a.id AND r.read = 1)) AS unread"""
-
-
-def _safe(value: str | None) -> str:
-    """Text read back from the file is cleaned again: the file may have been written by anything."""
-    return text.clean(value) if value else ""
-
-
-def _feed(row: sqlite3.Row) -> Feed:
-    try:
-        tags = [t for t in json.loads(row["tags"] or "[]") if isinstance(t, str)]
-    except ValueError:
-        tags = []
-    return Feed(
-        id=row["id"],
-        url=_safe(row["url"]),
-        name=_safe(row["name"]),
-        site_url=_safe(row["site_url"]),
-        tags=[_safe(t) for t in tags],
-        full_text=row["full_text"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        last_fetched=row["last_fetched"],
-        last_error=_safe(row["last_error"]),
-        gone=bool(row["gone"]),
-        articles=row["articles"],
-        unread=row["unread"],
-    )
 
 
 def encode_structure(blocks: list[Block], spans: list[Span]) -> str:
@@ -58,20 +31,6 @@ def encode_structure(blocks: list[Block], spans: list[Span]) -> str:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-
-
-def decode_structure(value: str, body_length: int) -> tuple[list[Block], list[Span]]:
-    """Blocks and spans back from JSON; offsets outside the body are dropped, never trusted."""
-    if not value:
-        return [], []
-    try:
-        data = json.loads(value)
-        blocks = [Block(str(k), int(s), int(e)) for k, s, e in data.get("blocks", [])]
-        spans = [Span(str(k), int(s), int(e), _safe(str(u))) for k, s, e, u in data.get("spans", [])]
-    except (ValueError, TypeError, AttributeError):
-        return [], []
-    ok = lambda x: 0 <= x.start <= x.end <= body_length  # noqa: E731
-    return [b for b in blocks if ok(b)], [s for s in spans if ok(s)]
 
 
 class FeedStore:
@@ -99,12 +58,12 @@ class FeedStore:
     def feed(self, feed_id: int) -> Feed | None:
         """One feed with its counts, or None."""
         row = self.conn.execute(f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,)).fetchone()
-        return _feed(row) if row else None
+        return mapper.feed(row) if row else None
 
     def feeds(self) -> list[Feed]:
         """Every feed, by name."""
         rows = self.conn.execute(f"SELECT {_FEED_COLUMNS} FROM feeds f ORDER BY f.name COLLATE NOCASE, f.id")
-        return [_feed(r) for r in rows]
+        return [mapper.feed(r) for r in rows]
 
     def find(self, name_or_url: str) -> Feed | None:
         """The feed with this URL, else the one with this name (ignoring case), else None."""
@@ -277,18 +236,14 @@ class FeedStore:
         return new_ids
 
     def get(self, article_id: int) -> Article | None:
-        """An article with its web fields and structure filled in."""
+        """An article with its web fields and structure (as get_article) and the name of its feed."""
         article = self.library.get_article(article_id)
         if article is None:
             return None
         row = self.conn.execute(
-            """SELECT a.url, a.author, a.language, a.site, a.structure, f.name AS feed
-               FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?""",
-            (article_id,),
+            "SELECT f.name FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", (article_id,)
         ).fetchone()
-        article.url, article.author = _safe(row["url"]), _safe(row["author"])
-        article.language, article.site, article.feed = _safe(row["language"]), _safe(row["site"]), _safe(row["feed"])
-        article.blocks, article.spans = decode_structure(row["structure"], len(article.body))
+        article.feed = mapper.text_of(row[0]) if row else ""
         return article
 
     def raw(self, article_id: int) -> tuple[bytes, str] | None:

@@ -101,7 +101,6 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
             except LibraryError:
                 if attempt == 2 or _file_state(self.path) == before:
                     raise  # the file stood still: what was found is what it holds
-                self._wal_header = None
                 time.sleep(0.05)
 
     def _open_read_only(self) -> None:
@@ -207,7 +206,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintena
 
         None when a Library of this process has the file open (see _OPEN_HERE: never open() it then).
         """
-        if _OPEN_HERE[str(self.path.resolve())]:
+        if is_open_here(self.path):
             return None
         try:
             with open(self.path, "rb") as f:

@@ -7,11 +7,12 @@ of the wrong type converted or replaced, so no read can forget and none can cras
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
 from reader import text
-from reader.model import Anchor, Article, ArticleSummary, Highlight, Tag
+from reader.model import Anchor, Article, ArticleSummary, Block, Feed, Highlight, Span, Tag
 
 
 def text_of(value: object) -> str:
@@ -77,9 +78,26 @@ def names_by_owner(conn: sqlite3.Connection, link: str, owner: str, ids: Iterabl
     return found
 
 
+def structure(value: object, body_length: int) -> tuple[list[Block], list[Span]]:
+    """Blocks and spans back from their JSON; what is malformed or outside the body is dropped."""
+    if not value or not isinstance(value, str):
+        return [], []
+    try:
+        data = json.loads(value)
+        blocks = [Block(text_of(k), int(s), int(e)) for k, s, e in data.get("blocks", [])]
+        spans = [Span(text_of(k), int(s), int(e), text_of(u)) for k, s, e, u in data.get("spans", [])]
+    except (ValueError, TypeError, AttributeError):
+        return [], []
+
+    def inside(x) -> bool:
+        return 0 <= x.start <= x.end <= body_length
+
+    return [b for b in blocks if inside(b)], [s for s in spans if inside(s)]
+
+
 def article(row: sqlite3.Row, tags: list[str]) -> Article:
-    """An Article from a full `articles` row."""
-    return Article(
+    """An Article from a full `articles` row (its web fields and structure too, where the row has them)."""
+    found = Article(
         id=int_of(row["id"]),
         content_hash=text_of(row["content_hash"]),
         path=optional_text(row["path"]),
@@ -91,6 +109,35 @@ def article(row: sqlite3.Row, tags: list[str]) -> Article:
         source=text_of(row["source"]),
         note=text_of(row["note"]),
         tags=tags,
+    )
+    columns = row.keys()
+    if "structure" in columns:  # the web side of an article (m003)
+        found.url, found.author = text_of(row["url"]), text_of(row["author"])
+        found.language, found.site = text_of(row["language"]), text_of(row["site"])
+        found.blocks, found.spans = structure(row["structure"], len(found.body))
+    return found
+
+
+def feed(row: sqlite3.Row) -> Feed:
+    """A Feed from a `feeds` row with its article counts."""
+    try:
+        tags = [t for t in json.loads(text_of(row["tags"]) or "[]") if isinstance(t, str)]
+    except ValueError:
+        tags = []
+    return Feed(
+        id=int_of(row["id"]),
+        url=text_of(row["url"]),
+        name=text_of(row["name"]),
+        site_url=text_of(row["site_url"]),
+        tags=[text_of(t) for t in tags],
+        full_text=text_of(row["full_text"]),
+        etag=text_of(row["etag"]),
+        last_modified=text_of(row["last_modified"]),
+        last_fetched=text_of(row["last_fetched"]),
+        last_error=text_of(row["last_error"]),
+        gone=bool(int_of(row["gone"])),
+        articles=int_of(row["articles"]),
+        unread=int_of(row["unread"]),
     )
 
 

@@ -42,10 +42,14 @@ class TagCommands(Provider):
     (Textual's system commands parse their titles, which let a tag plant clickable actions).
     """
 
+    async def startup(self) -> None:
+        # Read once when the palette opens, not on every key typed into it.
+        self._tags = self.app.library.tags()
+
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         app = self.app
-        for tag in app.library.tags():
+        for tag in self._tags:
             title = f"Show articles tagged {tag.name}"
             score = matcher.match(title)
             if score > 0:

@@ -28,6 +28,14 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
 )
 
 
+def structure_ranges(article: Article | None) -> list[tuple[int, int, Style]]:
+    """The styled ranges of an article's structure: its blocks, then its inline spans."""
+    if article is None:
+        return []
+    marked = [*article.blocks, *article.spans]
+    return [(m.start, m.end, STRUCTURE_STYLES[m.kind]) for m in marked if m.kind in STRUCTURE_STYLES]
+
+
 class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
     """Shows one article; j/k move a sentence cursor, ←/→ a word cursor inside it, v selects, h highlights."""
 
@@ -44,12 +52,14 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         self._header: list[list[Segment]] = []
         self._wrapped_width = 0
         self._drag_offset: int | None = None  # where a drag is, while the button is down
+        self._structure_ranges: list[tuple[int, int, Style]] = []  # the article's, set with it
 
     # -- data in ---------------------------------------------------------------------------
 
     def show(self, article: Article | None, highlights: list[Highlight], position: int = 0) -> None:
         """Show an article, its highlights, with the cursor on the sentence at `position`."""
         self.article = article
+        self._structure_ranges = structure_ranges(article)
         self.highlights = highlights
         self.state.load(article.body if article else "", position)
         self.refresh_bindings()
@@ -62,6 +72,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
     def set_article(self, article: Article) -> None:
         """Show new metadata (tags, note) of the open article without moving the cursor."""
         self.article = article
+        self._structure_ranges = structure_ranges(article)
         self._wrapped_width = 0
         self._layout()
 
@@ -254,27 +265,9 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
                 return Segment(mark, base + Style(dim=True))
         return Segment(" " * MARGIN, base)
 
-    def _structure(self) -> list[tuple[int, int, Style]]:
-        """The styled ranges of the article's structure (kept until the article changes)."""
-        article = self.article
-        key = id(article)
-        if getattr(self, "_structure_of", None) != key:
-            ranges = [
-                (b.start, b.end, STRUCTURE_STYLES[b.kind])
-                for b in (article.blocks if article else ())
-                if b.kind in STRUCTURE_STYLES
-            ]
-            ranges += [
-                (s.start, s.end, STRUCTURE_STYLES[s.kind])
-                for s in (article.spans if article else ())
-                if s.kind in STRUCTURE_STYLES
-            ]
-            self._structure_of, self._structure_ranges = key, ranges
-        return self._structure_ranges
-
     def _spans(self) -> list[tuple[int, int, Style]]:
         """Every styled range of the body, lowest layer first (the page's structure at the bottom)."""
-        spans: list[tuple[int, int, Style]] = list(self._structure())
+        spans: list[tuple[int, int, Style]] = list(self._structure_ranges)
         current = self.current_highlight
         # Longer highlights first, so a short one inside a long one paints on top.
         for h in sorted((h for h in self.highlights if not h.orphan), key=lambda h: -(h.end - h.start)):
