@@ -10,10 +10,13 @@ SUPPORTED_SUFFIXES = (".txt", ".md", *html.SUFFIXES)
 
 
 def parse(data: bytes, name: str, encoding: str | None = None) -> Article:
-    """Decode a file's bytes and parse them into an Article; raises text.InputError on refusal."""
+    """Decode a file's bytes and parse them into an Article; raises text.InputError on refusal.
+
+    `encoding` is the user's word: it decodes the file even where the bytes would read as UTF-8.
+    """
     if name.lower().endswith(html.SUFFIXES):
-        return html.parse(data, name, charset=encoding)
-    decoded = text.decode(data, encoding)
+        return html.parse(data, name, charset=encoding, force=encoding is not None)
+    decoded = text.decode(data, encoding, force=True)
     if name.lower().endswith(".md") or decoded.startswith("---\n"):
         article = markdown.parse_text(decoded, name)
     elif seed.matches(decoded):

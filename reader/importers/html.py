@@ -99,8 +99,13 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
-def decode_page(data: bytes, charset: str | None = None) -> str:
-    """Decode HTML bytes: BOM, strict UTF-8, the declared charset, then detection (a wrong declaration is survived)."""
+def decode_page(data: bytes, charset: str | None = None, *, force: bool = False) -> str:
+    """Decode HTML bytes: BOM, strict UTF-8, the declared charset, then detection (a wrong declaration is survived).
+
+    With `force` (the user named the charset) that charset decodes the page, or it is refused.
+    """
+    if charset and force:
+        return text.decode(data, charset, force=True)
     for encoding in (charset, declared_charset(data)):
         if encoding:
             try:
@@ -330,9 +335,9 @@ def extract(page: str, url: str = "") -> Article | None:
     )
 
 
-def parse(data: bytes, name: str, *, url: str = "", charset: str | None = None) -> Article:
+def parse(data: bytes, name: str, *, url: str = "", charset: str | None = None, force: bool = False) -> Article:
     """Decode a page's bytes and extract its article; raises text.InputError when there is none."""
-    page = decode_page(data, charset)
+    page = decode_page(data, charset, force=force)
     try:
         article = extract(page, url)
     except (ValueError, TypeError, RecursionError, AttributeError) as error:

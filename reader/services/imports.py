@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader import importers
+from reader import importers, text
 from reader.importers import SUPPORTED_SUFFIXES
 from reader.locations import resource_dir
 from reader.store import Library, LibraryError
@@ -25,22 +27,118 @@ class ImportResult:
     article_id: int | None = None
 
 
-def walk(paths: Iterable[Path]) -> Iterator[Path | ImportResult]:
+STATUSES = ("imported", "updated", "unchanged", "refused")
+
+
+@dataclass
+class Skipped:
+    """What a folder import passed over on purpose, so that its summary can say so."""
+
+    kinds: Counter = field(default_factory=Counter)  # files of other kinds, by extension ("" for none)
+    broken: list[Path] = field(default_factory=list)  # links to nothing
+    folder_links: list[Path] = field(default_factory=list)  # links to folders: not followed
+    hidden: list[Path] = field(default_factory=list)  # dot-files and dot-folders
+
+    def line(self) -> str:
+        """'skipped: 2 files of other kinds (.jpg, .pdf), 1 broken link (a.md)', or '' if nothing was."""
+        parts = []
+        if self.kinds:
+            kinds = ", ".join(k or "no extension" for k, _ in self.kinds.most_common(_NAMED))
+            more = ", …" if len(self.kinds) > _NAMED else ""
+            parts.append(f"{text.plural(self.kinds.total(), 'file')} of other kinds ({kinds}{more})")
+        for paths, noun, nouns in (
+            (self.broken, "broken link", None),
+            (self.folder_links, "link to a folder (not followed)", "links to folders (not followed)"),
+            (self.hidden, "hidden file or folder", "hidden files and folders"),
+        ):
+            if paths:
+                names = ", ".join(_one_line(str(p)) for p in paths[:_NAMED]) + (", …" if len(paths) > _NAMED else "")
+                parts.append(f"{text.plural(len(paths), noun, nouns)} ({names})")
+        return "skipped: " + ", ".join(parts) if parts else ""
+
+
+_NAMED = 3  # names shown per kind of skip; the rest are counted
+
+
+def _one_line(name: str) -> str:
+    return text.sanitise(name).replace("\n", "␤").replace("\t", "␉")
+
+
+def walk(paths: Iterable[Path], skipped: Skipped | None = None) -> Iterator[Path | ImportResult]:
     """Files named directly, and the .txt/.md/.html files under folders (recursively, sorted).
 
-    A folder that cannot be listed comes out as a refusal, so nothing is skipped silently.
+    Under a folder, dot-files and dot-folders, files of other kinds, broken links and links to
+    folders are passed over and noted in `skipped`. A folder that cannot be listed comes out as a
+    refusal, so nothing is skipped silently.
     """
+    skipped = skipped if skipped is not None else Skipped()
     for path in paths:
         if not path.is_dir():
             yield path
             continue
         found: list[Path] = []
         errors: list[OSError] = []
-        for folder, _dirs, files in os.walk(path, onerror=errors.append):
-            found.extend(Path(folder, name) for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES)
+        folders = [path]
+        while folders:
+            folder = folders.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
+            except OSError as error:
+                errors.append(error)
+                continue
+            for entry in entries:
+                _sort_entry(Path(folder, entry.name), entry, found, folders, skipped)
         for error in errors:
             yield ImportResult(Path(error.filename or path), "refused", f"cannot read the folder: {error.strerror}")
         yield from sorted(found)
+
+
+def _sort_entry(path: Path, entry: os.DirEntry, found: list, folders: list, skipped: Skipped) -> None:
+    """Put one folder entry where it belongs: a file to import, a folder to list, or a skip."""
+    if entry.name.startswith("."):
+        skipped.hidden.append(path)
+        return
+    try:
+        is_dir = entry.is_dir()  # follows a link
+    except OSError:
+        is_dir = False
+    if entry.is_symlink():
+        if is_dir:
+            skipped.folder_links.append(path)
+            return
+        if not os.path.exists(path):
+            skipped.broken.append(path)
+            return
+    if is_dir:
+        folders.append(path)
+    elif (suffix := os.path.splitext(entry.name)[1].lower()) in SUPPORTED_SUFFIXES:
+        found.append(path)
+    else:
+        skipped.kinds[suffix] += 1
+
+
+@dataclass
+class Progress:
+    """How far an import is: files and bytes done of the totals the walk found."""
+
+    files_total: int
+    bytes_total: int
+    files_done: int = 0
+    bytes_done: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def rate(self) -> float:
+        """Bytes per second so far."""
+        elapsed = time.monotonic() - self.started
+        return self.bytes_done / elapsed if elapsed > 0 else 0.0
+
+    def seconds_left(self) -> float | None:
+        """The time left at the rate so far, or None before there is a rate."""
+        rate = self.rate()
+        if rate <= 0 or self.files_done == 0:
+            return None
+        return max(0.0, (self.bytes_total - self.bytes_done) / rate)
 
 
 def read_limited(path: Path) -> bytes:
@@ -61,17 +159,20 @@ def read_limited(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise InputError("not a regular file (a pipe, socket or device)")
         if info.st_size > MAX_BYTES:
-            megabytes = info.st_size / (1024 * 1024)
-            raise InputError(f"file is {megabytes:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+            raise InputError(text.too_large(info.st_size))
         return file.read(MAX_BYTES + 1)
 
 
-# Files per transaction: one disk sync per batch instead of per file; a batch is parsed before its
-# transaction opens, so the write lock is held only while its rows are written.
-BATCH_FILES = 200
+# Files per transaction: one disk sync per batch instead of per file. The first batch is small so
+# that the first lines come soon; they double up to BATCH_FILES files (or BATCH_BYTES of them). A
+# batch is parsed before its transaction opens, so the write lock is held only while its rows are
+# written.
+FIRST_BATCH = 50
+BATCH_FILES = 1000
+BATCH_BYTES = 16 * 1024 * 1024
 
 
-def _parse_file(path: Path, encoding: str | None):
+def _parse_file(path: Path, encoding: str | None, real_path: Callable[[Path], str] | None = None):
     """The parsed article of a file, or the ImportResult refusing it."""
     try:
         os.fsencode(str(path)).decode("utf-8")
@@ -87,8 +188,24 @@ def _parse_file(path: Path, encoding: str | None):
         article = importers.parse(data, path.name, encoding=encoding)
     except InputError as error:
         return ImportResult(path, "refused", str(error))
-    article.path = str(path.resolve())
+    article.path = real_path(path) if real_path else str(path.resolve())
     return article
+
+
+class _RealPaths:
+    """Absolute paths with links resolved, as Path.resolve() gives them, resolving each folder once."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        if path.is_symlink():
+            return str(path.resolve())
+        folder = str(path.parent)
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, path.name)
 
 
 def _store(library: Library, path: Path, article) -> ImportResult:
@@ -155,21 +272,79 @@ def _import_batch(library: Library, batch: list) -> list[ImportResult]:
     return results
 
 
+class ImportRun:
+    """One import: the paths walked first (the totals for progress, what was skipped), then stored."""
+
+    def __init__(self, paths: Iterable[Path], encoding: str | None = None) -> None:
+        self.encoding = encoding
+        self.skipped = Skipped()
+        self.items = list(walk(paths, self.skipped))
+        sizes = [0 if isinstance(item, ImportResult) else _size(item) for item in self.items]
+        self._sizes = sizes
+        self.progress = Progress(files_total=len(self.items), bytes_total=sum(sizes))
+        self.counts = dict.fromkeys(STATUSES, 0)
+
+    def results(
+        self,
+        library: Library,
+        batch_files: int = BATCH_FILES,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> Iterator[ImportResult]:
+        """Import every file, one result per file in walk order, each after its batch is committed.
+
+        `on_progress` is called after each file is read and parsed (in this thread).
+        """
+        real_path = _RealPaths()
+        batch: list = []
+        batch_bytes = 0
+        limit = min(FIRST_BATCH, batch_files)
+        for item, size in zip(self.items, self._sizes, strict=True):
+            if isinstance(item, ImportResult):
+                batch.append((item.path, item))
+            else:
+                batch.append((item, _parse_file(item, self.encoding, real_path)))
+            batch_bytes += size
+            self.progress.files_done += 1
+            self.progress.bytes_done += size
+            if on_progress is not None:
+                on_progress(self.progress)
+            if len(batch) >= limit or batch_bytes >= BATCH_BYTES:
+                yield from self._counted(_import_batch(library, batch))
+                batch, batch_bytes, limit = [], 0, min(limit * 2, batch_files)
+        if batch:
+            yield from self._counted(_import_batch(library, batch))
+
+    def _counted(self, results: list[ImportResult]) -> Iterator[ImportResult]:
+        for result in results:
+            self.counts[result.status] += 1
+            yield result
+
+    def summary(self) -> list[str]:
+        """The closing lines: what was skipped (if anything), then '3 files: 2 imported, …'."""
+        counts = ", ".join(f"{n:,} {status}" for status, n in self.counts.items())
+        skipped = self.skipped.line()
+        return [*([skipped] if skipped else []), f"{text.plural(sum(self.counts.values()), 'file')}: {counts}"]
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0  # reading it will say why
+
+
+def result_line(result: ImportResult, shown_path: str) -> str:
+    """One file's report line: 'imported   a.txt → #3 Title' or 'refused    b.txt: why'."""
+    if result.status == "refused":
+        return f"refused    {shown_path}: {result.detail}"
+    return f"{result.status:<10} {shown_path} → #{result.article_id} {result.detail}"
+
+
 def import_paths(
     library: Library, paths: Iterable[Path], encoding: str | None = None, batch_files: int = BATCH_FILES
 ) -> Iterator[ImportResult]:
     """Import every file under the paths, one result per file, in walk order; a batch per transaction."""
-    batch: list = []
-    for path in walk(paths):
-        if isinstance(path, ImportResult):
-            batch.append((path.path, path))
-        else:
-            batch.append((path, _parse_file(path, encoding)))
-        if len(batch) >= batch_files:
-            yield from _import_batch(library, batch)
-            batch = []
-    if batch:
-        yield from _import_batch(library, batch)
+    return ImportRun(paths, encoding).results(library, batch_files)
 
 
 def add_sample_articles(library: Library) -> list[ImportResult]:

@@ -1,0 +1,78 @@
+"""A progress bar on stderr for long commands (files, MB, rate, time left), only when stderr is a terminal."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from typing import TextIO
+
+from reader.services.imports import Progress
+
+REDRAW_EVERY = 0.1  # seconds: a terminal need not be written to faster than it is read
+SHOW_AFTER = 0.5  # seconds: a short import ends before a bar would be worth drawing
+BAR_WIDTH = 24
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def bar_line(progress: Progress, width: int) -> str:
+    """'[######------]  120/1,000 files · 0.4/3.3 MB · 1.2 MB/s · 0:03 left', cut to `width`."""
+    share = progress.bytes_done / progress.bytes_total if progress.bytes_total else 0.0
+    if not progress.bytes_total and progress.files_total:
+        share = progress.files_done / progress.files_total
+    filled = int(BAR_WIDTH * min(1.0, share))
+    left = progress.seconds_left()
+    mb = 1024 * 1024
+    line = (
+        f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {progress.files_done:,}/{progress.files_total:,} files"
+        f" · {progress.bytes_done / mb:.1f}/{progress.bytes_total / mb:.1f} MB"
+        f" · {progress.rate() / mb:.1f} MB/s · {'…' if left is None else _clock(left)} left"
+    )
+    return line[: max(0, width - 1)]  # never the last column: writing there wraps some terminals
+
+
+class ProgressBar:
+    """Draws a Progress on a terminal's stderr, out of the way of the lines printed to stdout.
+
+    Nothing is written unless the stream is a terminal, so piped or redirected output never holds it.
+    """
+
+    def __init__(self, stream: TextIO | None = None, *, show_after: float = SHOW_AFTER) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        try:
+            self.enabled = self.stream.isatty()
+        except (AttributeError, ValueError):
+            self.enabled = False
+        self.show_after = show_after
+        self._started = time.monotonic()
+        self._drawn_at = 0.0
+        self._shown = False
+        self._last: Progress | None = None
+
+    def update(self, progress: Progress) -> None:
+        """Redraw (at most every REDRAW_EVERY seconds, once SHOW_AFTER seconds have passed)."""
+        self._last = progress
+        now = time.monotonic()
+        if not self.enabled or now - self._started < self.show_after or now - self._drawn_at < REDRAW_EVERY:
+            return
+        self._draw(progress)
+        self._drawn_at = now
+
+    def _draw(self, progress: Progress) -> None:
+        width = shutil.get_terminal_size((80, 24)).columns
+        self.stream.write("\r" + bar_line(progress, width) + "\x1b[K")
+        self.stream.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        """Take the bar off its line (before a line is printed, and at the end)."""
+        if self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False
+            self._drawn_at = 0.0  # drawn again at the next update
