@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -11,6 +12,16 @@ from reader.services.imports import Progress
 
 REDRAW_EVERY = 0.1  # seconds: a terminal need not be written to faster than it is read
 SHOW_AFTER = 0.5  # seconds: a short import ends before a bar would be worth drawing
+
+
+def _show_after() -> float:
+    """SHOW_AFTER, or READER_PROGRESS_AFTER's seconds (tests draw the bar for a short import)."""
+    try:
+        return max(0.0, float(os.environ["READER_PROGRESS_AFTER"]))
+    except (KeyError, ValueError):
+        return SHOW_AFTER
+
+
 BAR_WIDTH = 24
 
 
@@ -20,18 +31,18 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def bar_line(progress: Progress, width: int) -> str:
+def bar_line(progress: Progress, width: int, now: float | None = None) -> str:
     """'[######------]  120/1,000 files · 0.4/3.3 MB · 1.2 MB/s · 0:03 left', cut to `width`."""
     share = progress.bytes_done / progress.bytes_total if progress.bytes_total else 0.0
     if not progress.bytes_total and progress.files_total:
         share = progress.files_done / progress.files_total
     filled = int(BAR_WIDTH * min(1.0, share))
-    left = progress.seconds_left()
+    left = progress.seconds_left(now)
     mb = 1024 * 1024
     line = (
         f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {progress.files_done:,}/{progress.files_total:,} files"
         f" · {progress.bytes_done / mb:.1f}/{progress.bytes_total / mb:.1f} MB"
-        f" · {progress.rate() / mb:.1f} MB/s · {'…' if left is None else _clock(left)} left"
+        f" · {progress.rate(now) / mb:.1f} MB/s · {'…' if left is None else _clock(left)} left"
     )
     return line[: max(0, width - 1)]  # never the last column: writing there wraps some terminals
 
@@ -42,13 +53,13 @@ class ProgressBar:
     Nothing is written unless the stream is a terminal, so piped or redirected output never holds it.
     """
 
-    def __init__(self, stream: TextIO | None = None, *, show_after: float = SHOW_AFTER) -> None:
+    def __init__(self, stream: TextIO | None = None, *, show_after: float | None = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
         try:
             self.enabled = self.stream.isatty()
         except (AttributeError, ValueError):
             self.enabled = False
-        self.show_after = show_after
+        self.show_after = _show_after() if show_after is None else show_after
         self._started = time.monotonic()
         self._drawn_at = 0.0
         self._shown = False

@@ -43,7 +43,8 @@ class Skipped:
         """'skipped: 2 files of other kinds (.jpg, .pdf), 1 broken link (a.md)', or '' if nothing was."""
         parts = []
         if self.kinds:
-            kinds = ", ".join(k or "no extension" for k, _ in self.kinds.most_common(_NAMED))
+            common = sorted(self.kinds.items(), key=lambda kind: (-kind[1], kind[0]))[:_NAMED]
+            kinds = ", ".join(k or "no extension" for k, _ in common)
             more = ", …" if len(self.kinds) > _NAMED else ""
             parts.append(f"{text.plural(self.kinds.total(), 'file')} of other kinds ({kinds}{more})")
         for paths, noun, nouns in (
@@ -52,7 +53,8 @@ class Skipped:
             (self.hidden, "hidden file or folder", "hidden files and folders"),
         ):
             if paths:
-                names = ", ".join(_one_line(str(p)) for p in paths[:_NAMED]) + (", …" if len(paths) > _NAMED else "")
+                shown = sorted(paths)[:_NAMED]
+                names = ", ".join(_one_line(str(p)) for p in shown) + (", …" if len(paths) > _NAMED else "")
                 parts.append(f"{text.plural(len(paths), noun, nouns)} ({names})")
         return "skipped: " + ", ".join(parts) if parts else ""
 
@@ -128,14 +130,14 @@ class Progress:
     bytes_done: int = 0
     started: float = field(default_factory=time.monotonic)
 
-    def rate(self) -> float:
-        """Bytes per second so far."""
-        elapsed = time.monotonic() - self.started
+    def rate(self, now: float | None = None) -> float:
+        """Bytes per second so far (`now`: a time.monotonic() reading, else the current one)."""
+        elapsed = (time.monotonic() if now is None else now) - self.started
         return self.bytes_done / elapsed if elapsed > 0 else 0.0
 
-    def seconds_left(self) -> float | None:
+    def seconds_left(self, now: float | None = None) -> float | None:
         """The time left at the rate so far, or None before there is a rate."""
-        rate = self.rate()
+        rate = self.rate(now)
         if rate <= 0 or self.files_done == 0:
             return None
         return max(0.0, (self.bytes_total - self.bytes_done) / rate)

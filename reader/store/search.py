@@ -40,7 +40,7 @@ def new_index_row(article_id: int, article: Article) -> tuple:
     """The search_index row _INDEX_SQL makes for a new article (no tags, note or highlights).
 
     Made in Python so that a bulk insert folds each body once (in SQL, reader_fold and
-    reader_folds_exactly fold it twice); tests/test_import_speed.py checks it against _INDEX_SQL.
+    reader_folds_exactly fold it twice); tests/test_import_bulk.py checks it against _INDEX_SQL.
     """
     from reader.hits import folds_exactly
 
