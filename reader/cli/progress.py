@@ -25,25 +25,14 @@ def _show_after() -> float:
 BAR_WIDTH = 24
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds + 0.5), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def bar_line(progress: Progress, width: int, now: float | None = None) -> str:
     """'[######------]  120/1,000 files · 0.4/3.3 MB · 1.2 MB/s · 0:03 left', cut to `width`."""
-    share = progress.bytes_done / progress.bytes_total if progress.bytes_total else 0.0
-    if not progress.bytes_total and progress.files_total:
-        share = progress.files_done / progress.files_total
+    if progress.bytes_total:
+        share = progress.bytes_done / progress.bytes_total
+    else:
+        share = progress.files_done / progress.files_total if progress.files_total else 0.0
     filled = int(BAR_WIDTH * min(1.0, share))
-    left = progress.seconds_left(now)
-    mb = 1024 * 1024
-    line = (
-        f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {progress.files_done:,}/{progress.files_total:,} files"
-        f" · {progress.bytes_done / mb:.1f}/{progress.bytes_total / mb:.1f} MB"
-        f" · {progress.rate(now) / mb:.1f} MB/s · {'…' if left is None else _clock(left)} left"
-    )
+    line = f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {progress.describe(now)}"
     return line[: max(0, width - 1)]  # never the last column: writing there wraps some terminals
 
 

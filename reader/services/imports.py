@@ -46,7 +46,8 @@ class Skipped:
             common = sorted(self.kinds.items(), key=lambda kind: (-kind[1], kind[0]))[:_NAMED]
             kinds = ", ".join(k or "no extension" for k, _ in common)
             more = ", …" if len(self.kinds) > _NAMED else ""
-            parts.append(f"{text.plural(self.kinds.total(), 'file')} of other kinds ({kinds}{more})")
+            noun = text.plural(self.kinds.total(), "file of another kind", "files of other kinds")
+            parts.append(f"{noun} ({kinds}{more})")
         for paths, noun, nouns in (
             (self.broken, "broken link", None),
             (self.folder_links, "link to a folder (not followed)", "links to folders (not followed)"),
@@ -120,6 +121,13 @@ def _sort_entry(path: Path, entry: os.DirEntry, found: list, folders: list, skip
         skipped.kinds[suffix] += 1
 
 
+def clock(seconds: float) -> str:
+    """A duration as 'm:ss' (or 'h:mm:ss')."""
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 @dataclass
 class Progress:
     """How far an import is: files and bytes done of the totals the walk found."""
@@ -134,6 +142,16 @@ class Progress:
         """Bytes per second so far (`now`: a time.monotonic() reading, else the current one)."""
         elapsed = (time.monotonic() if now is None else now) - self.started
         return self.bytes_done / elapsed if elapsed > 0 else 0.0
+
+    def describe(self, now: float | None = None) -> str:
+        """'120/1,000 files · 0.4/3.3 MB · 1.2 MB/s · 0:03 left' (the CLI's bar and the TUI's border)."""
+        mb = 1024 * 1024
+        left = self.seconds_left(now)
+        return (
+            f"{self.files_done:,}/{self.files_total:,} files"
+            f" · {self.bytes_done / mb:.1f}/{self.bytes_total / mb:.1f} MB"
+            f" · {self.rate(now) / mb:.1f} MB/s · {'…' if left is None else clock(left)} left"
+        )
 
     def seconds_left(self, now: float | None = None) -> float | None:
         """The time left at the rate so far, or None before there is a rate."""

@@ -153,6 +153,7 @@ class ReaderApp(App):
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every binding, grouped by where it works."""
         from reader.ui.screens.editors import NoteEditor, TagEditor
+        from reader.ui.screens.importing import ImportPathDialog
 
         return [
             ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS]),
@@ -162,6 +163,7 @@ class ReaderApp(App):
             ("Notes pane", NotesPane.BINDINGS),
             ("Note editor", NoteEditor.BINDINGS),
             ("Tag editor", TagEditor.BINDINGS),
+            ("Import path (i)", ImportPathDialog.BINDINGS),
         ]
 
     def action_help(self) -> None:
@@ -171,6 +173,7 @@ class ReaderApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.main
+        yield SystemCommand("Import files", "A file or a folder of .txt, .md and .html (i)", main.action_import_files)
         yield SystemCommand("Filter by tag", "Show only the articles with one tag", main.action_filter_tag)
         yield SystemCommand("Search", "Find articles, highlights and notes, accents or not (/)", main.action_search)
         yield SystemCommand("Show all articles", "Clear the tag filter", self._show_all)

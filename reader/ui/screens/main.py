@@ -16,6 +16,7 @@ from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
 from reader.ui import work
 from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
+from reader.ui.imports import IMPORT_BINDINGS, ImportMixin
 from reader.ui.jobs import Job
 from reader.ui.list_source import ArticleWindow
 from reader.ui.screens.annotating import AnnotatingMixin, editors
@@ -31,7 +32,7 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
+class MainScreen(FeedsMixin, ImportMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -42,6 +43,7 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         Binding("slash", "search", "Search", key_display="/", id="main.search"),
         Binding("escape", "clear_search", "Clear the search", id="main.clear_search", show=False),
         *FEED_BINDINGS,
+        *IMPORT_BINDINGS,
     ]
 
     def __init__(self, library: Library) -> None:
@@ -137,7 +139,7 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         if self.tag_filter:
             empty = f"No article is tagged “{self.tag_filter}”. Press f to change the filter."
         else:
-            empty = "No articles yet. Add some with: reader import PATH"
+            empty = "No articles yet: press i to import a file or a folder."
         self.article_list.set_window(window, empty)
         container = self.query_one("#list-pane")
         count = f"{len(window):,}"
