@@ -249,31 +249,35 @@ def import_file(library: Library, path: Path, encoding: str | None = None) -> Im
         return ImportResult(path, "refused", str(error))
 
 
-def _import_batch(library: Library, batch: list) -> list[ImportResult]:
+class _BulkRefused(Exception):
+    """The one-statement insert of a batch's plainly new files failed: the batch goes file by file."""
+
+
+def _import_batch(library: Library, batch: list, *, bulk: bool = True) -> list[ImportResult]:
     """Store a batch of parsed files in one transaction.
 
-    Files that are plainly new (most of a first import) go in with one INSERT and are indexed in
-    one statement; the others (updates, duplicates, tags, web pages) one by one, each in a
-    savepoint: a file the store refuses is undone alone. A failed COMMIT refuses the whole batch
-    (nothing of it was saved). Results come back only after the COMMIT: a file reported is on disk.
+    Files that are plainly new (most of a first import) go in first, with one INSERT, and are
+    indexed in bulk. No savepoint guards them (it would double the cost of the insert): if that
+    insert fails, the transaction, which holds nothing else yet, is rolled back and the batch is
+    stored again file by file. The other files (updates, duplicates, tags, web pages) go one by
+    one, each in a savepoint: a file the store refuses is undone alone. A failed COMMIT refuses
+    the whole batch (nothing of it was saved). Results come back only after the COMMIT: a file
+    reported is on disk.
     """
     results: list[ImportResult | None] = [p if isinstance(p, ImportResult) else None for _, p in batch]
     todo = [(i, path, p) for i, (path, p) in enumerate(batch) if results[i] is None]
     try:
         with library.write():
-            plain = library.plain_new([p for _, _, p in todo]) if todo else []
-            bulk = [(i, path, p) for (i, path, p), ok in zip(todo, plain, strict=True) if ok and p.raw is None]
-            if bulk:
+            plain = library.plain_new([p for _, _, p in todo]) if todo and bulk else [False] * len(todo)
+            plainly_new = [(i, path, p) for (i, path, p), ok in zip(todo, plain, strict=True) if ok and p.raw is None]
+            if plainly_new:
                 try:
-                    with library.part():
-                        ids = library.add_plain_new([p for _, _, p in bulk])
-                    titles = {s.id: s.title for s in library.get_summaries(ids)}
-                    for (i, path, _), article_id in zip(bulk, ids, strict=True):
-                        results[i] = ImportResult(path, "imported", titles.get(article_id, ""), article_id)
-                except LibraryError:
-                    if not library.conn.in_transaction:
-                        raise
-                    # One of them is refused: each goes on its own below, to say which.
+                    ids = library.add_plain_new([p for _, _, p in plainly_new])
+                except LibraryError as error:
+                    raise _BulkRefused from error  # one of them is refused: each alone, to say which
+                titles = {s.id: s.title for s in library.get_summaries(ids)}
+                for (i, path, _), article_id in zip(plainly_new, ids, strict=True):
+                    results[i] = ImportResult(path, "imported", titles.get(article_id, ""), article_id)
             for i, path, parsed in todo:
                 if results[i] is not None:
                     continue
@@ -284,6 +288,8 @@ def _import_batch(library: Library, batch: list) -> list[ImportResult]:
                     if not library.conn.in_transaction:
                         raise  # SQLite undid the whole batch (a full disk): every file of it is refused
                     results[i] = ImportResult(path, "refused", str(error))
+    except _BulkRefused:
+        return _import_batch(library, batch, bulk=False)
     except LibraryError as error:
         return [
             parsed if isinstance(parsed, ImportResult) else ImportResult(path, "refused", str(error))
