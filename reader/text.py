@@ -277,6 +277,11 @@ def sanitise(s: str) -> str:
     return _SANITISE.sub(_sanitise_match, s)
 
 
+def one_line(s: str) -> str:
+    """Outside text (a file name, a title) as one printable line: sanitised, ␤ for a line break, ␉ for a tab."""
+    return sanitise(s).replace("\n", "␤").replace("\t", "␉")  # sanitise removed \r already
+
+
 _NEWLINES = re.compile(r"\r\n?|\u2028")
 
 

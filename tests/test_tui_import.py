@@ -159,3 +159,38 @@ async def test_help_the_key_bar_and_the_palette_offer_import(tmp_path, size):
         await pilot.pause()
         assert isinstance(app.screen, ImportPathDialog)
     library.close()
+
+
+def test_the_worker_posts_progress_then_the_report(tmp_path, monkeypatch):
+    from reader.ui import imports as tui_imports
+
+    monkeypatch.setattr(tui_imports, "PROGRESS_EVERY", 0.0)
+    folder = tmp_path / "news"
+    for i in range(3):
+        _story(folder / f"{i}.txt", f"Story {i}")
+    Library(tmp_path / "lib.db").close()
+    posted = []
+    tui_imports.import_in_thread(tmp_path / "lib.db", folder, posted.append)
+    progress = [m.line for m in posted if isinstance(m, tui_imports.ImportProgress)]
+    assert [line.split(" · ")[0] for line in progress] == [f"importing {n}/3 files" for n in (1, 2, 3)]
+    assert all(line.endswith(" left") and " MB/s · " in line for line in progress)
+    [finished] = [m for m in posted if isinstance(m, tui_imports.ImportFinished)]
+    assert finished.summary == ["3 files: 3 imported, 0 updated, 0 unchanged, 0 refused"]
+    assert [line.split(" → ")[0] for line in finished.lines] == [f"imported   {i}.txt" for i in range(3)]
+    assert finished.imported == 3 and not finished.problem
+
+
+async def test_hostile_file_names_are_shown_as_plain_text(tmp_path):
+    folder = tmp_path / "news"
+    name = "x[@click=app.quit]y [bold]z[/bold]\x1b]0;evil\x07.txt"
+    _story(folder / name, "Plain")
+    library = Library(tmp_path / "lib.db")
+    app = make_app(library)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("i", *str(folder), "enter")
+        await _import_done(pilot)
+        assert isinstance(app.screen, ImportReport)  # the click action did not quit the app
+        [line] = app.screen.query_one("#report-lines").lines
+        assert line.startswith("imported   x[@click=app.quit]y [bold]z[/bold].txt → #1 Plain")
+        assert "\x1b" not in line and "evil" not in line
+    library.close()

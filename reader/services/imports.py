@@ -55,16 +55,12 @@ class Skipped:
         ):
             if paths:
                 shown = sorted(paths)[:_NAMED]
-                names = ", ".join(_one_line(str(p)) for p in shown) + (", …" if len(paths) > _NAMED else "")
+                names = ", ".join(text.one_line(str(p)) for p in shown) + (", …" if len(paths) > _NAMED else "")
                 parts.append(f"{text.plural(len(paths), noun, nouns)} ({names})")
         return "skipped: " + ", ".join(parts) if parts else ""
 
 
 _NAMED = 3  # names shown per kind of skip; the rest are counted
-
-
-def _one_line(name: str) -> str:
-    return text.sanitise(name).replace("\n", "␤").replace("\t", "␉")
 
 
 def walk(paths: Iterable[Path], skipped: Skipped | None = None) -> Iterator[Path | ImportResult]:

@@ -96,18 +96,13 @@ class ImportPathDialog(ModalScreen[Path | None]):
             return
         path = Path(os.path.expanduser(value))
         if not path.exists() and not path.is_symlink():
-            shown = one_line(value)
+            shown = text.one_line(value)
             self.query_one("#editor-status", Static).update(Content.styled(f"Nothing at {shown}.", "bold $error"))
             return
         self.dismiss(path)
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def one_line(s: str) -> str:
-    """Outside text (a file name, a title) as one safe line: sanitised, line breaks made visible."""
-    return text.sanitise(s).replace("\n", "␤").replace("\t", "␉").replace("\r", "")
 
 
 class ImportReport(ModalScreen[None]):
@@ -132,15 +127,15 @@ class ImportReport(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(one_line(self.heading)), id="report-heading")
-            yield Static(Content("\n".join(one_line(line) for line in self.summary)), id="report-summary")
+            yield Static(Content(text.one_line(self.heading)), id="report-heading")
+            yield Static(Content("\n".join(text.one_line(line) for line in self.summary)), id="report-summary")
             # Log draws each line as plain text (no markup), a screenful at a time: fit for 10,000 lines.
             yield Log(id="report-lines", auto_scroll=False)
             yield Static(Content.styled("escape or enter close · ↑↓ scroll", "dim"), id="report-keys")
 
     def on_mount(self) -> None:
         log = self.query_one(Log)
-        log.write_lines([one_line(line) for line in self.lines] or ["(no files)"])
+        log.write_lines([text.one_line(line) for line in self.lines] or ["(no files)"])
         log.scroll_home(animate=False)
         log.focus()
 
