@@ -125,6 +125,7 @@ class ReaderApp(App):
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None:
             main.save_position()
+            main.save_places()
         if not self.jobs.pending_writes:
             self.exit()
             return

@@ -19,6 +19,7 @@ from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.jobs import Job
 from reader.ui.list_source import ArticleWindow
 from reader.ui.screens.annotating import AnnotatingMixin, editors
+from reader.ui.screens.places import PlacesMixin
 from reader.ui.screens.search import SearchMixin
 from reader.ui.screens.sync import VaultSyncMixin
 from reader.ui.session import Session, SortOrder
@@ -31,7 +32,7 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
+class MainScreen(PlacesMixin, FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -114,20 +115,23 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         return [self.article_list, self.reading, self.notes]
 
     def on_mount(self) -> None:
-        self._reading = self.reading  # kept for on_unmount, when the widgets are already gone
-        self.load_list()
+        # Kept for on_unmount, when the widgets are already gone.
+        self._reading, self._list = self.reading, self.article_list
         self.reading.show(None, [])
         self.notes.show(None, [])
         self.query_one("#reading-pane").border_title = Content("Reading")
         self.query_one("#notes-pane").border_title = Content("Notes")
         self.article_list.focus()
         self._mark_current_pane(self.article_list)
+        self.restore_places(open_article=self.app.open_at is None)  # where the last session left off
         # Everything built so far lives as long as the app: keep it out of the garbage collector's
         # full passes, which otherwise stall a keypress for ~100 ms every few dozen steps.
         self.call_after_refresh(gc.freeze)
 
     def on_unmount(self) -> None:
-        self.save_position(now=True)  # q saved it already through the jobs; this covers every other way out
+        # q saved these already through the jobs; this covers every other way out.
+        self.save_position(now=True)
+        self.save_places(now=True)
 
     # -- the list --------------------------------------------------------------------------
 
@@ -151,23 +155,29 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         self.open_article(message.article_id)
         self.focus_pane(self.reading)
 
-    def open_article(self, article_id: int, at: int | None = None) -> None:
-        """Show an article in the reading pane, where the reader left it (or `at`), and mark it read (in workers)."""
+    def open_article(self, article_id: int, at: int | None = None, *, quiet: bool = False) -> None:
+        """Show an article in the reading pane, where the reader left it (or `at`), and mark it read (in workers).
+
+        `quiet`: an article that is gone is not an error (the last session's, deleted since).
+        """
         self.save_position()
         self._opening += 1
         generation = self._opening
         self.jobs.read(
             Job(
                 partial(work.open_article, article_id=article_id),
-                done=lambda opened: self._opened(generation, opened, at),
+                done=lambda opened: self._opened(generation, opened, at, quiet),
                 failed="Could not open the article",
             )
         )
 
-    def _opened(self, generation: int, opened: work.Opened | None, at: int | None = None) -> None:
+    def _opened(self, generation: int, opened: work.Opened | None, at: int | None = None, quiet: bool = False) -> None:
         if generation != self._opening:
             return  # the reader has opened another article since
         if opened is None:
+            if quiet:  # the last session's article, deleted since: back to the list
+                self.focus_pane(self.article_list)
+                return
             self.notify("That article is no longer in the library.", severity="error")
             return
         article = opened.article
@@ -317,6 +327,7 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
     def on_descendant_focus(self, event) -> None:
         if event.widget in self.panes:
             self._mark_current_pane(event.widget)
+            self.note_pane(("list", "reading", "notes")[self.panes.index(event.widget)])
 
     def _cycle(self, step: int) -> None:
         focused = self.focused

@@ -1,0 +1,63 @@
+"""Never lose your place: a relaunch opens the article that was open, where it was, with the same pane and order."""
+
+from __future__ import annotations
+
+from reader.ui.app import make_app
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.notes_pane import NotesPane
+from reader.ui.widgets.reading_pane import ReadingPane
+from tests.tui_helpers import library_with, settle, widget_text
+
+WIDE = (180, 50)
+
+
+async def test_a_relaunch_restores_article_position_pane_sort_and_row(tmp_path):
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("s")  # by title
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("j", "j", "j")
+        reading = app.screen.query_one(ReadingPane)
+        open_id, position = app.screen.article.id, reading.cursor_span[0]
+        sentence = reading.cursor
+        await pilot.press("tab")  # the notes pane
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+    assert sentence == 3 and position > 0
+
+    again = make_app(library)
+    async with again.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        assert screen.sort.value == "title"
+        assert "by title" in str(screen.query_one("#list-pane").border_title)
+        assert screen.article is not None and screen.article.id == open_id
+        reading = screen.query_one(ReadingPane)
+        assert reading.cursor == sentence and reading.cursor_span[0] == position
+        assert again.focused is screen.query_one(NotesPane)
+        assert screen.query_one(ArticleList).cursor == 1
+        assert screen.article.title.split()[0] in widget_text(reading)
+    library.close()
+
+
+async def test_a_last_article_deleted_since_opens_nothing_and_says_nothing(tmp_path):
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        open_id = app.screen.article.id
+        await pilot.press("q")
+        await settle(pilot)
+    library.trash_article(open_id)
+    again = make_app(library)
+    async with again.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert again.screen.article is None
+        assert "No article open" in widget_text(again.screen.query_one(ReadingPane))
+        assert list(again._notifications) == []
+        assert again.focused is again.screen.query_one(ArticleList)
+    library.close()
