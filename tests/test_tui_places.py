@@ -61,3 +61,42 @@ async def test_a_last_article_deleted_since_opens_nothing_and_says_nothing(tmp_p
         assert list(again._notifications) == []
         assert again.focused is again.screen.query_one(ArticleList)
     library.close()
+
+
+async def test_d_asks_then_moves_the_article_to_the_trash_and_u_brings_it_back(tmp_path):
+    from reader.ui.screens.editors import ConfirmDialog
+
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        hanoi = app.screen.article
+        await pilot.press("h")  # a highlight goes to the trash with it
+        await settle(pilot)
+        await pilot.press("shift+tab", "D")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Move “Việt Nam consistently" in str(app.screen.question)
+        await pilot.press("n")  # no: nothing happens
+        await settle(pilot)
+        assert library.get_article(hanoi.id) is not None
+        await pilot.press("D", "y")
+        await settle(pilot)
+        assert library.get_article(hanoi.id) is None
+        assert [e.id for e in library.trashed()] == [hanoi.id]
+        screen = app.screen
+        assert screen.article is None and "No article open" in widget_text(screen.query_one(ReadingPane))
+        assert "Việt Nam consistently" not in widget_text(screen.query_one(ArticleList))
+        assert screen.query_one("#list-pane").border_title == "Articles (1)"
+        assert any("to the trash — press u to undo" in n.message for n in app._notifications)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.pause()
+        assert library.get_article(hanoi.id) is not None and len(library.highlights(hanoi.id)) == 1
+        assert "Việt Nam consistently" in widget_text(screen.query_one(ArticleList))
+        assert screen.query_one(ArticleList).current.id == hanoi.id
+        await pilot.press("u")
+        await pilot.pause()
+        assert any("Nothing to undo" in n.message for n in app._notifications)
+    library.close()

@@ -179,6 +179,18 @@ class ReaderApp(App):
         yield SystemCommand("Export notes tagged …", "Markdown of the notes with one tag", main.export_tagged)
         yield SystemCommand("Export this article's notes", "Same as e", main.action_export_article)
         yield SystemCommand("Sync vault", "Update the notes in your vault and read your edits back", main.sync_vault)
+        articles = main.article_list
+        yield SystemCommand("Open the article", "The one under the cursor in the list (enter)", articles.action_open)
+        yield SystemCommand("Sort the list", "Newest first, by title, by place (s)", articles.action_sort)
+        yield SystemCommand(
+            "Tag the article", "Edit the tags of the article under the cursor (t)", articles.action_tags
+        )
+        yield SystemCommand(
+            "Delete the article", "Move the article under the cursor to the trash (D)", articles.action_delete
+        )
+        yield SystemCommand(
+            "Undo the last delete", "Bring back the article deleted last (u in the list)", articles.action_undo_delete
+        )
 
     def _show_all(self) -> None:
         self.show_tag(None)

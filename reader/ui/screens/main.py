@@ -22,6 +22,7 @@ from reader.ui.screens.annotating import AnnotatingMixin, editors
 from reader.ui.screens.places import PlacesMixin
 from reader.ui.screens.search import SearchMixin
 from reader.ui.screens.sync import VaultSyncMixin
+from reader.ui.screens.trash import TrashMixin
 from reader.ui.session import Session, SortOrder
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
@@ -32,7 +33,7 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(PlacesMixin, FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
+class MainScreen(PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [

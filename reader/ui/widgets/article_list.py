@@ -34,6 +34,8 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("t", "tags", "Tag article", id="list.tags"),
         Binding("a", "note", "Article note", id="list.note"),
         Binding("s", "sort", "Sort: date/title/place", id="list.sort"),
+        Binding("D", "delete", "Delete article (to the trash)", id="list.delete", show=False),
+        Binding("u", "undo_delete", "Undo the last delete", id="list.undo_delete", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -51,6 +53,14 @@ class ArticleList(ScrollView, can_focus=True):
     @dataclass
     class NoteRequested(Opened):
         """The user wants to write the note of the article under the cursor."""
+
+    @dataclass
+    class DeleteRequested(Opened):
+        """The user wants the article under the cursor moved to the trash."""
+
+    @dataclass
+    class UndoDeleteRequested(Message):
+        """The user wants the last deleted article back."""
 
     @dataclass
     class SortRequested(Message):
@@ -127,6 +137,12 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_note(self) -> None:
         self._post_for_current(self.NoteRequested)
+
+    def action_delete(self) -> None:
+        self._post_for_current(self.DeleteRequested)
+
+    def action_undo_delete(self) -> None:
+        self.post_message(self.UndoDeleteRequested())
 
     def on_click(self, event) -> None:
         row = (event.y + int(self.scroll_y)) // self.row_height
