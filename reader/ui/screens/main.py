@@ -19,6 +19,7 @@ from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.jobs import Job
 from reader.ui.list_source import ArticleWindow
 from reader.ui.screens.annotating import AnnotatingMixin, editors
+from reader.ui.screens.live import LiveMixin
 from reader.ui.screens.places import PlacesMixin
 from reader.ui.screens.search import SearchMixin
 from reader.ui.screens.sync import VaultSyncMixin
@@ -33,7 +34,7 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
+class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -125,6 +126,7 @@ class MainScreen(PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin, SearchMix
         self.article_list.focus()
         self._mark_current_pane(self.article_list)
         self.restore_places(open_article=self.app.open_at is None)  # where the last session left off
+        self.watch_library()  # other programs' changes show up within a second
         # Everything built so far lives as long as the app: keep it out of the garbage collector's
         # full passes, which otherwise stall a keypress for ~100 ms every few dozen steps.
         self.call_after_refresh(gc.freeze)
