@@ -100,3 +100,26 @@ async def test_d_asks_then_moves_the_article_to_the_trash_and_u_brings_it_back(t
         await pilot.pause()
         assert any("Nothing to undo" in n.message for n in app._notifications)
     library.close()
+
+
+async def test_the_border_keeps_place_date_and_progress_in_sight(tmp_path):
+    from reader.ui.widgets.reading_pane import CHARS_PER_MINUTE
+
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=(80, 12)) as pilot:  # tiny: the text's own header scrolls away
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        pane = app.screen.query_one("#reading-pane")
+        body = app.screen.article.body
+        first_end = app.screen.query_one(ReadingPane).cursor_span[1]
+        minutes = -(-(len(body) - first_end) // CHARS_PER_MINUTE)
+        assert (
+            str(pane.border_subtitle)
+            == f"Hà Nội · 2025-04-03 · {round(100 * first_end / len(body))}% · {minutes} min left"
+        )
+        await pilot.press("G")
+        await pilot.pause()
+        assert str(pane.border_subtitle) == "Hà Nội · 2025-04-03 · 100% · the end"
+        assert str(pane.border_title).startswith("Việt Nam consistently")
+    library.close()

@@ -202,6 +202,10 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
             )
         )
 
+    def on_reading_pane_place_changed(self, message: ReadingPane.PlaceChanged) -> None:
+        # The border keeps the place, date and progress in sight wherever the text is scrolled.
+        self.query_one("#reading-pane").border_subtitle = Content(message.line)
+
     def _list_changed(self, _result: object = None) -> None:
         self.article_list.window.invalidate()  # a row's read mark, tags or note changed
         self.article_list.refresh()
