@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -13,7 +12,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
-from reader.ui.layout import Line, line_at, pieces, wrap_body
+from reader.ui.layout import CHARS_PER_MINUTE, Line, line_at, pieces, place_line, wrap_body  # noqa: F401
 from reader.ui.reading_cursor import ReadingCursor
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
 from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the pane's public names
@@ -30,22 +29,6 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
     STRUCTURE_STYLES,
     WORD_STYLE,
 )
-
-CHARS_PER_MINUTE = 1_300  # about 230 words of news prose a minute: what "minutes left" assumes
-
-
-def place_line(article: Article | None, body_offset: int | None) -> str:
-    """The article's place, date, how far the reader is and the minutes left: the pane's border line."""
-    if article is None:
-        return ""
-    parts = [p for p in (article.place, article.date) if p]
-    length = len(article.body)
-    if length and body_offset is not None:
-        percent = min(100, round(100 * body_offset / length))
-        minutes = math.ceil(max(0, length - body_offset) / CHARS_PER_MINUTE)
-        parts.append(f"{percent}%")
-        parts.append(f"{minutes} min left" if minutes else "the end")
-    return " · ".join(parts)
 
 
 def structure_ranges(article: Article | None) -> list[tuple[int, int, Style]]:
