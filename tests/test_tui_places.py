@@ -123,3 +123,40 @@ async def test_the_border_keeps_place_date_and_progress_in_sight(tmp_path):
         assert str(pane.border_subtitle) == "Hà Nội · 2025-04-03 · 100% · the end"
         assert str(pane.border_title).startswith("Việt Nam consistently")
     library.close()
+
+
+async def test_help_says_when_a_key_applies_and_explains_the_marks(tmp_path):
+    from reader.ui.screens.help import HelpScreen
+
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.shown_text()
+        assert "Next hit (while search hits are marked)" in text
+        assert "Note (when no search hits are marked)" in text
+        assert "●  an article not read yet" in text and "▶  the article open" in text
+        assert "enter  Save the tags" in text and "→  Take the suggested tag" in text
+        assert "D  Delete article (to the trash)" in text
+        await pilot.press("escape", "ctrl+c")
+        await pilot.pause()
+        assert any(str(n.message) == "Press q to quit (ctrl+q in a text field)." for n in app._notifications)
+    library.close()
+
+
+async def test_the_palettes_keys_entry_opens_this_apps_help(tmp_path):
+    from reader.ui.screens.help import HelpScreen
+
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Keys")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HelpScreen)
+    library.close()

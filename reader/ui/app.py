@@ -140,6 +140,10 @@ class ReaderApp(App):
         if self._quitting:
             self.exit()
 
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit (it copies in a text field): say what does, in plain words."""
+        self.notify("Press q to quit (ctrl+q in a text field).", title="Do you want to quit?")
+
     def notify(
         self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False
     ) -> None:
@@ -161,8 +165,16 @@ class ReaderApp(App):
             ("Reading pane", ReadingPane.BINDINGS),
             ("Search bar (/)", SearchBar.BINDINGS),
             ("Notes pane", NotesPane.BINDINGS),
-            ("Note editor", NoteEditor.BINDINGS),
-            ("Tag editor", TagEditor.BINDINGS),
+            ("Note editor", [*NoteEditor.BINDINGS, Binding("enter", "", "A new line in the note")]),
+            (
+                "Tag editor",
+                [
+                    Binding("enter", "", "Save the tags"),
+                    Binding("right", "", "Take the suggested tag", key_display="→"),
+                    *TagEditor.BINDINGS,
+                ],
+            ),
+            ("Questions (yes/no)", [Binding("y", "", "Yes"), Binding("n / escape", "", "No")]),
         ]
 
     def action_help(self) -> None:
@@ -170,7 +182,11 @@ class ReaderApp(App):
             self.push_screen(HelpScreen(self.help_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":  # Textual's own lists generic scroll keys: this app's help instead
+                yield SystemCommand("Keys", "Every key of this app, pane by pane (?)", self.action_help)
+            else:
+                yield command
         main = self.main
         yield SystemCommand("Filter by tag", "Show only the articles with one tag", main.action_filter_tag)
         yield SystemCommand("Search", "Find articles, highlights and notes, accents or not (/)", main.action_search)

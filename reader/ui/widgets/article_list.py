@@ -15,6 +15,7 @@ from textual.strip import Strip
 
 from reader.model import ArticleSummary, SearchResult
 
+UNREAD_MARK, OPEN_MARK = "●", "▶"  # before a title: not read yet; open in the reading pane
 ROW_HEIGHT = 2
 RESULT_HEIGHT = 3  # a search result has a third line: the snippet
 HIT_STYLE = Style(bold=True, underline=True, color="#ff8c00")
@@ -171,7 +172,7 @@ class ArticleList(ScrollView, can_focus=True):
         if selected:
             style += Style(reverse=True) if self.has_focus else Style(bgcolor="grey27")
         if sub == 0:
-            marker = "▶ " if summary.id == self.open_id else ("  " if summary.read else "● ")
+            marker = f"{OPEN_MARK} " if summary.id == self.open_id else ("  " if summary.read else f"{UNREAD_MARK} ")
             title_style = style + Style(bold=not summary.read)
             segments = [Segment(marker, style)]
             segments += _marked(summary.title, getattr(summary, "title_hits", ()), title_style)
