@@ -160,3 +160,14 @@ async def test_the_palettes_keys_entry_opens_this_apps_help(tmp_path):
         await pilot.pause(0.3)
         assert isinstance(app.screen, HelpScreen)
     library.close()
+
+
+async def test_long_titles_in_the_list_end_with_an_ellipsis(tmp_path):
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = widget_text(app.screen.query_one(ArticleList)).splitlines()
+        assert lines[0].endswith("…") and lines[0].startswith("● Prime Minister Phạm Minh Chính")
+        assert len(lines[0]) == app.screen.query_one(ArticleList).scrollable_content_region.width
+    library.close()

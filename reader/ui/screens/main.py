@@ -196,6 +196,7 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
         self.article_list.open_id = article.id
         self.article_list.refresh()
         self.show_hits(article.id)  # opened from search results: hits marked, cursor on the first
+        self.save_places()  # a crash later still reopens this article
         self.jobs.write(
             Job(
                 partial(work.mark_read, article_id=article.id), done=self._list_changed, failed="Could not mark as read"

@@ -79,7 +79,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.window = window
         self.empty_message = empty_message
         self.row_height = getattr(window, "row_height", ROW_HEIGHT)
-        self.virtual_size = Size(self.size.width, len(window) * self.row_height)
+        # No width of its own: rows are cut to the pane, so a resize never leaves a horizontal scrollbar.
+        self.virtual_size = Size(0, len(window) * self.row_height)
         self.cursor = min(self.cursor, max(len(window) - 1, 0))
         self.refresh()
 
@@ -185,7 +186,10 @@ class ArticleList(ScrollView, can_focus=True):
             segments = [Segment(meta, style + Style(dim=True))]
             if summary.tags:
                 segments.append(Segment("  " + " ".join(f"#{t}" for t in summary.tags), style + Style(color="cyan")))
-        return Strip(segments).crop(0, width).adjust_cell_length(width, style)
+        strip = Strip(segments)
+        if strip.cell_length > width and width > 1:  # cut with an ellipsis, as the border cuts a title
+            strip = Strip([*strip.crop(0, width - 1), Segment("…", style + Style(dim=True))])
+        return strip.crop(0, width).adjust_cell_length(width, style)
 
 
 def _marked(text: str, hits, style: Style) -> list[Segment]:
