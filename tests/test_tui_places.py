@@ -171,3 +171,41 @@ async def test_long_titles_in_the_list_end_with_an_ellipsis(tmp_path):
         assert lines[0].endswith("…") and lines[0].startswith("● Prime Minister Phạm Minh Chính")
         assert len(lines[0]) == app.screen.query_one(ArticleList).scrollable_content_region.width
     library.close()
+
+
+async def test_a_long_list_shows_its_first_rows_at_once_and_its_count_when_counted(tmp_path):
+    from reader.model import Article
+    from reader.store import Library
+
+    library = Library(tmp_path / "long.db")
+    library.add_articles_bulk(
+        Article(
+            id=None, title=f"Bài số {i:03}", body=f"Nội dung bài {i}.", date=f"2024-01-{1 + i % 28:02}", path=f"{i}.txt"
+        )
+        for i in range(250)
+    )
+    library.set_places({"row": str(library.page_articles(limit=200)[-1].id)})  # row 199: past the first page
+    import threading
+
+    counted_on: list[bool] = []
+    count = Library.count_articles
+
+    def spy(self, *args, **kwargs):
+        counted_on.append(threading.current_thread() is threading.main_thread())
+        return count(self, *args, **kwargs)
+
+    Library.count_articles = spy
+    app = make_app(library)
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            screen = app.screen
+            await settle(pilot)
+            assert str(screen.query_one("#list-pane").border_title) == "Articles (250)"
+            assert counted_on == [False]  # counted once, in a worker: never before the first frame
+            articles = screen.query_one(ArticleList)
+            assert len(articles.window) == 250 and articles.cursor == 199
+            await pilot.press("G")
+            assert articles.cursor == 249
+    finally:
+        Library.count_articles = count
+    library.close()

@@ -140,19 +140,38 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
 
     def load_list(self) -> None:
         """(Re)load the article list, filtered by tag if a filter is set."""
-        window = ArticleWindow(self.library, tag=self.tag_filter, sort=self.sort)
+        window = ArticleWindow(self.library, tag=self.tag_filter, sort=self.sort, count_later=True)
         if self.tag_filter:
             empty = f"No article is tagged “{self.tag_filter}”. Press f to change the filter."
         else:
             empty = "No articles yet. Add some with: reader import PATH"
         self.article_list.set_window(window, empty)
-        container = self.query_one("#list-pane")
-        count = f"{len(window):,}"
-        container.border_title = Content(
+        self._title_list(window)
+        if not window.exact:  # more rows than the first page: counted in a worker, shown when ready
+            tag = self.tag_filter
+            self.jobs.read(
+                Job(
+                    partial(Library.count_articles, tag=tag),
+                    done=lambda count: self._counted(window, count, empty),
+                    quiet=True,
+                )
+            )
+
+    def _title_list(self, window: ArticleWindow) -> None:
+        count = f"{len(window):,}" if window.exact else f"{len(window):,}+"
+        self.query_one("#list-pane").border_title = Content(
             f"Articles ({count})"
             + (f" · #{self.tag_filter}" if self.tag_filter else "")
             + (f" · {self.sort.label}" if self.sort != SortOrder.DATE else "")
         )
+
+    def _counted(self, window: ArticleWindow, count: int, empty: str) -> None:
+        if self.article_list.window is not window:
+            return  # the list was reloaded meanwhile
+        window.counted(count)
+        self.article_list.set_window(window, empty)
+        self._title_list(window)
+        self.counted_rows()
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.open_article(message.article_id)

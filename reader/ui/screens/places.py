@@ -52,9 +52,22 @@ class PlacesMixin:
         if pane != "list" and (article_id is not None or pane == "notes"):
             self.focus_pane({"reading": self.reading, "notes": self.notes}[pane])
 
+    _pending_row: int | None = None
+
     def _restore_row(self, row: int | None) -> None:
-        if row is not None and self.article_list.window is not None and row < len(self.article_list.window):
+        window = self.article_list.window
+        if row is None or window is None:
+            return
+        if row < len(window):
             self.article_list.cursor = row
+        elif not getattr(window, "exact", True):
+            self._pending_row = row  # beyond the rows read so far: once the list is counted
+
+    def counted_rows(self) -> None:
+        """The list has its full length now: a row waiting for it gets the cursor."""
+        row, self._pending_row = self._pending_row, None
+        if row is not None:
+            self._restore_row(row)
 
     def _places_now(self) -> dict[str, str | None]:
         current = self._list.current if self._list.window is not None else None
