@@ -72,3 +72,24 @@ async def test_an_article_deleted_by_another_program_closes_with_a_message(tmp_p
         assert app.screen.query_one("#list-pane").border_title == "Articles (1)"
     other.close()
     library.close()
+
+
+async def test_a_newer_article_from_elsewhere_keeps_the_cursor_on_its_article(tmp_path):
+    from reader.services.imports import import_paths
+
+    library = library_with(tmp_path)
+    other = Library(tmp_path / "tui.db")
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("j")
+        articles = app.screen.query_one(ArticleList)
+        under = articles.current.id
+        new = tmp_path / "moi.txt"
+        new.write_text(" date 2026-11-30\nTin mới nhất\n\nHÀ NỘI — Bài mới nhất, đầu danh sách.\n", encoding="utf-8")
+        assert [r.status for r in import_paths(other, [new])] == ["imported"]
+        await wait_until(pilot, lambda: app.screen.query_one("#list-pane").border_title == "Articles (3)")
+        await settle(pilot)
+        assert articles.current.id == under and articles.cursor == 2
+        assert "Tin mới nhất" in widget_text(articles).splitlines()[0]
+    other.close()
+    library.close()

@@ -20,6 +20,7 @@ class ArticleWindow:
         max_pages: int = 64,
         sort: str = "date",
         count_later: bool = False,
+        count: int | None = None,
     ):
         self.library = library
         self.tag = tag
@@ -28,7 +29,9 @@ class ArticleWindow:
         self.max_pages = max_pages
         self._pages: OrderedDict[int, list[ArticleSummary]] = OrderedDict()
         self.exact = True  # False while `count` is only the rows read so far (count_later)
-        if count_later:
+        if count is not None:  # counted already (a refresh that found the total changed)
+            self.count = count
+        elif count_later:
             # The first frame needs the first rows, not the total: counting a million rows takes
             # ~0.4 s from a cold disk, so the screen counts them in a worker and calls counted().
             self.count = page_size

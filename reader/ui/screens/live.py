@@ -13,7 +13,7 @@ from functools import partial
 
 from textual.content import Content
 
-from reader.store import LibraryError
+from reader.store import Library, LibraryError
 from reader.ui import work
 from reader.ui.jobs import Job
 
@@ -61,9 +61,33 @@ class LiveMixin:
             return
         if getattr(self, "search_window", None) is window:
             window.invalidate()  # search results stay as found; their read marks and tags are fresh
-        else:
+            self.article_list.refresh()
+        elif self.view.kind != "all":
             self.refresh_view(keep_cursor=True)
-        self.article_list.refresh()
+        else:  # the whole list: counted in a worker (a million rows take a moment), reloaded only if it changed
+            tag = self.tag_filter
+            self.jobs.read(
+                Job(partial(Library.count_articles, tag=tag), done=lambda n: self._recounted(window, n), quiet=True)
+            )
+
+    def _recounted(self, window, count: int) -> None:
+        if self.article_list.window is not window:
+            return  # reloaded meanwhile
+        if count == len(window) and window.exact:
+            window.invalidate()  # the same rows: titles, tags and read marks read again as they show
+            self.article_list.refresh()
+            return
+        current = self.article_list.current
+        self.load_list(count=count)
+        if current is not None:  # the cursor stays on its article, wherever it is now
+            tag, sort = self.tag_filter, self.sort.value
+            self.jobs.read(
+                Job(
+                    partial(Library.row_of, article_id=current.id, tag=tag, sort=sort),
+                    done=self._restore_row,
+                    quiet=True,
+                )
+            )
 
     def _refresh_article(self, article_id: int, opened: work.Opened | None) -> None:
         if not self.session.is_open(article_id):

@@ -138,9 +138,9 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
 
     # -- the list --------------------------------------------------------------------------
 
-    def load_list(self) -> None:
-        """(Re)load the article list, filtered by tag if a filter is set."""
-        window = ArticleWindow(self.library, tag=self.tag_filter, sort=self.sort, count_later=True)
+    def load_list(self, count: int | None = None) -> None:
+        """(Re)load the article list, filtered by tag if a filter is set (`count`: its length, if known)."""
+        window = ArticleWindow(self.library, tag=self.tag_filter, sort=self.sort, count_later=True, count=count)
         if self.tag_filter:
             empty = f"No article is tagged “{self.tag_filter}”. Press f to change the filter."
         else:
