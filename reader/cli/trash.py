@@ -14,28 +14,32 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _each(ctx, article_ids, act, line) -> None:
+    """Do `act(id)` for each id (once each), printing `line(result)`; an error is said and the rest go on."""
+    failed = False
+    for article_id in dict.fromkeys(article_ids):
+        try:
+            result = act(article_id)
+        except LibraryError as error:
+            say(f"Error: {error}", err=True)
+            failed = True
+            continue
+        say(line(result))
+    if failed:
+        ctx.exit(1)
+
+
 @main.command("delete")
 @click.argument("article_ids", nargs=-1, required=True, type=int)
 @click.pass_context
 def delete_command(ctx, article_ids) -> None:
     """Move articles to the trash, with their highlights, notes and tags (`reader restore ID` brings one back)."""
-    library = _library(ctx)
-    failed = False
-    for article_id in dict.fromkeys(article_ids):
-        try:
-            entry = library.trash_article(article_id)
-        except LibraryError as error:
-            say(f"Error: {error}", err=True)
-            failed = True
-            continue
+
+    def line(entry) -> str:
         kept = f", with {_count(entry.highlights, 'highlight')}" if entry.highlights else ""
-        say(f"trashed    #{entry.id} {entry.title}{kept}")
-    if len(article_ids) > 0 and not failed:
-        say(
-            "They are in the trash: `reader restore ID` brings one back, `reader trash --empty` removes them.", err=True
-        )
-    if failed:
-        ctx.exit(1)
+        return f"trashed    #{entry.id} {entry.title}{kept}"
+
+    _each(ctx, article_ids, _library(ctx).trash_article, line)
 
 
 @main.command("restore")
@@ -43,19 +47,12 @@ def delete_command(ctx, article_ids) -> None:
 @click.pass_context
 def restore_command(ctx, article_ids) -> None:
     """Bring articles back from the trash, with their highlights, notes, tags and reading place."""
-    library = _library(ctx)
-    failed = False
-    for article_id in dict.fromkeys(article_ids):
-        try:
-            restored = library.restore_article(article_id)
-        except LibraryError as error:
-            say(f"Error: {error}", err=True)
-            failed = True
-            continue
+
+    def line(restored) -> str:
         moved = f" (its id #{restored.old_id} was taken meanwhile)" if restored.id != restored.old_id else ""
-        say(f"restored   #{restored.id} {restored.title}{moved}")
-    if failed:
-        ctx.exit(1)
+        return f"restored   #{restored.id} {restored.title}{moved}"
+
+    _each(ctx, article_ids, _library(ctx).restore_article, line)
 
 
 @main.command("trash")
