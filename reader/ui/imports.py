@@ -1,12 +1,13 @@
 """Import on the main screen: i asks for a path, a worker imports it, the list's border shows progress.
 
 Kept apart from main.py as a mixin of MainScreen, which provides `library`, `article_list`,
-`refresh_view`, `view`, `tag_filter`, `sort` and `notify`; its BINDINGS include IMPORT_BINDINGS.
+`refresh_view`, `_restore_row`, `jobs`, `view`, `tag_filter`, `sort` and `notify`; its BINDINGS include IMPORT_BINDINGS.
 """
 
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.message import Message
 
 from reader import text
 from reader.store import Library, LibraryError
+from reader.ui.jobs import Job
 
 IMPORT_BINDINGS = [Binding("i", "import_files", "Import", id="main.import")]
 PROGRESS_EVERY = 0.1  # seconds between progress messages: the border need not change faster
@@ -129,6 +131,5 @@ class ImportMixin:
         self.refresh_view(keep_cursor=True)
         if current is None or self.view.kind != "all":
             return
-        row = self.library.row_of(current.id, tag=self.tag_filter, sort=self.sort)
-        if row is not None:
-            self.article_list.cursor = row
+        row_of = partial(Library.row_of, article_id=current.id, tag=self.tag_filter, sort=self.sort.value)
+        self.jobs.read(Job(row_of, done=self._restore_row, quiet=True))
