@@ -350,10 +350,12 @@ class ImportRun:
 
 
 def _size(path: Path) -> int:
+    """The bytes a file will take to read: a file over the limit is refused unread, so it counts as none."""
     try:
-        return os.stat(path).st_size
+        size = os.stat(path).st_size
     except (OSError, ValueError):
         return 0  # reading it will say why
+    return size if size <= MAX_BYTES else 0
 
 
 def result_line(result: ImportResult, shown_path: str) -> str:
