@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reader.model import Article
 from reader.store import Library
 
@@ -47,3 +50,43 @@ def test_batches_in_one_transaction_and_apart_store_the_same(tmp_path):
     assert _index_rows(one) == _index_rows(apart)
     one.close()
     apart.close()
+
+
+def _letter_by_letter_key(s: str) -> str:
+    """vi_sort_key as it was before it went word by word: the reference the cached key must equal."""
+    import unicodedata
+
+    from reader import vietnamese as vi
+
+    primary, secondary, tertiary = [], [], []
+    decomposed = unicodedata.normalize("NFD", " ".join(s.split()))
+    i, n = 0, len(decomposed)
+    while i < n:
+        base = decomposed[i]
+        j = i + 1
+        while j < n and unicodedata.combining(decomposed[j]):
+            j += 1
+        unit = (vi._SPACE_WEIGHT, "0", "0") if base == " " else vi._sort_unit(base, decomposed[i + 1 : j])
+        primary.append(unit[0])
+        secondary.append(unit[1])
+        tertiary.append(unit[2])
+        i = j
+    return "".join(primary) + vi._LEVEL + "".join(secondary) + vi._LEVEL + "".join(tertiary)
+
+
+SORT_ALPHABET = "aAăâđĐeêoôơuưy ̣̀́̃̉\t\n-.,1ßÇçüẠậỆ 　"
+
+
+@given(st.text(alphabet=SORT_ALPHABET, max_size=30))
+def test_the_word_by_word_sort_key_is_the_letter_by_letter_key(s):
+    from reader.vietnamese import vi_sort_key
+
+    assert vi_sort_key(s) == _letter_by_letter_key(s)
+    assert vi_sort_key(s) == _letter_by_letter_key(s)  # from the word cache, the same
+
+
+def test_sort_keys_of_a_stray_mark_after_a_space_and_at_the_start():
+    from reader.vietnamese import vi_sort_key
+
+    for s in ("\u0301a b", "a \u0301b", "a \u0301", "  ", "", "Hà Nội  Hà  Nội"):
+        assert vi_sort_key(s) == _letter_by_letter_key(s)
