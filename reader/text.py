@@ -271,10 +271,13 @@ def _sanitise_match(m: re.Match) -> str:
 
 def sanitise(s: str) -> str:
     """Remove control characters and whole escape sequences; make format characters and fillers visible."""
-    # The output has no ESC, control or invisible mark left, so a second pass finds nothing: idempotent.
+    # The output has no ESC, control or invisible mark left, so a later pass finds nothing: idempotent.
     if not _HAS_TRIGGER.search(s):
         return s
-    return _SANITISE.sub(_sanitise_match, s)
+    once = _SANITISE.sub(_sanitise_match, s)
+    # What was removed may have stood before a variation selector ("\xad\ufe0f", "\n\x1b[0m\ufe0f"):
+    # now stray, it is shown by one more pass (rare: only when something was changed).
+    return _SANITISE.sub(_sanitise_match, once) if once != s and _HAS_TRIGGER.search(once) else once
 
 
 def one_line(s: str) -> str:
