@@ -17,12 +17,16 @@ def parse(data: bytes, name: str, encoding: str | None = None) -> Article:
     if name.lower().endswith(html.SUFFIXES):
         return html.parse(data, name, charset=encoding, force=encoding is not None)
     decoded = text.decode(data, encoding, force=True)
+    # A plain text's or wire story's body is the decoded (clean) text's lines, stripped and joined
+    # by spaces, which keeps it clean (tests/test_import_bulk.py): it is not scanned a second time.
+    body_is_clean = True
     if name.lower().endswith(".md") or decoded.startswith("---\n"):
         article = markdown.parse_text(decoded, name)
+        body_is_clean = False
     elif seed.matches(decoded):
         article = seed.parse_text(decoded, name)
     else:
         article = plaintext.parse_text(decoded, name)
     article.path = name
     article.content_hash = text.content_hash(decoded)
-    return common.finish(article)
+    return common.finish(article, body_is_clean=body_is_clean)
