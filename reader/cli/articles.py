@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reader.cli import _article, _library, main, say, shown_path
+from reader.cli import _article, _library, main, plural, reads_only, say, shown_path
 from reader.store import SORT_ORDERS, Library, default_db_path
 
 
@@ -82,6 +82,7 @@ def _json_rows(rows, *, layout: str):
     yield "]"
 
 
+@reads_only
 @main.command("list")
 @click.option("--tag", help="Only articles with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one article per line.")
@@ -132,6 +133,7 @@ def _marked(s: str, spans, on: str, off: str) -> str:
 
 # "-word" excludes a word: unknown options are query text, so click's -h would eat "-hanoi";
 # a lone -h is help, as for every other command.
+@reads_only
 @main.command("search", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with hit offsets).")
@@ -205,9 +207,10 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
             label = "note: " if r.snippet_from == "notes" else ""
             say(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
     more = " (there may be more: raise --limit)" if len(results) == limit else ""
-    say(f"{len(results)} {'article' if len(results) == 1 else 'articles'}{more}")
+    say(f"{plural(len(results), 'article')}{more}")
 
 
+@reads_only
 @main.command("show")
 @click.argument("article_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with url, author, feed and the body).")
@@ -231,6 +234,7 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
 
 
+@reads_only
 @main.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
@@ -252,7 +256,7 @@ def backup_command(ctx: click.Context, path: Path, force: bool, raw: bool) -> No
     report = library.check()
     say(
         f"backed up {library.path} to {written} ({_size(written.stat().st_size)}: "
-        f"{report.articles} articles, {report.highlights} highlights)"
+        f"{plural(report.articles, 'article')}, {plural(report.highlights, 'highlight')})"
     )
     say(f"to restore it, quit the reader and run: reader --db {written} backup {library.path} --force")
 

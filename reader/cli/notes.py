@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from reader import text
-from reader.cli import _article, _library, main, say, shown_path
+from reader.cli import _article, _library, main, plural, reads_only, say, shown_path
 from reader.model import Highlight
 from reader.store import Library
+from reader.tags import tidy_tag
 
 
 @main.command("highlight")
@@ -30,21 +31,31 @@ def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> 
     library = _library(ctx)
     article = _article(library, article_id)
     quote = text.clean(quote)
-    starts = find_all(article.body, quote) if quote.strip() else []
+    if not quote.strip():
+        raise click.ClickException("the quote is empty: give the words to highlight")
+    _refuse_blank_tags(tags)
+    starts = find_all(article.body, quote)
     if not starts:
         raise click.ClickException(f"the quote is not in article {article_id}")
     if occurrence is None and len(starts) > 1:
         raise click.ClickException(
             f"the quote occurs {len(starts)} times in article {article_id}; choose one with --occurrence 1..{len(starts)}"
         )
-    index = (occurrence or 1) - 1
+    index = (1 if occurrence is None else occurrence) - 1
     if not 0 <= index < len(starts):
-        raise click.ClickException(f"--occurrence must be between 1 and {len(starts)}")
+        allowed = "1: the quote occurs once" if len(starts) == 1 else f"between 1 and {len(starts)}"
+        raise click.ClickException(f"--occurrence must be {allowed}")
     start = starts[index]
     highlight, _ = highlight_span(
         library, article_id, start, start + len(quote), color=color, note=note, tags=tags, reuse=False
     )
     say(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
+
+
+def _refuse_blank_tags(tags) -> None:
+    """A tag given as nothing but blanks is a mistake to say, not a tag to drop without a word."""
+    if any(not tidy_tag(tag) for tag in tags):
+        raise click.ClickException("a tag name cannot be blank")
 
 
 def find_all(haystack: str, needle: str) -> list[int]:
@@ -74,6 +85,7 @@ def _highlight_json(h: Highlight, body: str) -> dict:
     }
 
 
+@reads_only
 @main.command("notes")
 @click.argument("article_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -117,10 +129,12 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
     """Add TAGS to an article."""
     library = _library(ctx)
     _article(library, article_id)
+    _refuse_blank_tags(tags)
     stored = library.add_article_tags(article_id, tags)
     say(f"article {article_id}: " + ", ".join(stored))
 
 
+@reads_only
 @main.group("tags", invoke_without_command=True)
 @click.pass_context
 def tags_group(ctx: click.Context) -> None:
@@ -181,6 +195,7 @@ def tags_delete(ctx: click.Context, name: str) -> None:
     say(f"deleted {name!r}")
 
 
+@reads_only
 @main.command("export")
 @click.option(
     "--article",
@@ -190,7 +205,12 @@ def tags_delete(ctx: click.Context, name: str) -> None:
     help="Export this article (repeatable).",
 )
 @click.option("--tag", help="Only notes tagged T (an article with the tag brings all its highlights).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only highlights made or changed since DATE.")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Only highlights changed since DATE (YYYY-MM-DD).",
+)
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 @click.option(
     "-o",
@@ -232,7 +252,7 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
 
             output.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(output, exporting.render_all(items, fmt, colour_names=library.colour_names()), force=force)
-            say(f"wrote {output} ({len(items)} articles)")
+            say(f"wrote {output} ({plural(len(items), 'article')})")
     except FileExistsError as error:
         raise click.ClickException(f"{shown_path(str(error))}; use --force to overwrite it") from error
     except (OSError, ValueError) as error:
@@ -258,7 +278,7 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
         counts[r.status] = counts.get(r.status, 0) + 1
         if r.status in ("skipped", "orphaned", "kept"):
             say(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
-    say(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    say(f"{plural(len(results), 'annotation')}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     if counts.get("skipped"):
         ctx.exit(1)
 
@@ -276,6 +296,7 @@ def _colours(value: str | None) -> frozenset[int] | None:
     return colours
 
 
+@reads_only
 @main.group("colors", invoke_without_command=True)
 @click.pass_context
 def colors_group(ctx: click.Context) -> None:

@@ -59,7 +59,7 @@ class TagCommands(Provider):
                     plain_highlight(matcher, title),
                     partial(app.show_tag, tag.name),
                     text=title,
-                    help=f"{tag.count} articles and highlights",
+                    help=f"{tag.count} {'article or highlight' if tag.count == 1 else 'articles and highlights'}",
                 )
 
 
