@@ -6,6 +6,7 @@ import glob
 import os
 import secrets
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -72,19 +73,20 @@ def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
     return removed
 
 
-def write_atomic(path: Path, text: str, force: bool = False) -> None:
-    """Write `text` as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`."""
+def write_atomic(path: Path, text: str | Iterable[str], force: bool = False) -> None:
+    """Write `text` (or its pieces, as they come) as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`."""
     path = Path(path)
     if not force and os.path.lexists(path):
         raise FileExistsError(f"{path} already exists")
-    data = text.encode("utf-8")
+    pieces = [text] if isinstance(text, str) else text
     clean_stale_temporaries(path.parent, path.name)  # what a killed export left behind
     tmp = temporary_name(path)
     # O_EXCL: never follow or reuse something already there; 0o666 lets the umask set the mode.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in pieces:
+                f.write(piece.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
         if force:

@@ -23,6 +23,26 @@ def say(message: object = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(text.sanitise(str(message)), err=err, nl=nl)
 
 
+def say_pieces(pieces, size: int = 500) -> None:
+    """Print text that comes in pieces (each with its own line ends) as it comes, a group of pieces a write.
+
+    A group goes out when it is full or a fiftieth of a second old, and the first piece at once: a
+    reader of the pipe sees the first rows without waiting, and a long output is still few writes.
+    """
+    from time import monotonic
+
+    group: list[str] = []
+    written = None
+    for piece in pieces:
+        group.append(piece)
+        if written is None or len(group) >= size or monotonic() - written >= 0.02:
+            say("".join(group), nl=False)
+            group.clear()
+            written = monotonic()
+    if group:
+        say("".join(group), nl=False)
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     """'1 article', '2 articles': the count with its noun in the right number."""
     return f"{n} {word if n == 1 else words or word + 's'}"

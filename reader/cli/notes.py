@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reader import text
-from reader.cli import _article, _library, main, plural, reads_only, say, shown_path
+from reader.cli import _article, _library, main, plural, reads_only, say, say_pieces, shown_path
 from reader.model import Highlight
 from reader.store import Library
 from reader.tags import tidy_tag
@@ -221,38 +221,54 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
 @click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
+@click.option("--pretty", is_flag=True, help="With --format json: indent the JSON (default: one annotation a line).")
 @click.pass_context
-def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted) -> None:
-    """Export notes and highlights as Markdown or W3C Web Annotation JSON."""
+def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted, pretty) -> None:
+    """Export notes and highlights as Markdown or W3C Web Annotation JSON.
+
+    The export is written as the articles are read: the first appear at once, and none is held.
+    """
+    from itertools import chain
+
     from reader.services import export as exporting
 
     library = _library(ctx)
     since_text = since.date().isoformat() if since else None
     try:
-        items = exporting.select(
+        items = exporting.selected(
             library, list(article_ids), tag=tag, since=since_text, colors=_colours(colors), only_noted=only_noted
         )
+        first = next(items, None)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    if not items:
+    if first is None:
         say("Nothing to export.", err=True)
         return
+    count = 0
+
+    def counted():
+        nonlocal count
+        for item in chain([first], items):
+            count += 1
+            yield item
+
+    colour_names = library.colour_names()
     if output is None:
-        say(exporting.render_all(items, fmt, colour_names=library.colour_names()), nl=False)
+        say_pieces(exporting.render_stream(counted(), fmt, colour_names=colour_names, pretty=pretty))
         return
     wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
     output = Path(output)
     try:
         if wants_folder or output.is_dir():
-            written = exporting.write_files(items, output, fmt, force=force, colour_names=library.colour_names())
-            for w in written:
+            for w in exporting.write_files(counted(), output, fmt, force=force, colour_names=colour_names):
                 say(f"wrote {w.path}")
         else:
             from reader.fs import write_atomic
 
             output.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(output, exporting.render_all(items, fmt, colour_names=library.colour_names()), force=force)
-            say(f"wrote {output} ({plural(len(items), 'article')})")
+            pieces = exporting.render_stream(counted(), fmt, colour_names=colour_names, pretty=pretty)
+            write_atomic(output, pieces, force=force)
+            say(f"wrote {output} ({plural(count, 'article')})")
     except FileExistsError as error:
         raise click.ClickException(f"{shown_path(str(error))}; use --force to overwrite it") from error
     except (OSError, ValueError) as error:
