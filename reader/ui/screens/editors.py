@@ -13,6 +13,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from reader.tags import complete_tag
+from reader.ui.widgets.text_fields import NoteArea, TextInput
 
 # A save callback starts writing the text (in a worker) and later calls `done` on the UI thread:
 # with None once it is committed, or with a sentence saying why it was not.
@@ -70,7 +71,7 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="editor"):
             yield Static(Content(self.heading), id="editor-heading")
-            yield TextArea(self.original, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield NoteArea(self.original, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Static(Content.styled("ctrl+s save · escape close", "dim"), id="editor-status")
 
     def on_mount(self) -> None:
@@ -155,7 +156,7 @@ class TagEditor(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="tags"):
             yield Static(Content(self.heading), id="editor-heading")
-            yield Input(
+            yield TextInput(
                 ", ".join(self.tags),
                 placeholder="tag, another tag",
                 id="tag-input",
@@ -211,7 +212,7 @@ class PromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="tags"):
             yield Static(Content(self.heading), id="editor-heading")
-            yield Input(self.value, id="prompt-input", suggester=TagSuggester(self.suggestions))
+            yield TextInput(self.value, id="prompt-input", suggester=TagSuggester(self.suggestions))
             yield Static(Content.styled("enter ok · escape cancel", "dim"))
 
     def on_mount(self) -> None:
