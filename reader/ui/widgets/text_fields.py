@@ -15,6 +15,7 @@ import unicodedata
 
 from textual import events
 from textual.app import App
+from textual.geometry import Offset
 from textual.widgets import Input, TextArea
 
 
@@ -42,6 +43,17 @@ def deliver_backspace_in_order(app: App, event: events.Event) -> bool:
 
 class TextInput(Input):
     """A one-line field whose text is always NFC (the caret stays after what was typed)."""
+
+    @property
+    def cursor_screen_offset(self) -> Offset:
+        """The caret's cell on screen, where the terminal cursor goes (the input method's window follows it).
+
+        Textual's own counts one cell more at the end of the text (room it keeps for scrolling), which put
+        the terminal cursor beside the caret rather than on it.
+        """
+        x, y, _width, _height = self.content_region
+        scroll_x, _ = self.scroll_offset
+        return Offset(x + self._position_to_cell(self.cursor_position) - scroll_x, y)
 
     def replace(self, text: str, start: int, end: int) -> None:
         value = self.value
