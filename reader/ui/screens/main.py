@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
+from reader.tags import tag_label
 from reader.ui import work
 from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.jobs import Job
@@ -143,7 +144,7 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         count = f"{len(window):,}"
         container.border_title = Content(
             f"Articles ({count})"
-            + (f" · #{self.tag_filter}" if self.tag_filter else "")
+            + (f" · {tag_label(self.tag_filter)}" if self.tag_filter else "")
             + (f" · {self.sort.label}" if self.sort != SortOrder.DATE else "")
         )
 

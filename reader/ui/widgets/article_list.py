@@ -14,6 +14,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import ArticleSummary, SearchResult
+from reader.tags import tag_label
 
 ROW_HEIGHT = 2
 RESULT_HEIGHT = 3  # a search result has a third line: the snippet
@@ -167,7 +168,9 @@ class ArticleList(ScrollView, can_focus=True):
             meta = "  " + " · ".join(p for p in (summary.date, summary.place, summary.source) if p)
             segments = [Segment(meta, style + Style(dim=True))]
             if summary.tags:
-                segments.append(Segment("  " + " ".join(f"#{t}" for t in summary.tags), style + Style(color="cyan")))
+                segments.append(
+                    Segment("  " + " ".join(tag_label(t) for t in summary.tags), style + Style(color="cyan"))
+                )
         return Strip(segments).crop(0, width).adjust_cell_length(width, style)
 
 

@@ -9,6 +9,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
+from reader.tags import tag_label
 from reader.ui.layout import Line, line_at, pieces, wrap_body
 from reader.ui.reading_cursor import ReadingCursor
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
@@ -198,7 +199,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         if meta:
             rows.append([Segment(meta, Style(dim=True))])
         if article.tags:
-            rows.append([Segment(" ".join(f"#{t}" for t in article.tags), Style(color="cyan"))])
+            rows.append([Segment(" ".join(tag_label(t) for t in article.tags), Style(color="cyan"))])
         rows.append([Segment("─" * width, Style(dim=True))])
         return rows
 
