@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import glob
 import os
-import secrets
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +29,8 @@ STALE_TMP_SECONDS = 3600  # a temporary file untouched this long belongs to a ki
 
 def temporary_name(path: Path) -> Path:
     """A hidden temporary file beside `path`, named after this process (.NAME.PID-RANDOM.tmp)."""
+    import secrets  # here, not at start-up: every command imports this module, few write files
+
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
@@ -52,6 +52,8 @@ def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
     A write names its temporary file after its process (temporary_name): one whose process is gone,
     or older than STALE_TMP_SECONDS, is a leftover; a write running now keeps its own.
     """
+    import glob
+
     removed = []
     cutoff = time.time() - STALE_TMP_SECONDS
     try:

@@ -153,8 +153,39 @@ class _SanitisedError(click.ClickException):
         say(shown.getvalue(), err=True, nl=False)
 
 
+# The module that defines each command, so that a command loads only its own (the commands of a
+# module register themselves on `main` when it is imported). A name not listed loads them all.
+_COMMAND_MODULES = {
+    **dict.fromkeys(("import", "list", "search", "show", "backup", "check"), "articles"),
+    **dict.fromkeys(("highlight", "notes", "tag", "tags", "export", "import-annotations", "colors"), "notes"),
+    **dict.fromkeys(("feed", "add", "reextract"), "feeds"),
+    **dict.fromkeys(("sync", "open"), "vault"),
+}
+
+
+def _load_commands(name: str | None = None) -> None:
+    """Import the module defining command `name` (every command module if None or not listed)."""
+    from importlib import import_module
+
+    modules = {_COMMAND_MODULES[name]} if name in _COMMAND_MODULES else set(_COMMAND_MODULES.values())
+    for module in sorted(modules):
+        import_module(f"reader.cli.{module}")
+
+
 class ReaderGroup(click.Group):
     """A click group that shows any library error as a one-line message with exit status 1."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if self is main and cmd_name not in self.commands:
+            _load_commands(cmd_name)
+            if cmd_name not in self.commands:
+                _load_commands()  # a command of a module not listed yet
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        if self is main:
+            _load_commands()
+        return super().list_commands(ctx)
 
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
@@ -193,10 +224,3 @@ def main(ctx: click.Context, db: Path | None) -> None:
         from reader.ui.app import make_app  # Textual is imported only here, so other commands start fast
 
         make_app(library).run()
-
-
-# -- feeds and web pages (issue 10) ----------------------------------------------------------
-
-
-# The commands register themselves on `main` when their modules load.
-from reader.cli import articles, feeds, notes, vault  # noqa: E402, F401

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -56,6 +55,8 @@ def _json_rows(rows, *, layout: str, shape=_summary_json):
 
     json.dumps without `indent` uses the C encoder; with it (--pretty) Python's own, which is slow.
     """
+    import json  # only the commands that print JSON load it
+
     if layout == "lines":
         for r in rows:
             yield json.dumps(shape(r), ensure_ascii=False)

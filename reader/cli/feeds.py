@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -28,6 +27,8 @@ def _feed_error(error: Exception) -> click.ClickException:
 
 def show_json(ctx: click.Context, article_id: int) -> None:
     """`reader show ID --json`: the article with its web fields, the body as plain text."""
+    import json
+
     from reader.store.feeds import FeedStore
 
     library = _library(ctx)
@@ -118,6 +119,8 @@ def feed_list_command(ctx: click.Context, as_json: bool) -> None:
 
     feeds = FeedStore(_library(ctx)).feeds()
     if as_json:
+        import json
+
         keys = ("name", "url", "tags", "full_text", "articles", "unread", "last_fetched", "last_error", "gone")
         say(json.dumps([{k: getattr(f, k) for k in keys} for f in feeds], ensure_ascii=False, indent=2))
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -96,6 +95,8 @@ def notes_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
     article = _article(library, article_id)
     highlights = [_highlight_json(h, article.body) for h in library.highlights(article_id)]
     if as_json:
+        import json
+
         say(
             json.dumps(
                 {
