@@ -166,11 +166,19 @@ def _drawn_at(out: bytes, text: str) -> tuple[int, int]:
     return int(move[1]), int(move[2]) + cell_len(between)
 
 
+EDITORS = {  # the key that opens it, what shows it is open, the key that saves, what says it saved
+    "tag editor": (b"t", b"enter save", b"\r", b"Tags saved"),
+    "note editor": (b"a", b"ctrl+s save", b"\x13", b"note saved"),
+}
+
+
+@pytest.mark.parametrize("editor", EDITORS)
 @pytest.mark.parametrize("case", ["telex 0x7f", "vni 0x08 one burst"])
-def test_the_terminal_cursor_stays_at_the_caret_for_the_input_method(library_path, tmp_path, case):
+def test_the_terminal_cursor_stays_at_the_caret_for_the_input_method(library_path, tmp_path, case, editor):
     # The input method draws its window at the terminal's cursor: it must be on the caret, just after
     # the text. Waited for (a busy machine draws late); a cursor elsewhere never satisfies the wait.
     bursts, meant = CASES[case]
+    opening, opened, saving, saved = EDITORS[editor]
     where: dict[str, tuple] = {}
 
     def cursor_on_the_caret(out: bytearray) -> bool:
@@ -180,7 +188,7 @@ def test_the_terminal_cursor_stays_at_the_caret_for_the_input_method(library_pat
         where["caret"], where["cursor"] = (row, column + cell_len(meant)), _last_cursor_move(bytes(out))
         return where["caret"] == where["cursor"]
 
-    steps = [(None, b"Articles (2)"), (b"t", b"enter save"), *_typed(bursts), (None, cursor_on_the_caret)]
-    steps += [(b"\r", b"Tags saved"), (b"q", None)]
+    steps = [(None, b"Articles (2)"), (opening, opened), *_typed(bursts), (None, cursor_on_the_caret)]
+    steps += [(saving, saved), (b"q", None)]
     _run(library_path, tmp_path, steps)
     assert where["caret"] == where["cursor"]
