@@ -160,15 +160,21 @@ _COMMAND_MODULES = {
     **dict.fromkeys(("highlight", "notes", "tag", "tags", "export", "import-annotations", "colors"), "notes"),
     **dict.fromkeys(("feed", "add", "reextract"), "feeds"),
     **dict.fromkeys(("sync", "open"), "vault"),
+    **dict.fromkeys(("delete", "restore", "trash"), "trash"),
 }
 
 
 def _load_commands(name: str | None = None) -> None:
-    """Import the module defining command `name` (every command module if None or not listed)."""
+    """Import the module defining command `name` (every module of this package if None or not listed)."""
     from importlib import import_module
 
-    modules = {_COMMAND_MODULES[name]} if name in _COMMAND_MODULES else set(_COMMAND_MODULES.values())
-    for module in sorted(modules):
+    if name in _COMMAND_MODULES:
+        modules = [_COMMAND_MODULES[name]]
+    else:
+        from pkgutil import iter_modules
+
+        modules = sorted(m.name for m in iter_modules(__path__) if not m.name.startswith("_"))
+    for module in modules:
         import_module(f"reader.cli.{module}")
 
 
