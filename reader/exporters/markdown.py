@@ -73,7 +73,7 @@ import unicodedata
 import yaml
 
 from reader.exporters import reading_order
-from reader.model import COLOUR_NAMES, Article, Highlight
+from reader.model import COLOUR_NAMES, Article, Highlight, NoteStyle
 from reader.text import clean
 
 # The same names the reading pane shows for colours 1-5 (exporters may not import the UI).
@@ -195,6 +195,34 @@ def _encode_block(text: str) -> list[str]:
 def _blockquote(text: str) -> list[str]:
     lines = _encode_block(text)
     return [f"> {line}" if line else ">" for line in lines] or [">"]
+
+
+def _marked(text: str) -> list[str]:
+    """A passage as `==marked==` lines (Obsidian's highlight), each line marked on its own."""
+    out = []
+    for line in _encode_block(text):
+        trailing = len(line) - len(line.rstrip("\\"))
+        hard = "\\" if trailing % 2 else ""  # a hard break stays outside the mark, at the line's end
+        core = line[: len(line) - len(hard)]
+        if not core:
+            out.append(line)
+            continue
+        if core.endswith("=") and (len(core[:-1]) - len(core[:-1].rstrip("\\"))) % 2 == 0:
+            core = core[:-1] + "\\="  # a "=" of the text's own, not the closing mark
+        out.append(f"=={core}=={hard}")
+    return out or ["===="]
+
+
+def passage_lines(quote: str, color: int, style: NoteStyle | None, names: dict[int, str] | None) -> list[str]:
+    """A highlight's passage in the note style's form: a blockquote, an Obsidian callout, or ==marked== lines."""
+    form = style.form if style is not None else "quote"
+    if form == "mark":
+        return _marked(quote)
+    lines = _blockquote(quote)
+    if form == "callout":
+        # The callout's title is the colour's name: the type gives Obsidian's colour and icon.
+        return [f"> [!{style.callout(color)}] {_colour(color, names)}", *lines]
+    return lines
 
 
 def _labelled(label: str, text: str) -> list[str]:
@@ -348,8 +376,13 @@ def front_matter(article: Article, exported_at: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _highlight_blocks(heading: str, highlight: Highlight, names: dict[int, str] | None) -> list[list[str]]:
-    blocks = [[f"### {heading} · {_colour(highlight.color, names)}"], _blockquote(clean(highlight.quote))]
+def _highlight_blocks(
+    heading: str, highlight: Highlight, names: dict[int, str] | None, style: NoteStyle | None
+) -> list[list[str]]:
+    blocks = [
+        [f"### {heading} · {_colour(highlight.color, names)}"],
+        passage_lines(clean(highlight.quote), highlight.color, style, names),
+    ]
     note = clean(highlight.note)
     if note:
         blocks.append(_labelled("Note", note))
@@ -360,7 +393,11 @@ def _highlight_blocks(heading: str, highlight: Highlight, names: dict[int, str] 
 
 
 def render(
-    article: Article, highlights: list[Highlight], exported_at: str, colour_names: dict[int, str] | None = None
+    article: Article,
+    highlights: list[Highlight],
+    exported_at: str,
+    colour_names: dict[int, str] | None = None,
+    style: NoteStyle | None = None,
 ) -> str:
     """The article and its highlights as Markdown with YAML front matter; same data, same bytes."""
     body = clean(article.body)
@@ -378,12 +415,12 @@ def render(
     if anchored:
         blocks.append(["## Highlights"])
         for h in anchored:
-            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h, colour_names))
+            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h, colour_names, style))
     if orphans:
         blocks.append(["## Orphaned highlights"])
         blocks.append([ORPHANS_EXPLAINED])
         for number, h in enumerate(orphans, 1):
-            blocks.extend(_highlight_blocks(f"Orphan {number}", h, colour_names))
+            blocks.extend(_highlight_blocks(f"Orphan {number}", h, colour_names, style))
 
     markdown = "\n\n".join("\n".join(block) for block in blocks)
     return front_matter(article, exported_at) + "\n" + markdown + "\n"

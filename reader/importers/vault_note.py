@@ -183,8 +183,13 @@ def _parse_region(lines: list[str], note: ParsedNote) -> None:
         _keep_stray(lines[start + 1 :], note)
 
 
+def _is_passage_line(line: str) -> bool:
+    """A line of a highlight's passage in any form: a blockquote or callout (`>`), ==marked==, a lone hard break."""
+    return line.startswith((">", "==")) or line == "\\"
+
+
 def _keep_stray(lines: list[str], note: ParsedNote) -> None:
-    kept = "\n".join(line for line in lines if not line.startswith(">")).strip("\n")
+    kept = "\n".join(line for line in lines if not _is_passage_line(line)).strip("\n")
     note.stray.extend(p for p in re.split(r"\n\s*\n", kept) if p.strip())
 
 
@@ -195,7 +200,7 @@ def _parse_block(lines: list[str], note: ParsedNote) -> None:
     highlight_id = int(_ID_LINE.match(lines[id_at]).group(2))
     body = lines[1:id_at]
     k = 0
-    while k < len(body) and (not body[k].strip() or body[k].startswith(">")):
+    while k < len(body) and (not body[k].strip() or _is_passage_line(body[k])):
         k += 1
     fields = _fields(body[k:])
     tags = decode_tags(" ".join(fields.get("tags", [])))

@@ -21,7 +21,7 @@ from pathlib import Path
 from reader.exporters import vault as notes
 from reader.exporters.paths import safe_join
 from reader.fs import write_atomic
-from reader.model import Article, Highlight
+from reader.model import Article, Highlight, NoteStyle
 from reader.services.vault_files import (  # noqa: F401  (SyncOptions, remembered_vault: the CLI's and TUI's)
     DEFAULT_PATTERN,
     STATE_NAME,
@@ -82,7 +82,11 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
     taken: set[Path] | None = None  # the notes' paths, resolved only if a new note needs a name
     ops: list = []  # library writes: (check, write, description)
     stamps = library.annotation_stamps()
-    options.names_stamp = hash_of(sorted(library.colour_names().items()))  # renamed colours: every heading
+    options.colour_names = library.colour_names()
+    style = library.note_style()
+    options.style = NoteStyle(options.form, style.callouts) if options.form else style
+    # Renamed colours or another style: every note is rendered again.
+    options.names_stamp = hash_of([sorted(options.colour_names.items()), options.style.form, options.style.callouts])
     for article_id in ids:
         note, st = found.get(article_id), state["notes"].get(str(article_id), {})
         if (
@@ -299,7 +303,9 @@ def _render_and_write(
         }
     article_note = plan.note.shown if plan.note.outcome in ("vault", "conflict") else article.note
     note_theirs = article.note if plan.note.outcome == "conflict" else None
-    region = notes.render_region(article, article_note, blocks, plan.kept, note_theirs, library.colour_names())
+    region = notes.render_region(
+        article, article_note, blocks, plan.kept, note_theirs, options.colour_names, options.style
+    )
     updated = max((h.modified for h in highlights), default="")
     owned = notes.owned_front_matter(article, article.tags, len(highlights), updated)
     text = notes.assemble(plan.found.parsed if plan.found else None, owned, region)

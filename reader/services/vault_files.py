@@ -14,7 +14,7 @@ from reader.exporters.paths import slugify
 from reader.fs import write_atomic
 from reader.importers import vault_note
 from reader.locations import data_dir
-from reader.model import Article
+from reader.model import HIGHLIGHT_FORMS, Article, NoteStyle
 
 STATE_NAME = ".reader-sync.json"
 DEFAULT_PATTERN = "{date}-{slug}"
@@ -31,7 +31,10 @@ class SyncOptions:
     only_noted: bool = False
     accept_deletes: bool = False
     dry_run: bool = False
-    names_stamp: str = ""  # set by sync: the colour names the notes were rendered with
+    form: str | None = None  # quote, callout or mark; None: the library's (`reader colors style`)
+    names_stamp: str = ""  # set by sync: the colour names and style the notes were rendered with
+    colour_names: dict[int, str] = field(default_factory=dict)  # set by sync
+    style: NoteStyle | None = None  # set by sync: the form and callout types in effect
 
 
 @dataclass
@@ -145,8 +148,11 @@ def remembered_vault() -> tuple[Path, SyncOptions] | None:
     """The vault (and its folder and name pattern) the last sync used, if any."""
     try:
         saved = json.loads(_settings_path().read_text(encoding="utf-8"))
+        form = saved.get("form")
         return Path(saved["dir"]), SyncOptions(
-            folder=saved.get("folder", ""), pattern=saved.get("pattern", DEFAULT_PATTERN)
+            folder=saved.get("folder", ""),
+            pattern=saved.get("pattern", DEFAULT_PATTERN),
+            form=form if form in HIGHLIGHT_FORMS else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -157,4 +163,6 @@ def remember_vault(vault: Path, options: SyncOptions) -> None:
     path = _settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     saved = {"dir": str(Path(vault).expanduser().resolve()), "folder": options.folder, "pattern": options.pattern}
+    if options.form:
+        saved["form"] = options.form
     write_atomic(path, json.dumps(saved, ensure_ascii=False) + "\n", force=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 from reader import text
-from reader.model import Anchor, Highlight
+from reader.model import DEFAULT_CALLOUTS, HIGHLIGHT_FORMS, Anchor, Highlight, NoteStyle
 from reader.store import rows
 from reader.store.articles import fits, now
 from reader.store.errors import LibraryError
@@ -23,6 +24,9 @@ _STAMP_QUERIES = (
        JOIN highlights h ON h.id = x.highlight_id GROUP BY h.article_id""",
     "SELECT article_id, group_concat(tag_id) FROM article_tags GROUP BY article_id",
 )
+
+
+_CALLOUT_TYPE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 def _check_color(color: int) -> int:
@@ -231,6 +235,44 @@ class Annotations:
             else:
                 unit.execute("DELETE FROM colour_names WHERE color = ?", (color,))
         return name
+
+    def note_style(self) -> NoteStyle:
+        """How notes show highlights (`reader colors style`, `reader colors callout`); defaults if never set."""
+        found = {
+            rows.text_of(r[0]): rows.text_of(r[1]) for r in self.conn.execute("SELECT key, value FROM note_settings")
+        }
+        form = found.get("form", "quote")
+        callouts = tuple(
+            (color, found[f"callout.{color}"]) for color in DEFAULT_CALLOUTS if found.get(f"callout.{color}")
+        )
+        return NoteStyle(form if form in HIGHLIGHT_FORMS else "quote", callouts)
+
+    def set_note_form(self, form: str) -> None:
+        """Write highlights in Markdown as `quote`, `callout` or `mark` from now on."""
+        if form not in HIGHLIGHT_FORMS:
+            raise LibraryError(f"the form is one of {', '.join(HIGHLIGHT_FORMS)}, not {form!r}")
+        self._set_setting("form", form)
+
+    def set_callout(self, color: int, callout: str) -> str:
+        """A colour's Obsidian callout type ("tip"); an empty one gives back its default. Returns it as stored."""
+        color = _check_color(color)
+        callout = text.clean(callout).strip().lower()
+        if callout and not _CALLOUT_TYPE.fullmatch(callout):
+            raise LibraryError(
+                f"a callout type is one word of letters, digits, - or _ (like tip or key-claim), not {callout[:40]!r}"
+            )
+        self._set_setting(f"callout.{color}", callout)
+        return callout
+
+    def _set_setting(self, key: str, value: str) -> None:
+        with self.write() as unit:
+            if value:
+                unit.execute(
+                    "INSERT INTO note_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                    (key, value, value),
+                )
+            else:
+                unit.execute("DELETE FROM note_settings WHERE key = ?", (key,))
 
     def annotation_stamps(self) -> dict[int, str]:
         """Per article with highlights, a note or tags: a text that changes whenever any of them changes.

@@ -324,4 +324,16 @@ class Migrations:
         return done
 
 
-migrations = Migrations(m001_initial, m002_search, m003_feeds, m004_colour_names, m005_accent_search)
+def m008_note_settings(db: sqlite3.Connection) -> None:
+    """How notes are written (the highlight form, each colour's callout type): one row per setting."""
+    db.execute(
+        """CREATE TABLE note_settings (
+               key TEXT PRIMARY KEY,
+               value TEXT NOT NULL
+           )"""
+    )
+
+
+migrations = Migrations(
+    m001_initial, m002_search, m003_feeds, m004_colour_names, m005_accent_search, m008_note_settings
+)
