@@ -309,6 +309,11 @@ def _render_and_write(
     updated = max((h.modified for h in highlights), default="")
     owned = notes.owned_front_matter(article, article.tags, len(highlights), updated)
     text = notes.assemble(plan.found.parsed if plan.found else None, owned, region)
+    unchanged = plan.found is not None and text == plan.found.lf_text
+    if unchanged:
+        text = plan.found.text  # as it is, line endings and all: nothing to write
+    elif plan.found is not None and plan.found.crlf:
+        text = text.replace("\n", "\r\n")  # the note keeps the line endings its editor writes
     relative = plan.path.relative_to(vault) if plan.path.is_relative_to(vault) else plan.path
     entry = {
         "path": str(relative),
@@ -325,14 +330,14 @@ def _render_and_write(
             separators=(",", ":"),
         ),
     }
-    if plan.found is not None and text == plan.found.text:
+    if unchanged:
         report.unchanged += 1
     elif dry_run:
         (report.updated if plan.found else report.created).append(str(relative))
     else:
         try:
             if plan.found is not None:
-                if plan.found.path.read_text(encoding="utf-8") != plan.found.text:
+                if not plan.found.still_as_read():
                     report.problems.append(f"{relative}: changed while syncing; left as is, sync again")
                     return
                 write_atomic(plan.found.path, text, force=True)

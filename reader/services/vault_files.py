@@ -80,7 +80,25 @@ class FoundNote:
     @cached_property
     def parsed(self) -> vault_note.ParsedNote:
         """The note's parts, read only when the note has to be merged (most syncs skip most notes)."""
-        return vault_note.parse_note(self.text.replace("\r\n", "\n"))
+        return vault_note.parse_note(self.lf_text)
+
+    @cached_property
+    def lf_text(self) -> str:
+        """The text with every CRLF line ending read as LF (an editor on Windows writes CRLF)."""
+        return self.text.replace("\r\n", "\n")
+
+    @property
+    def crlf(self) -> bool:
+        """True if most of the note's lines end in CRLF: a rewrite keeps that ending."""
+        return self.text.count("\r\n") * 2 > self.text.count("\n")
+
+    def still_as_read(self) -> bool:
+        """True if the file still holds, byte for byte, what the sync read."""
+        try:
+            with open(self.path, "rb") as f:
+                return f.read().decode("utf-8", "replace") == self.text
+        except OSError:
+            return False
 
     @cached_property
     def digest(self) -> str:
