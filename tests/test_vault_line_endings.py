@@ -73,3 +73,16 @@ def test_mixed_line_endings_outside_the_region_are_kept_byte_for_byte(library, t
     report = sync(library, vault)
     assert (report.updated, report.problems) == ([], [])
     assert path.read_bytes() == mixed
+
+
+def test_a_sync_cleans_what_a_killed_sync_left_and_nothing_else(library, tmp_path):
+    vault = tmp_path / "vault"
+    sync(library, vault)
+    path = the_note(vault)
+    left = path.with_name(f".{path.name}.999999999-0badc0de.tmp")  # a killed sync's, its process gone
+    mine = vault / ".my-notes.tmp"  # the user's own hidden file
+    left.write_text("half", encoding="utf-8")
+    mine.write_text("mine", encoding="utf-8")
+    library.set_highlight_note(library.highlights(library.get_highlight(1).article_id)[0].id, "changed")
+    assert len(sync(library, vault).updated) == 1
+    assert not left.exists() and mine.read_text(encoding="utf-8") == "mine"

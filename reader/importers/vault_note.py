@@ -213,15 +213,15 @@ def _parse_block(lines: list[str], note: ParsedNote) -> None:
     )
 
 
-_READER_ID = re.compile(r"^reader-id:[ \t]*(\d{1,18})[ \t]*\r?$", re.MULTILINE)
+_READER_ID = re.compile(rb"^reader-id:[ \t]*(\d{1,18})[ \t]*\r?$", re.MULTILINE)
 
 
-def note_reader_id(text: str) -> int | None:
-    """The reader-id in a note's front matter, found without reading the rest; None if it has none."""
-    if not text.startswith("---"):
+def note_reader_id(raw: bytes) -> int | None:
+    """The reader-id in a note's front matter (its bytes), found without decoding the rest; None if it has none."""
+    if not raw.startswith(b"---"):
         return None
-    end = text.find("\n---", 3)
-    m = _READER_ID.search(text, 0, end if end != -1 else 0)
+    end = raw.find(b"\n---", 3)
+    m = _READER_ID.search(raw, 0, end if end != -1 else 0)
     return int(m.group(1)) if m else None
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reader.exporters import markdown, webanno
 from reader.exporters.paths import article_filename, safe_join, slugify
-from reader.fs import write_atomic
+from reader.fs import clean_stale_temporaries, write_atomic
 from reader.model import Article, Highlight, NoteStyle
 from reader.store import Library, now
 from reader.tags import tag_matches, tag_pattern
@@ -112,10 +112,13 @@ def write_files(
 ) -> list[Written]:
     """One file per article inside `directory`, named by a safe slug; existing files kept unless force."""
     directory.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(directory)  # once, not once per file
     exported_at = now()
     written = []
     for article, highlights in items:
         path = file_path(article, directory, fmt)
-        write_atomic(path, render_one(article, highlights, fmt, exported_at, colour_names, style), force=force)
+        write_atomic(
+            path, render_one(article, highlights, fmt, exported_at, colour_names, style), force=force, clean=False
+        )
         written.append(Written(path, article))
     return written

@@ -69,13 +69,35 @@ def load_state(vault: Path) -> dict:
     return state
 
 
-@dataclass
 class FoundNote:
-    """A note of ours in the vault: where, its text as read, and its parts."""
+    """A note of ours in the vault: where, its bytes as read, and (read only when needed) its text and parts.
 
-    path: Path
-    text: str
-    reader_id: int
+    Most syncs find most notes as the last one wrote them: those are hashed, never decoded nor parsed.
+    """
+
+    def __init__(self, where: str, raw: bytes, reader_id: int) -> None:
+        self.where = where  # a str: a Path for each of 5,000 notes costs more than reading them
+        self.raw = raw
+        self.reader_id = reader_id
+
+    @cached_property
+    def path(self) -> Path:
+        """Where the note is."""
+        return Path(self.where)
+
+    @cached_property
+    def text(self) -> str:
+        """The text as read (UnicodeDecodeError if it is not UTF-8: see `unreadable`)."""
+        return self.raw.decode("utf-8")
+
+    @cached_property
+    def unreadable(self) -> str:
+        """Why the note's bytes are not text ("" if they are UTF-8)."""
+        try:
+            _ = self.text
+        except UnicodeDecodeError as error:
+            return str(error)
+        return ""
 
     @cached_property
     def parsed(self) -> vault_note.ParsedNote:
@@ -90,20 +112,20 @@ class FoundNote:
     @property
     def crlf(self) -> bool:
         """True if most of the note's lines end in CRLF: a rewrite keeps that ending."""
-        return self.text.count("\r\n") * 2 > self.text.count("\n")
+        return self.raw.count(b"\r\n") * 2 > self.raw.count(b"\n")
 
     def still_as_read(self) -> bool:
         """True if the file still holds, byte for byte, what the sync read."""
         try:
-            with open(self.path, "rb") as f:
-                return f.read().decode("utf-8", "replace") == self.text
+            with open(self.where, "rb") as f:
+                return f.read() == self.raw
         except OSError:
             return False
 
     @cached_property
     def digest(self) -> str:
-        """A hash of the text as read, to know a note is still what the last sync wrote."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
+        """A hash of the bytes as read, to know a note is still what the last sync wrote."""
+        return hashlib.sha256(self.raw).hexdigest()[:32]
 
 
 def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
@@ -114,26 +136,25 @@ def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
         for name in sorted(files):
             if not name.endswith(".md") or name.startswith("."):
                 continue
-            path = os.path.join(root, name)  # a str: Path objects for 5,000 notes cost more than reading them
+            path = os.path.join(root, name)
             try:
                 with open(path, "rb") as f:
                     head = f.read(4096)
                     if b"reader-id:" not in head:
                         continue
                     raw = head + f.read()
-                text = raw.decode("utf-8")
-            except (OSError, UnicodeDecodeError) as error:
+            except OSError as error:
                 report.problems.append(f"{path}: not read ({error})")
                 continue
-            reader_id = vault_note.note_reader_id(text)
+            reader_id = vault_note.note_reader_id(raw)
             if reader_id is None:
                 continue
             if reader_id in found:
                 report.problems.append(
-                    f"{path}: also carries reader-id {reader_id}, like {found[reader_id].path}; only that one is synced"
+                    f"{path}: also carries reader-id {reader_id}, like {found[reader_id].where}; only that one is synced"
                 )
                 continue
-            found[reader_id] = FoundNote(Path(path), text, reader_id)
+            found[reader_id] = FoundNote(path, raw, reader_id)
     return found
 
 
@@ -148,6 +169,28 @@ def note_name(article: Article, pattern: str) -> str:
         ) from None
     name = _UNSAFE_IN_NAME.sub("-", name).strip(" .-") or slugify(article.title)
     return name + ".md"
+
+
+def fields_text(note: str, tags: str, highlights: dict[str, dict[str, str]]) -> str:
+    """A note's field hashes as the state keeps them: "note:tags|id:note:tags|…" (hex hashes, nothing to escape).
+
+    Not JSON inside JSON: the state of 5,000 notes is read at every sync, and escaped quotes double
+    its size and its reading time.
+    """
+    return f"{note}:{tags}" + "".join(f"|{k}:{v['note']}:{v['tags']}" for k, v in highlights.items())
+
+
+def fields_of(text: str) -> dict:
+    """The field hashes of fields_text (or of the JSON an earlier version wrote): {"note", "tags", "h": {id: …}}."""
+    if text.startswith("{"):
+        return json.loads(text)
+    head, *blocks = text.split("|")
+    note, _, tags = head.partition(":")
+    highlights = {}
+    for block in blocks:
+        key, note_hash, tag_hash = block.split(":")
+        highlights[key] = {"note": note_hash, "tags": tag_hash}
+    return {"note": note, "tags": tags, "h": highlights}
 
 
 def state_text(state: dict) -> str:
