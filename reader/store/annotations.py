@@ -96,21 +96,32 @@ class Annotations:
         modified: str | None = None,
         orphan: bool = False,
         content_hash: str | None = None,
+        highlight_id: int | None = None,
     ) -> Highlight:
         """Create a highlight (committed before this returns).
 
         The span is checked against the article inside the transaction (and against `content_hash`,
         the hash of the text the caller saw, if given): a changed article gets the passage re-anchored,
-        or the highlight is refused with a LibraryError.
+        or the highlight is refused with a LibraryError. Its id is above every id a highlight ever had
+        (ids are never reused), or `highlight_id`, a deleted one's own, if that is free.
         """
         stamp = now()
         with self.write() as unit:
             if not orphan:
                 anchor = self._current_anchor(article_id, anchor, content_hash)
+            if (
+                highlight_id is None
+                or unit.execute("SELECT 1 FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
+            ):
+                highlight_id = unit.execute(
+                    """SELECT max(coalesce((SELECT max(id) FROM highlights), 0),
+                                  coalesce((SELECT highest FROM highlight_id_mark), 0)) + 1"""
+                ).fetchone()[0]
             cursor = unit.execute(
-                """INSERT INTO highlights (article_id, start, "end", quote, prefix, suffix, color, note,
-                   orphan, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                """INSERT INTO highlights (id, article_id, start, "end", quote, prefix, suffix, color, note,
+                   orphan, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
+                    highlight_id,
                     article_id,
                     anchor.start,
                     anchor.end,
@@ -299,7 +310,7 @@ class Annotations:
         return highlight
 
     def restore_highlight(self, highlight: Highlight) -> Highlight:
-        """Put a deleted highlight back, with its note, tags and times."""
+        """Put a deleted highlight back, with its id, note, tags and times."""
         return self.add_highlight(
             highlight.article_id,
             highlight.anchor,
@@ -309,6 +320,7 @@ class Annotations:
             created=highlight.created,
             modified=highlight.modified,
             orphan=highlight.orphan,
+            highlight_id=highlight.id,
         )
 
     def annotated_article_ids(self, tag: str | None = None, since: str | None = None) -> list[int]:
