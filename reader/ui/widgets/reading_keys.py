@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.style import Style
 from textual.binding import Binding
 
@@ -9,6 +11,8 @@ from reader.model import COLOUR_NAMES
 
 # Background colours of highlight colours 1-5, readable on dark and light themes with black text.
 HIGHLIGHT_COLOURS = {1: "#f2d65c", 2: "#8fd694", 3: "#8cc4f2", 4: "#f29ac0", 5: "#c6a8f0"}
+# The text colour where a newer highlight covers an older one: the older one's colour, dark enough to read.
+OVERLAP_TEXT = {1: "#6e5500", 2: "#135e1c", 3: "#0b4a8c", 4: "#8c1450", 5: "#51248f"}
 
 CURSOR_STYLE = Style(underline=True, bold=True)
 SELECTION_STYLE = Style(reverse=True)
@@ -29,6 +33,12 @@ STRUCTURE_STYLES = {
     "link": Style(underline=True, color="bright_blue"),
 }
 MARGIN_MARKS = {"list item": "•", "quote": "│"}  # on a block's first line (a quote: every line)
+
+
+def colour_key_description(n: int, name: str) -> str:
+    """What key n does: colour n, by its name."""
+    return f"Colour {n}: {name} (highlighting the selection, if there is one)"
+
 
 READING_BINDINGS = [
     Binding("j,down", "cursor_down", "Next sentence", id="reading.down", show=False),
@@ -101,13 +111,18 @@ READING_BINDINGS = [
     Binding("d", "delete", "Delete highlight", id="reading.delete", show=False),
     Binding("u", "undo", "Undo delete", id="reading.undo", show=False),
     *[
-        Binding(
-            str(n),
-            f"color({n})",
-            f"Colour {n} ({COLOUR_NAMES[n]}), highlighting the selection",
-            id=f"reading.color{n}",
-            show=False,
-        )
+        Binding(str(n), f"color({n})", colour_key_description(n, COLOUR_NAMES[n]), id=f"reading.color{n}", show=False)
         for n in range(1, 6)
     ],
 ]
+
+
+def colour_bindings(bindings: list[Binding], names: dict[int, str]) -> list[Binding]:
+    """The bindings with the colour keys 1-5 described by these colour names (as help lists them)."""
+    out = []
+    for binding in bindings:
+        if binding.id and binding.id.startswith("reading.color"):
+            n = int(binding.id.removeprefix("reading.color"))
+            binding = replace(binding, description=colour_key_description(n, names.get(n, COLOUR_NAMES[n])))
+        out.append(binding)
+    return out
