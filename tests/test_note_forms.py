@@ -159,3 +159,17 @@ def test_front_matter_and_region_parse_in_every_form(library, tmp_path):
         yaml.safe_load(text[4 : text.index("\n---\n", 3)])
         parsed = vault_note.parse_note(text)
         assert not parsed.stray and len(parsed.blocks) == 2
+
+
+async def test_e_in_the_tui_exports_in_the_librarys_form(library, reader_home):
+    from reader.ui.app import make_app
+
+    library.set_note_form("callout")
+    app = make_app(library)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await pilot.press("j", "enter", "e")
+        await pilot.pause()
+        await pilot.app.jobs.wait_idle()
+        [written] = list((reader_home / "exports").iterdir())
+        text = written.read_text(encoding="utf-8")
+        assert "> [!success] green\n> " in text and "> [!info] blue\n> " in text

@@ -316,8 +316,11 @@ def colors_set(ctx: click.Context, color: int, name: str) -> None:
 @click.argument("form", type=click.Choice(HIGHLIGHT_FORMS))
 @click.pass_context
 def colors_style(ctx: click.Context, form: str) -> None:
-    """How exports and vault notes show a highlight: quote (a blockquote), callout (an Obsidian callout per
-    colour: `> [!tip] key claim`) or mark (==highlighted== text). Vault notes follow at the next sync."""
+    """Show highlights in exports and vault notes as quote, callout or mark.
+
+    quote: a blockquote (the default); callout: an Obsidian callout of the colour's type, titled with
+    its name (`> [!tip] key claim`); mark: ==highlighted== text. Vault notes follow at the next sync.
+    """
     _library(ctx).set_note_form(form)
     say(f"highlights in Markdown: {form}")
 
@@ -327,7 +330,12 @@ def colors_style(ctx: click.Context, form: str) -> None:
 @click.argument("callout")
 @click.pass_context
 def colors_callout(ctx: click.Context, color: int, callout: str) -> None:
-    """Give colour COLOR the Obsidian callout type CALLOUT (tip, quote, warning, …; empty: its default)."""
+    """Give colour COLOR an Obsidian callout type (empty: its default).
+
+    CALLOUT is one of Obsidian's (note, tip, info, success, question, warning, danger, example,
+    quote, …) or one of your own CSS. The defaults follow the colours: warning, success, info, danger,
+    example.
+    """
     try:
         stored = _library(ctx).set_callout(color, callout)
     except LibraryError as error:

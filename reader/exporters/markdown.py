@@ -33,7 +33,11 @@ The layout (every block separated by one blank line)::
     > ...
 
 A highlight is the `###` heading (its paragraph, 1-based, counted from its start offset, and its
-colour), then its quote as a blockquote, then optional `**Note:**` and `**Tags:**` paragraphs.
+colour), then its quote, then optional `**Note:**` and `**Tags:**` paragraphs. The quote takes the
+form of the note style (`reader colors style`): a blockquote (the default, above), an Obsidian callout
+whose type is the colour's (`> [!success] key claim` then `> the passage`), or `==marked==` lines
+(each line marked on its own; a hard break stays outside the marks, a closing `=` of the text's own
+is escaped).
 Anchored highlights come in reading order (start, then end offset); orphans come last.
 
 Text that a user or an article supplies (title, place, date, source, quotes, notes, tags) reads

@@ -24,7 +24,7 @@ A note, as the reader first writes it::
 
     ### Paragraph 3 · yellow
 
-    > the passage
+    > the passage                  (or a callout, or ==the passage==: the note style's form)
 
     **Note:** its note
 

@@ -270,7 +270,7 @@ class Annotations:
         callout = text.clean(callout).strip().lower()
         if callout and not _CALLOUT_TYPE.fullmatch(callout):
             raise LibraryError(
-                f"a callout type is one word of letters, digits, - or _ (like tip or key-claim), not {callout[:40]!r}"
+                f"a callout type is one word of ASCII letters, digits, - or _ (like tip or key-claim), not {callout[:40]!r}"
             )
         self._set_setting(f"callout.{color}", callout)
         return callout
