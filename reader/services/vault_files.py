@@ -182,14 +182,19 @@ def fields_text(note: str, tags: str, highlights: dict[str, dict[str, str]]) -> 
 
 def fields_of(text: str) -> dict:
     """The field hashes of fields_text (or of the JSON an earlier version wrote): {"note", "tags", "h": {id: …}}."""
-    if text.startswith("{"):
-        return json.loads(text)
-    head, *blocks = text.split("|")
-    note, _, tags = head.partition(":")
-    highlights = {}
-    for block in blocks:
-        key, note_hash, tag_hash = block.split(":")
-        highlights[key] = {"note": note_hash, "tags": tag_hash}
+    try:
+        if text.startswith("{"):
+            return json.loads(text)
+        head, *blocks = text.split("|")
+        note, _, tags = head.partition(":")
+        highlights = {}
+        for block in blocks:
+            key, note_hash, tag_hash = block.split(":")
+            highlights[key] = {"note": note_hash, "tags": tag_hash}
+    except ValueError:
+        raise ValueError(
+            f"the sync state {STATE_NAME} has an entry reader did not write; move it away to start afresh"
+        ) from None
     return {"note": note, "tags": tags, "h": highlights}
 
 

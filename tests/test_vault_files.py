@@ -1,4 +1,4 @@
-"""A vault note an editor saved with CRLF line endings keeps them, and nothing is rewritten needlessly."""
+"""Vault files as editors and crashes leave them: CRLF line endings kept (no churn), killed syncs' leftovers, a damaged state."""
 
 from __future__ import annotations
 
@@ -86,3 +86,22 @@ def test_a_sync_cleans_what_a_killed_sync_left_and_nothing_else(library, tmp_pat
     library.set_highlight_note(library.highlights(library.get_highlight(1).article_id)[0].id, "changed")
     assert len(sync(library, vault).updated) == 1
     assert not left.exists() and mine.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_damaged_state_entry_gives_one_sentence(library, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from reader.cli import main
+
+    vault = tmp_path / "vault"
+    sync(library, vault)
+    state_path = vault / ".reader-sync.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    for entry in state["notes"].values():
+        entry["fields"], entry["file"] = "x|y", "changed"
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--db", str(library.path), "sync", str(vault)])
+    assert result.exit_code == 1 and "has an entry reader did not write" in result.output
+    assert "Traceback" not in result.output
