@@ -173,3 +173,22 @@ async def test_e_in_the_tui_exports_in_the_librarys_form(library, reader_home):
         [written] = list((reader_home / "exports").iterdir())
         text = written.read_text(encoding="utf-8")
         assert "> [!success] green\n> " in text and "> [!info] blue\n> " in text
+
+
+@pytest.mark.parametrize("form", ["callout", "mark"])
+def test_golden_export_per_form(form):
+    """`reader export` of the first sample in each form beside the blockquote's seed-000.md (UPDATE_GOLDEN=1)."""
+    import os
+    from pathlib import Path
+
+    from reader.exporters.markdown import render
+    from tests.test_export_markdown_golden import EXPORTED_AT, seed_000
+
+    article, found = seed_000()
+    rendered = render(article, found, EXPORTED_AT, {1: "key claim"}, NoteStyle(form, ((3, "tip"),)))
+    path = Path(__file__).resolve().parent / "golden" / f"seed-000-{form}.md"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_bytes(rendered.encode("utf-8"))
+    assert rendered.encode("utf-8") == path.read_bytes(), f"{path.name} changed; inspect it, then UPDATE_GOLDEN=1"
+    html = MD.render(rendered.split("\n---\n", 1)[1])
+    assert "<li>" not in html and "<em>" not in html
