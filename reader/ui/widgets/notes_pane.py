@@ -43,9 +43,9 @@ def highlight_prompt(h: Highlight, names: dict[int, str] | None = None) -> Conte
     colour = HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1])
     name = (names or {}).get(h.color) or COLOUR_NAMES.get(h.color, f"colour {h.color}")
     parts = [
-        Content.styled("▌", colour),
+        Content.styled("▌ ", colour),
         Content.styled(name, f"bold {colour}"),
-        Content.styled(f" · {length_of(h.quote)}\n ", "dim"),
+        Content.styled(f" · {length_of(h.quote)}\n  ", "dim"),
         Content.styled(f"“{trim(h.quote, QUOTE_LENGTH)}”", "italic"),
     ]
     if h.note:
