@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
-from reader.ui.layout import Line, line_at, pieces, wrap_body
+from reader.ui.layout import CHARS_PER_MINUTE, Line, line_at, pieces, place_line, wrap_body  # noqa: F401
 from reader.ui.reading_cursor import ReadingCursor
 from reader.ui.session import age
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
@@ -66,7 +69,15 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
     """Shows one article; j/k move a sentence cursor, ←/→ a word cursor inside it, v selects, h highlights."""
 
     BINDINGS = READING_BINDINGS
-    ALLOW_SELECT = False  # the pane's own selection answers the mouse, not Textual's screen-wide text selection
+    ALLOW_SELECT = False
+
+    @dataclass
+    class PlaceChanged(Message):
+        """Where the reader is changed: the line for the pane's border (place, date, %, minutes left)."""
+
+        line: str
+
+    # the pane's own selection answers the mouse, not Textual's screen-wide text selection
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -79,6 +90,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         self._wrapped_width = 0
         self._drag_offset: int | None = None  # where a drag is, while the button is down
         self._structure_ranges: list[tuple[int, int, Style]] = []  # the article's, set with it
+        self._place_line = ""
 
     # -- data in ---------------------------------------------------------------------------
 
@@ -110,6 +122,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
     def set_hits(self, hits: list[tuple[int, int]]) -> None:
         """Mark search hits in the text; while there are some, n/N step through them."""
         self.state.set_hits(hits)
+        self._report_place()
         self.refresh()
         self.refresh_bindings()
 
@@ -131,9 +144,13 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         return True
 
     def action_next_hit(self) -> None:
+        if self.hits and self.hit_index == len(self.hits) - 1:
+            self.notify(f"That was the last of {len(self.hits)} hits: back to the first.")
         self.go_to_hit(self.hit_index + 1)
 
     def action_previous_hit(self) -> None:
+        if self.hits and self.hit_index == 0:
+            self.notify(f"That was the first of {len(self.hits)} hits: on to the last.")
         self.go_to_hit(self.hit_index - 1 if self.hit_index >= 0 else -1)
 
     def action_clear_hits(self) -> None:
@@ -232,7 +249,19 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         """The virtual y of the display line holding a body offset."""
         return len(self._header) + line_at(self._line_starts, offset)
 
+    def _report_place(self) -> None:
+        """Tell the screen where the reader is now, when that changed (the end of the cursor's sentence)."""
+        span = self.state.span
+        line = place_line(self.article, span[1] if span else None)
+        if self.hits:  # stepping through search hits: which one of how many
+            where = f"hit {self.hit_index + 1}/{len(self.hits)}" if self.hit_index >= 0 else f"{len(self.hits)} hits"
+            line = f"{where} · {line}" if line else where
+        if line != self._place_line:
+            self._place_line = line
+            self.post_message(self.PlaceChanged(line))
+
     def _follow_cursor(self) -> None:
+        self._report_place()
         span = self.state.in_view  # the cursor, or the moving end of the selection
         if span is None or not self.lines:
             return
@@ -347,6 +376,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         first_line = max(0, int(self.scroll_y) - len(self._header))
         if self.lines and self.sentences:
             self.state.first_at_or_after(self.lines[min(first_line, len(self.lines) - 1)].start)
+            self._report_place()
             self.refresh()
 
     def action_page_down(self) -> None:
