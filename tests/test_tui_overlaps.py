@@ -108,7 +108,7 @@ async def test_help_lists_the_colour_keys_by_their_names(library):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        text = str(app.screen.query_one("#help-text").render())
+        text = app.screen.shown_text()
         assert "Colour 1: key claim" in text and "Colour 2: [b]evidence[/b]" in text
         assert "Colour 3: blue" in text
 
