@@ -64,3 +64,16 @@ def test_a_library_from_before_keeps_counting_from_its_highest_id(tmp_path):
     assert newest.id == 42
     library.delete_highlight(newest.id)
     assert library.add_highlight(1, Anchor(0, 4, "body")).id == 43
+
+
+def test_an_article_back_from_the_trash_keeps_its_highlights_ids_after_new_ones_were_made(tmp_path):
+    library = Library(tmp_path / "l.db")
+    a = article(library, "Một")
+    kept = library.add_highlight(a, Anchor(0, 3, "Một"), note="giữ")
+    library.trash_article(a)
+    b = article(library, "Hai")
+    made_since = library.add_highlight(b, Anchor(0, 3, "Hai"))
+    assert made_since.id > kept.id
+    restored = library.restore_article(a)
+    [back] = library.highlights(restored.id)
+    assert (back.id, back.note) == (kept.id, "giữ")

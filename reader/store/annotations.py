@@ -113,10 +113,7 @@ class Annotations:
                 highlight_id is None
                 or unit.execute("SELECT 1 FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
             ):
-                highlight_id = unit.execute(
-                    """SELECT max(coalesce((SELECT max(id) FROM highlights), 0),
-                                  coalesce((SELECT highest FROM highlight_id_mark), 0)) + 1"""
-                ).fetchone()[0]
+                highlight_id = self._new_highlight_id()
             cursor = unit.execute(
                 """INSERT INTO highlights (id, article_id, start, "end", quote, prefix, suffix, color, note,
                    orphan, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
@@ -138,6 +135,13 @@ class Annotations:
             highlight_id = cursor.lastrowid
             self._add_tags("highlight_tags", "highlight_id", highlight_id, clean_tags(tags))
         return self.get_highlight(highlight_id)
+
+    def _new_highlight_id(self) -> int:
+        """An id no highlight ever had (above the highest in use and the highest deleted): ids are never reused."""
+        return self.conn.execute(
+            """SELECT max(coalesce((SELECT max(id) FROM highlights), 0),
+                          coalesce((SELECT highest FROM highlight_id_mark), 0)) + 1"""
+        ).fetchone()[0]
 
     def _update_highlight(self, highlight_id: int, sql: str, params: tuple) -> Highlight:
         with self.write() as unit:
