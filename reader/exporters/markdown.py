@@ -74,9 +74,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import yaml
-
 from reader.exporters import reading_order
+from reader.exporters.yaml_scalars import yaml_list, yaml_str, yaml_value
 from reader.model import COLOUR_NAMES, Article, Highlight, NoteStyle
 from reader.text import clean
 
@@ -298,65 +297,6 @@ def _colour(color: int, names: dict[int, str] | None = None) -> str:
     return _encode_line(clean(colour_name(color, names)), heading=True, line_start=False)
 
 
-# Characters written into a scalar as they are: YAML's printable set (as PyYAML reads it) minus
-# line breaks, U+2028/U+2029 (YAML line breaks too) and U+FEFF (a byte order mark to YAML).
-_YAML_PRINTABLE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_YAML_PLAIN_FIRST = re.compile(r"""[^-?:,\[\]{}#&*!|>'"%@`\s]""")
-_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}
-_YAML_RESOLVER = yaml.resolver.Resolver()
-
-
-def _yaml_plain_ok(value: str) -> bool:
-    # A plain scalar must not start with an indicator, hold ": " or " #", or end in ":", and must
-    # resolve to a string (not yes/null/1.0/a date); then PyYAML reads it back unchanged.
-    return (
-        bool(value)
-        and value == value.strip()
-        and _YAML_PLAIN_FIRST.match(value) is not None
-        and ": " not in value
-        and " #" not in value
-        and not value.endswith(":")
-        and all(_YAML_PRINTABLE.match(ch) for ch in value)
-        and _YAML_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
-    )
-
-
-def _yaml_str(value: str) -> str:
-    """A YAML scalar for `value` on one line: plain when that is safe, else double-quoted."""
-    if _yaml_plain_ok(value):
-        return value
-    out = ['"']
-    escaped = False
-    for ch in value:
-        if ch in _YAML_ESCAPES:
-            out.append(_YAML_ESCAPES[ch])
-            escaped = True
-        elif not _YAML_PRINTABLE.match(ch) or (escaped and unicodedata.combining(ch)):
-            # A combining mark right after an escape would compose with its last letter ("\\n" +
-            # U+0301 → "\\ń") and the file would not be NFC: escape the mark as well.
-            code = ord(ch)
-            out.append(f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}")
-            escaped = True
-        else:
-            out.append(ch)
-            escaped = False
-    out.append('"')
-    return "".join(out)
-
-
-def _yaml_value(value: str | int | None) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    return _yaml_str(value)
-
-
-def yaml_list(key: str, values: list[str]) -> list[str]:
-    """A YAML list as front-matter lines (in Obsidian's layout); nothing when it is empty."""
-    return [f"{key}:", *(f"  - {_yaml_str(value)}" for value in values)] if values else []
-
-
 def front_matter(article: Article, exported_at: str) -> str:
     """The YAML front matter block, `---` lines included; yaml.safe_load gives back the same values.
 
@@ -370,13 +310,13 @@ def front_matter(article: Article, exported_at: str) -> str:
         ("source", clean(article.source)),
     ]
     # Empty fields are left out: `date: null` or `place: ""` is noise in every notes app.
-    lines = [f"{key}: {_yaml_value(value)}" for key, value in fields if value]
+    lines = [f"{key}: {yaml_value(value)}" for key, value in fields if value]
     lines.extend(yaml_list("tags", obsidian_tags(article.tags)))
     if article.id is not None:
-        lines.append(f"article_id: {_yaml_value(article.id)}")
+        lines.append(f"article_id: {yaml_value(article.id)}")
     if clean(article.content_hash):
-        lines.append(f"content_hash: {_yaml_str(clean(article.content_hash))}")
-    lines.append(f"exported_at: {_yaml_str(clean(exported_at))}")
+        lines.append(f"content_hash: {yaml_str(clean(article.content_hash))}")
+    lines.append(f"exported_at: {yaml_str(clean(exported_at))}")
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 

@@ -50,12 +50,11 @@ from reader.exporters.markdown import (
     _colour,
     _encode_line,
     _labelled,
-    _yaml_str,
     obsidian_tags,
     paragraph_number,
     passage_lines,
-    yaml_list,
 )
+from reader.exporters.yaml_scalars import yaml_list, yaml_str
 from reader.model import Article, Highlight, NoteStyle
 from reader.text import clean
 
@@ -171,7 +170,7 @@ def owned_front_matter(article: Article, tags: list[str], highlights: int, updat
     entries: dict[str, list[str]] = {"reader-id": [f"reader-id: {article.id}"]}
     title = clean(article.title)
     if title:
-        entries["title"] = [f"title: {_yaml_str(title)}"]
+        entries["title"] = [f"title: {yaml_str(title)}"]
         entries["aliases"] = yaml_list("aliases", [title])
     for key, value in (
         ("url", getattr(article, "url", "")),
@@ -182,12 +181,12 @@ def owned_front_matter(article: Article, tags: list[str], highlights: int, updat
     ):
         value = clean(value or "")
         if value:
-            entries[key] = [f"{key}: {_yaml_str(value)}"]
+            entries[key] = [f"{key}: {yaml_str(value)}"]
     if obsidian_tags(tags):
         entries["tags"] = yaml_list("tags", obsidian_tags(tags))
     entries["highlights"] = [f"highlights: {highlights}"]
     if updated:
-        entries["updated"] = [f"updated: {_yaml_str(clean(updated))}"]
+        entries["updated"] = [f"updated: {yaml_str(clean(updated))}"]
     return entries
 
 

@@ -14,7 +14,6 @@ from textual.strip import Strip
 from reader.model import Article, Highlight
 from reader.ui.layout import CHARS_PER_MINUTE, Line, line_at, pieces, place_line, wrap_body  # noqa: F401
 from reader.ui.reading_cursor import ReadingCursor
-from reader.ui.session import age
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
 from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the pane's public names
     COLOUR_NAMES,
@@ -25,11 +24,11 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
     MARGIN,
     MARGIN_MARKS,
     NOTE_MARK,
-    OVERLAP_TEXT,
     READING_BINDINGS,
     SELECTION_STYLE,
     STRUCTURE_STYLES,
     WORD_STYLE,
+    highlight_ranges,
 )
 
 
@@ -39,30 +38,6 @@ def structure_ranges(article: Article | None) -> list[tuple[int, int, Style]]:
         return []
     marked = [*article.blocks, *article.spans]
     return [(m.start, m.end, STRUCTURE_STYLES[m.kind]) for m in marked if m.kind in STRUCTURE_STYLES]
-
-
-def highlight_ranges(highlights: list[Highlight], current: Highlight | None) -> list[tuple[int, int, Style]]:
-    """The styled ranges of highlights: the newer on top; where two overlap, the text takes the colour of
-    the one beneath (dark), so both show. The one the keys act on is bold and italic."""
-    placed = sorted((h for h in highlights if not h.orphan), key=age)
-    ranges = []
-    for h in placed:
-        style = Style(bgcolor=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1]), color="black")
-        if current is not None and h is current:
-            style += Style(bold=True, italic=True)
-        ranges.append((h.start, h.end, style))
-    pairs = []  # (lower, upper) of every two that overlap, found in order of their starts
-    by_start = sorted(placed, key=lambda h: h.start)
-    for k, a in enumerate(by_start):
-        for b in by_start[k + 1 :]:
-            if b.start >= a.end:
-                break
-            pairs.append((a, b) if age(a) < age(b) else (b, a))
-    # In the order of the upper one, so where three overlap the text shows the middle one.
-    for lower, upper in sorted(pairs, key=lambda pair: (age(pair[1]), age(pair[0]))):
-        start, end = max(lower.start, upper.start), min(lower.end, upper.end)
-        ranges.append((start, end, Style(color=OVERLAP_TEXT.get(lower.color, OVERLAP_TEXT[1]))))
-    return ranges
 
 
 class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
