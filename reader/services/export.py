@@ -7,8 +7,8 @@ from pathlib import Path
 
 from reader.exporters import markdown, webanno
 from reader.exporters.paths import article_filename, safe_join, slugify
-from reader.fs import write_atomic
-from reader.model import Article, Highlight
+from reader.fs import clean_stale_temporaries, write_atomic
+from reader.model import Article, Highlight, NoteStyle
 from reader.store import Library, now
 from reader.tags import tag_matches, tag_pattern
 
@@ -49,12 +49,17 @@ def select(
 
 
 def render_one(
-    article: Article, highlights: list[Highlight], fmt: str, exported_at: str, colour_names: dict | None = None
+    article: Article,
+    highlights: list[Highlight],
+    fmt: str,
+    exported_at: str,
+    colour_names: dict | None = None,
+    style: NoteStyle | None = None,
 ) -> str:
-    """One article's notes in a format (Markdown headings show the colours by their names)."""
+    """One article's notes in a format (Markdown headings show the colours by their names, passages in the style)."""
     if fmt == "json":
         return webanno.render([(article, highlights)], exported_at)
-    return markdown.render(article, highlights, exported_at, colour_names)
+    return markdown.render(article, highlights, exported_at, colour_names, style)
 
 
 def render_all(
@@ -62,12 +67,13 @@ def render_all(
     fmt: str,
     exported_at: str | None = None,
     colour_names: dict | None = None,
+    style: NoteStyle | None = None,
 ) -> str:
     """Every selected article in one text (Markdown documents one after another, or one JSON collection)."""
     exported_at = exported_at or now()
     if fmt == "json":
         return webanno.render(items, exported_at)
-    return "\n".join(markdown.render(a, h, exported_at, colour_names) for a, h in items)
+    return "\n".join(markdown.render(a, h, exported_at, colour_names, style) for a, h in items)
 
 
 @dataclass(frozen=True)
@@ -102,13 +108,17 @@ def write_files(
     fmt: str,
     force: bool = False,
     colour_names: dict | None = None,
+    style: NoteStyle | None = None,
 ) -> list[Written]:
     """One file per article inside `directory`, named by a safe slug; existing files kept unless force."""
     directory.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(directory)  # once, not once per file
     exported_at = now()
     written = []
     for article, highlights in items:
         path = file_path(article, directory, fmt)
-        write_atomic(path, render_one(article, highlights, fmt, exported_at, colour_names), force=force)
+        write_atomic(
+            path, render_one(article, highlights, fmt, exported_at, colour_names, style), force=force, clean=False
+        )
         written.append(Written(path, article))
     return written

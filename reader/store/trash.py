@@ -140,7 +140,7 @@ class Trash:
                 old = values["id"]
                 values = {**values, "article_id": new_id}
                 if unit.execute("SELECT 1 FROM highlights WHERE id = ?", (old,)).fetchone():
-                    values.pop("id")
+                    values["id"] = self._new_highlight_id()  # never one another highlight had
                 highlight_id = self._put("highlights", values)
                 self._add_tags(
                     "highlight_tags", "highlight_id", highlight_id, snapshot["highlight_tags"].get(str(old), [])
