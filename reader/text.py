@@ -353,35 +353,6 @@ def fold_with_offsets(s: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
-# --------------------------------------------------------------------------- graphemes
-
-_GRAPHEME = LazyRegex(r"\X")
-
-
-def graphemes(s: str) -> list[str]:
-    """The user-perceived characters (extended grapheme clusters) of `s`."""
-    return _GRAPHEME.findall(s)
-
-
-def grapheme_starts(s: str) -> list[int]:
-    """Every grapheme boundary offset in `s`, including 0 and len(s)."""
-    starts = [m.start() for m in _GRAPHEME.finditer(s)]
-    starts.append(len(s))
-    return starts
-
-
-def snap_to_grapheme(s: str, offset: int, forward: bool = False) -> int:
-    """The nearest grapheme boundary at or before `offset` (or at or after it when `forward`)."""
-    offset = max(0, min(offset, len(s)))
-    # There is always a boundary right after a line feed (rule GB4), so scanning only the line
-    # that holds `offset` gives the same answer as scanning the whole text, in a fraction of it.
-    line_start = s.rfind("\n", 0, offset) + 1
-    for m in _GRAPHEME.finditer(s, line_start):
-        if m.end() > offset:
-            return m.end() if forward and m.start() < offset else m.start()
-    return len(s)
-
-
 def shorten(s: str, limit: int) -> str:
     """Cut `s` to at most `limit` characters at a word boundary, marking the cut with "…"."""
     s = " ".join(s.split())
@@ -392,8 +363,10 @@ def shorten(s: str, limit: int) -> str:
     if space > limit // 3:
         head = head[:space]
     else:
+        from reader.segment import grapheme_start  # loads `regex`: only for a cut inside a word
+
         # One enormous word: cut inside it, but never between a letter and its marks.
-        head = head[: snap_to_grapheme(s, limit - 1)]
+        head = head[: grapheme_start(s, limit - 1)]
     return head.rstrip(" ,;:—–-") + "…"
 
 

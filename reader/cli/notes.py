@@ -8,9 +8,11 @@ import click
 
 from reader import text
 from reader.cli import _article, _library, main, plural, reads_only, say, say_pieces, shown_path
-from reader.model import Highlight
-from reader.store import Library
+from reader.model import HIGHLIGHT_FORMS, Highlight, NoteStyle
+from reader.store import Library, LibraryError
 from reader.tags import tidy_tag
+
+STYLE_HELP = "Highlights as quote, callout (Obsidian, per colour) or mark (==text==); default: reader colors style."
 
 
 @main.command("highlight")
@@ -222,9 +224,10 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
 @click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
+@click.option("--style", "form", type=click.Choice(HIGHLIGHT_FORMS), help=STYLE_HELP)
 @click.option("--pretty", is_flag=True, help="With --format json: indent the JSON (default: one annotation a line).")
 @click.pass_context
-def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted, pretty) -> None:
+def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted, form, pretty) -> None:
     """Export notes and highlights as Markdown or W3C Web Annotation JSON.
 
     The export is written as the articles are read: the first appear at once, and none is held.
@@ -253,21 +256,21 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
             count += 1
             yield item
 
-    colour_names = library.colour_names()
+    look = {"colour_names": library.colour_names(), "style": note_style(library, form)}
     if output is None:
-        say_pieces(exporting.render_stream(counted(), fmt, colour_names=colour_names, pretty=pretty))
+        say_pieces(exporting.render_stream(counted(), fmt, pretty=pretty, **look))
         return
     wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
     output = Path(output)
     try:
         if wants_folder or output.is_dir():
-            for w in exporting.write_files(counted(), output, fmt, force=force, colour_names=colour_names):
+            for w in exporting.write_files(counted(), output, fmt, force=force, **look):
                 say(f"wrote {w.path}")
         else:
             from reader.fs import write_atomic
 
             output.parent.mkdir(parents=True, exist_ok=True)
-            pieces = exporting.render_stream(counted(), fmt, colour_names=colour_names, pretty=pretty)
+            pieces = exporting.render_stream(counted(), fmt, pretty=pretty, **look)
             write_atomic(output, pieces, force=force)
             say(f"wrote {output} ({plural(count, 'article')})")
     except FileExistsError as error:
@@ -300,6 +303,12 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
         ctx.exit(1)
 
 
+def note_style(library: Library, form: str | None) -> NoteStyle:
+    """The library's note style, with the form a --style option asks for."""
+    style = library.note_style()
+    return style if form is None else NoteStyle(form, style.callouts)
+
+
 def _colours(value: str | None) -> frozenset[int] | None:
     """The colours of a --color option ("1,3"); click error if one is not 1-5."""
     if not value:
@@ -321,10 +330,13 @@ def colors_group(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         from reader.model import COLOUR_NAMES
 
-        names = _library(ctx).colour_names()
+        library = _library(ctx)
+        names, style = library.colour_names(), library.note_style()
         for color in range(1, 6):
             named = f"  ({COLOUR_NAMES[color]})" if color in names else ""
-            say(f"{color}  {names.get(color, COLOUR_NAMES[color])}{named}")
+            callout = f"  callout: {style.callout(color)}" if style.form == "callout" else ""
+            say(f"{color}  {names.get(color, COLOUR_NAMES[color])}{named}{callout}")
+        say(f"Markdown shows highlights as: {style.form} (reader colors style quote|callout|mark)")
 
 
 @colors_group.command("set")
@@ -335,3 +347,37 @@ def colors_set(ctx: click.Context, color: int, name: str) -> None:
     """Call colour COLOR by NAME (an empty NAME gives back its default)."""
     stored = _library(ctx).set_colour_name(color, name)
     say(f"colour {color}: {stored}" if stored else f"colour {color}: its default name again")
+
+
+@colors_group.command("style")
+@click.argument("form", type=click.Choice(HIGHLIGHT_FORMS))
+@click.pass_context
+def colors_style(ctx: click.Context, form: str) -> None:
+    """Show highlights in exports and vault notes as quote, callout or mark.
+
+    quote: a blockquote (the default); callout: an Obsidian callout of the colour's type, titled with
+    its name (`> [!tip] key claim`); mark: ==highlighted== text. Vault notes follow at the next sync.
+    """
+    _library(ctx).set_note_form(form)
+    say(f"highlights in Markdown: {form}")
+
+
+@colors_group.command("callout")
+@click.argument("color", type=click.IntRange(1, 5))
+@click.argument("callout")
+@click.pass_context
+def colors_callout(ctx: click.Context, color: int, callout: str) -> None:
+    """Give colour COLOR an Obsidian callout type (empty: its default).
+
+    CALLOUT is one of Obsidian's (note, tip, info, success, question, warning, danger, example,
+    quote, …) or one of your own CSS. The defaults follow the colours: warning, success, info, danger,
+    example.
+    """
+    try:
+        stored = _library(ctx).set_callout(color, callout)
+    except LibraryError as error:
+        raise click.ClickException(str(error)) from error
+    style = _library(ctx).note_style()
+    say(f"colour {color}: callout {style.callout(color)}" + ("" if stored else " (its default)"))
+    if style.form != "callout":
+        say("(shown once highlights are callouts: reader colors style callout)")

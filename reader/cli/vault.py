@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from reader.cli import _article, _library, main, plural, reads_only, refuse_without_a_terminal, say, shown_path
-from reader.cli.notes import _colours
+from reader.cli.notes import STYLE_HELP, _colours
+from reader.model import HIGHLIGHT_FORMS
 
 
 @main.command("sync")
@@ -18,8 +19,9 @@ from reader.cli.notes import _colours
 @click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
 @click.option("--accept-deletes", is_flag=True, help="Delete from the library the highlights deleted in the vault.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--style", "form", type=click.Choice(HIGHLIGHT_FORMS), help=STYLE_HELP + " Remembered with the vault.")
 @click.pass_context
-def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes, dry_run) -> None:
+def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes, dry_run, form) -> None:
     """Keep one note per annotated article in a vault folder, and read your edits back.
 
     Notes are updated in place; your text outside the managed region and your own front-matter keys
@@ -40,6 +42,8 @@ def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes
         options.folder = folder
     if pattern is not None:
         options.pattern = pattern
+    if form is not None:
+        options.form = form
     options.colors = _colours(colors)
     options.only_noted, options.accept_deletes, options.dry_run = only_noted, accept_deletes, dry_run
     try:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from reader.exporters import markdown, webanno
 from reader.exporters.paths import article_filename, safe_join, slugify
-from reader.fs import write_atomic
-from reader.model import Article, Highlight
+from reader.fs import clean_stale_temporaries, write_atomic
+from reader.model import Article, Highlight, NoteStyle
 from reader.store import Library, now
 from reader.tags import tag_matches, tag_pattern
 
@@ -69,12 +69,17 @@ def _selected(library, ids, tag, since, colors, only_noted) -> Iterator[tuple[Ar
 
 
 def render_one(
-    article: Article, highlights: list[Highlight], fmt: str, exported_at: str, colour_names: dict | None = None
+    article: Article,
+    highlights: list[Highlight],
+    fmt: str,
+    exported_at: str,
+    colour_names: dict | None = None,
+    style: NoteStyle | None = None,
 ) -> str:
-    """One article's notes in a format (Markdown headings show the colours by their names)."""
+    """One article's notes in a format (Markdown headings show the colours by their names, passages in the style)."""
     if fmt == "json":
         return webanno.render([(article, highlights)], exported_at)
-    return markdown.render(article, highlights, exported_at, colour_names)
+    return markdown.render(article, highlights, exported_at, colour_names, style)
 
 
 def render_all(
@@ -82,11 +87,12 @@ def render_all(
     fmt: str,
     exported_at: str | None = None,
     colour_names: dict | None = None,
+    style: NoteStyle | None = None,
     *,
     pretty: bool = True,
 ) -> str:
     """Every selected article in one text (Markdown documents one after another, or one JSON collection)."""
-    return "".join(render_stream(items, fmt, exported_at, colour_names, pretty=pretty))
+    return "".join(render_stream(items, fmt, exported_at, colour_names, style, pretty=pretty))
 
 
 def render_stream(
@@ -94,6 +100,7 @@ def render_stream(
     fmt: str,
     exported_at: str | None = None,
     colour_names: dict | None = None,
+    style: NoteStyle | None = None,
     *,
     pretty: bool = True,
 ) -> Iterator[str]:
@@ -103,7 +110,7 @@ def render_stream(
         yield from webanno.render_stream(items, exported_at, pretty=pretty)
         return
     for n, (article, highlights) in enumerate(items):
-        yield ("\n" if n else "") + markdown.render(article, highlights, exported_at, colour_names)
+        yield ("\n" if n else "") + markdown.render(article, highlights, exported_at, colour_names, style)
 
 
 @dataclass(frozen=True)
@@ -138,13 +145,17 @@ def write_files(
     fmt: str,
     force: bool = False,
     colour_names: dict | None = None,
+    style: NoteStyle | None = None,
 ) -> list[Written]:
     """One file per article inside `directory`, named by a safe slug; existing files kept unless force."""
     directory.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(directory)  # once, not once per file
     exported_at = now()
     written = []
     for article, highlights in items:
         path = file_path(article, directory, fmt)
-        write_atomic(path, render_one(article, highlights, fmt, exported_at, colour_names), force=force)
+        write_atomic(
+            path, render_one(article, highlights, fmt, exported_at, colour_names, style), force=force, clean=False
+        )
         written.append(Written(path, article))
     return written

@@ -15,13 +15,15 @@ from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from reader.locations import resource_dir
-from reader.store import Library
+from reader.model import COLOUR_NAMES
+from reader.store import Library, LibraryError
 from reader.ui.jobs import LibraryJobs
 from reader.ui.messages import JobFailed, JobFinished
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane
+from reader.ui.widgets.reading_keys import colour_bindings
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.text_fields import deliver_backspace_in_order
@@ -163,14 +165,22 @@ class ReaderApp(App):
         """The main screen (under any dialog)."""
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
+    def colour_names(self) -> dict[int, str]:
+        """Every colour's name (1-5): the user's (`reader colors set`), else the default, read afresh."""
+        try:
+            named = self.library.colour_names()
+        except LibraryError:
+            named = {}
+        return {color: named.get(color) or default for color, default in COLOUR_NAMES.items()}
+
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
-        """Every binding, grouped by where it works."""
+        """Every binding, grouped by where it works (the colour keys say the library's colour names)."""
         from reader.ui.screens.editors import NoteEditor, TagEditor
 
         return [
             ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS]),
             ("Article list", ArticleList.BINDINGS),
-            ("Reading pane", ReadingPane.BINDINGS),
+            ("Reading pane", colour_bindings(ReadingPane.BINDINGS, self.colour_names())),
             ("Search bar (/)", SearchBar.BINDINGS),
             ("Notes pane", NotesPane.BINDINGS),
             ("Note editor", [*NoteEditor.BINDINGS, Binding("enter", "", "A new line in the note")]),

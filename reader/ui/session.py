@@ -152,6 +152,15 @@ class Session:
         """Show a new colour at once, while it is saved."""
         self.highlights = [replace(h, color=color) if _same(h, target) else h for h in self.highlights]
 
+    def overlapping(self, highlight: Highlight) -> list[Highlight]:
+        """The highlights in the text that share some of this one's passage (itself included), oldest first."""
+        if highlight.orphan:
+            return [highlight]
+        return sorted(
+            (h for h in self.highlights if not h.orphan and h.start < highlight.end and h.end > highlight.start),
+            key=age,
+        )
+
     def push_deleted(self, highlight: Highlight) -> None:
         """Remember a deleted highlight, so that u can restore it."""
         self.deleted.append(highlight)
@@ -170,6 +179,11 @@ def _same(h: Highlight, target: HighlightRef) -> bool:
     if target.id is not None:
         return h.id == target.id
     return h.article_id == target.article_id and (h.start, h.end) == target.span and not h.orphan
+
+
+def age(h: Highlight) -> tuple:
+    """Oldest first: by id (ids grow and are never reused; one being saved is the newest)."""
+    return (h.id is None, h.id or 0)
 
 
 def _reading_order(highlights: list[Highlight]) -> list[Highlight]:

@@ -27,7 +27,7 @@ from reader.ui.messages import (
     UndoRequested,
 )
 from reader.ui.session import SaveOutcome, parse_tags, ref
-from reader.ui.widgets.notes_pane import trim
+from reader.ui.widgets.notes_pane import length_of, trim
 
 
 def editors():
@@ -177,12 +177,24 @@ class AnnotatingMixin:
         if highlight is None:
             return
         target = ref(highlight)
+        # Found before it is forgotten: the message says which of the highlights over these words went.
+        others = [h for h in self.session.overlapping(highlight) if h.id != highlight.id]
         self.session.forget(target)
         self._show_annotations()
 
         def deleted(result: work.Annotations) -> None:
             self.session.push_deleted(result.highlight)
-            self.notify(f"Deleted “{trim(result.highlight.quote, 50)}” — press u to undo.")
+            names = self.app.colour_names()
+            gone = result.highlight
+            kept = ""
+            if len(others) == 1:
+                kept = f" The {names.get(others[0].color, '')} highlight over the same words stays."
+            elif others:
+                kept = f" The {len(others)} highlights over the same words stay."
+            self.notify(
+                f"Deleted the {names.get(gone.color, '')} highlight “{trim(gone.quote, 40)}” "
+                f"({length_of(gone.quote)}) — press u to undo.{kept}"
+            )
 
         self._annotate(partial(work.delete, target=target), failed="Not deleted", then=deleted)
 
@@ -194,7 +206,11 @@ class AnnotatingMixin:
             return
 
         def restored(result: work.Annotations) -> None:
-            self.notify(f"Restored “{trim(result.highlight.quote, 50)}”.")
+            back = result.highlight
+            self.notify(
+                f"Restored the {self.app.colour_names().get(back.color, '')} highlight “{trim(back.quote, 40)}”."
+            )
+            self.notes.select_highlight(back)
 
         def refused(message: str) -> None:
             self.session.push_deleted(highlight)  # still undoable

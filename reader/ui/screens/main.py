@@ -280,10 +280,10 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
             if article_ids:
                 items = [(a, h) for a, h in items if exporting.has_notes(a, h)]
             existing = [a for a, _ in items if exporting.file_path(a, folder, "markdown").exists()]
-            return items, existing, library.colour_names()
+            return items, existing, library.colour_names(), library.note_style()
 
         def planned(result: tuple) -> None:
-            items, existing, colour_names = result
+            items, existing, colour_names, style = result
             if not items:
                 what = "this article has no highlights or notes yet" if article_ids else "no notes yet"
                 self.notify(f"Nothing to export: {what}.", severity="warning")
@@ -295,7 +295,9 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
                     return
 
                 def run(library: Library) -> list:
-                    return exporting.write_files(items, folder, "markdown", force=True, colour_names=colour_names)
+                    return exporting.write_files(
+                        items, folder, "markdown", force=True, colour_names=colour_names, style=style
+                    )
 
                 def done(written: list) -> None:
                     where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {folder}"

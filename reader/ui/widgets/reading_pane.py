@@ -29,6 +29,7 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
     SELECTION_STYLE,
     STRUCTURE_STYLES,
     WORD_STYLE,
+    highlight_ranges,
 )
 
 
@@ -298,13 +299,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
     def _spans(self) -> list[tuple[int, int, Style]]:
         """Every styled range of the body, lowest layer first (the page's structure at the bottom)."""
         spans: list[tuple[int, int, Style]] = list(self._structure_ranges)
-        current = self.current_highlight
-        # Longer highlights first, so a short one inside a long one paints on top.
-        for h in sorted((h for h in self.highlights if not h.orphan), key=lambda h: -(h.end - h.start)):
-            style = Style(bgcolor=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1]), color="black")
-            if current is not None and h.id == current.id:
-                style += Style(bold=True, italic=True)
-            spans.append((h.start, h.end, style))
+        spans.extend(highlight_ranges(self.highlights, self.current_highlight))
         for number, (start, end) in enumerate(self.hits):
             spans.append((start, end, CURRENT_HIT_STYLE if number == self.hit_index else HIT_STYLE))
         if self.selection_span is not None:
