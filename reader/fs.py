@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import re
-import secrets
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -31,6 +30,8 @@ STALE_TMP_SECONDS = 3600  # a temporary file untouched this long belongs to a ki
 
 def temporary_name(path: Path) -> Path:
     """A hidden temporary file beside `path`, named after this process (.NAME.PID-RANDOM.tmp)."""
+    import secrets  # here, not at start-up: every command imports this module, few write files
+
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
@@ -57,6 +58,8 @@ def clean_stale_temporaries(folder: Path, name: str | None = None) -> list[Path]
     or older than STALE_TMP_SECONDS, is a leftover; a write running now keeps its own. Without a
     name, every file's leftovers: one look at the folder before writing many files into it.
     """
+    import glob
+
     removed = []
     cutoff = time.time() - STALE_TMP_SECONDS
     stem = glob.escape(name) if name is not None else "*"
@@ -85,8 +88,8 @@ def clean_stale_temporaries(folder: Path, name: str | None = None) -> list[Path]
     return removed
 
 
-def write_atomic(path: Path, text: str, force: bool = False, *, clean: bool = True) -> None:
-    """Write `text` as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`.
+def write_atomic(path: Path, text: str | Iterable[str], force: bool = False, *, clean: bool = True) -> None:
+    """Write `text` (or its pieces, as they come) as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`.
 
     `clean=False` when the caller cleaned the folder once (clean_stale_temporaries without a name)
     before writing many files: a look at the folder per file makes writing n files O(n²).
@@ -94,7 +97,7 @@ def write_atomic(path: Path, text: str, force: bool = False, *, clean: bool = Tr
     path = Path(path)
     if not force and os.path.lexists(path):
         raise FileExistsError(f"{path} already exists")
-    data = text.encode("utf-8")
+    pieces = [text] if isinstance(text, str) else text
     if clean:
         clean_stale_temporaries(path.parent, path.name)  # what a killed export left behind
     tmp = temporary_name(path)
@@ -102,7 +105,8 @@ def write_atomic(path: Path, text: str, force: bool = False, *, clean: bool = Tr
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in pieces:
+                f.write(piece.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
         if force:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from reader.cli import _library, main, say
+from reader.cli import _library, main, reads_only, say
 from reader.store import LibraryError
 
 
@@ -55,6 +55,7 @@ def restore_command(ctx, article_ids) -> None:
     _each(ctx, article_ids, _library(ctx).restore_article, line)
 
 
+@reads_only
 @main.command("trash")
 @click.option("--empty", is_flag=True, help="Remove every article in the trash for good.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from reader.cli import _article, _library, main, say, shown_path
+from reader.cli import _article, _library, main, plural, reads_only, refuse_without_a_terminal, say, shown_path
 from reader.cli.notes import STYLE_HELP, _colours
 from reader.model import HIGHLIGHT_FORMS
 
@@ -65,14 +65,16 @@ def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes
         for line in lines:
             say(f"{label:<10} {shown_path(line)}")
     say(
-        f"{shown_path(vault)}: {len(report.created)} notes {would}created, {len(report.updated)} {would}updated, "
-        f"{report.unchanged} unchanged; {len(report.read_back)} edits {would}read back, "
-        f"{len(report.conflicts)} conflicts" + (" (dry run: nothing was written)" if dry_run else "")
+        f"{shown_path(vault)}: {plural(len(report.created), 'note')} {would}created, "
+        f"{len(report.updated)} {would}updated, {report.unchanged} unchanged; "
+        f"{plural(len(report.read_back), 'edit')} {would}read back, {plural(len(report.conflicts), 'conflict')}"
+        + (" (dry run: nothing was written)" if dry_run else "")
     )
     if report.problems:
         ctx.exit(1)
 
 
+@reads_only
 @main.command("open")
 @click.argument("uri")
 @click.pass_context
@@ -89,6 +91,7 @@ def open_command(ctx: click.Context, uri: str) -> None:
     highlight = library.get_highlight(highlight_id) if highlight_id is not None else None
     if highlight_id is not None and (highlight is None or highlight.article_id != article_id):
         say(f"highlight {highlight_id} is no longer in article {article_id}; opening the article", err=True)
+    refuse_without_a_terminal()
     from reader.ui.app import make_app
 
     make_app(library, open_at=(article_id, highlight_id)).run()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 
@@ -296,6 +295,8 @@ class Annotations:
         Aggregates, not the rows themselves: every edit of a highlight moves its `modified`, and
         what does not (a tag deleted, renamed or merged) moves a count or the digest of tag names.
         """
+        import hashlib  # for sync only: not loaded with every command
+
         stamps: dict[int, list[str]] = {}
         names = self.conn.execute("SELECT count(*), group_concat(id || name, char(31)) FROM tags").fetchone()
         tags_digest = f"{names[0]}:{hashlib.sha256(rows.text_of(names[1]).encode()).hexdigest()[:16]}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
@@ -24,6 +26,7 @@ from reader.ui.widgets.notes_pane import NotesPane
 from reader.ui.widgets.reading_keys import colour_bindings
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
+from reader.ui.widgets.text_fields import deliver_backspace_in_order
 
 
 def plain_highlight(matcher: Matcher, candidate: str) -> Content:
@@ -49,7 +52,7 @@ class TagCommands(Provider):
         self._tags = self.app.library.tags()
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = self.matcher(unicodedata.normalize("NFC", query))  # typed marks (NFD) meet stored NFC names
         app = self.app
         for tag in self._tags:
             title = f"Show articles tagged {tag.name}"
@@ -61,7 +64,7 @@ class TagCommands(Provider):
                     plain_highlight(matcher, title),
                     partial(app.show_tag, tag.name),
                     text=title,
-                    help=f"{tag.count} articles and highlights",
+                    help=f"{tag.count} {'article or highlight' if tag.count == 1 else 'articles and highlights'}",
                 )
 
 
@@ -83,6 +86,11 @@ class ReaderApp(App):
         self.jobs = LibraryJobs(self, library.path, library)
         self._quitting = False
         self.open_at = open_at  # (article, highlight or None) to show first: `reader open URI`
+
+    async def on_event(self, event: events.Event) -> None:
+        # An input method's backspace must reach a text field in order with its letters (text_fields).
+        if not deliver_backspace_in_order(self, event):
+            await super().on_event(event)
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library))

@@ -291,7 +291,7 @@ class AnnotatingMixin:
 
         def save(value: str, done) -> None:
             self._annotate(
-                partial(work.save_highlight_tags, target=target, start=start, typed=parse_tags(value)),
+                partial(work.save_highlight_tags, target=target, start=start, typed=parse_tags(value, start)),
                 failed="Tags not saved",
                 then=lambda result: (done(None), self._saved(result.outcome, "Tags saved.", "The tags")),
                 on_error=done,
@@ -346,7 +346,7 @@ class AnnotatingMixin:
         start = list(article.tags)
 
         def write(value: str, library: Library) -> work.ArticleEdit:
-            return work.save_article_tags(library, article_id, start, parse_tags(value))
+            return work.save_article_tags(library, article_id, start, parse_tags(value, start))
 
         save = self._article_saver(write, "Tags saved.", "The tags")
         known = [t.name for t in self.library.tags()]

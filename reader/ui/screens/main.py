@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
+from reader.tags import tag_label
 from reader.ui import work
 from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.jobs import Job
@@ -161,7 +162,7 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
         count = f"{len(window):,}" if window.exact else f"{len(window):,}+"
         self.query_one("#list-pane").border_title = Content(
             f"Articles ({count})"
-            + (f" · #{self.tag_filter}" if self.tag_filter else "")
+            + (f" · {tag_label(self.tag_filter)}" if self.tag_filter else "")
             + (f" · {self.sort.label}" if self.sort != SortOrder.DATE else "")
         )
 

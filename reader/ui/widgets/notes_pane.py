@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 
 from reader import text
 from reader.model import COLOUR_NAMES, Article, Highlight
+from reader.tags import tag_label
 from reader.ui.messages import (
     ArticleNoteRequested,
     ArticleTagsRequested,
@@ -51,7 +52,7 @@ def highlight_prompt(h: Highlight, names: dict[int, str] | None = None) -> Conte
     if h.note:
         parts += [Content("\n  "), Content(trim(h.note, 400))]
     if h.tags:
-        parts += [Content("\n  "), Content.styled(" ".join(f"#{t}" for t in h.tags), "$accent")]
+        parts += [Content("\n  "), Content.styled(" ".join(tag_label(t) for t in h.tags), "$accent")]
     if h.id is None:
         parts += [Content("\n  "), Content.styled("saving…", "dim italic")]
     return Content("").join(parts)

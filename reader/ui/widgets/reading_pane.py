@@ -12,6 +12,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
+from reader.tags import tag_label
 from reader.ui.layout import CHARS_PER_MINUTE, Line, line_at, pieces, place_line, wrap_body  # noqa: F401
 from reader.ui.reading_cursor import ReadingCursor
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
@@ -216,7 +217,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         if meta:
             rows.append([Segment(meta, Style(dim=True))])
         if article.tags:
-            rows.append([Segment(" ".join(f"#{t}" for t in article.tags), Style(color="cyan"))])
+            rows.append([Segment(" ".join(tag_label(t) for t in article.tags), Style(color="cyan"))])
         rows.append([Segment("─" * width, Style(dim=True))])
         return rows
 
