@@ -162,3 +162,13 @@ def test_the_cli_deletes_lists_restores_and_empties(tmp_path):
     assert cli(db, "trash", "--empty").stdout == "Removed 1 article from the trash for good.\n"
     gone = cli(db, "restore", "2")
     assert gone.returncode == 1 and "no article with id 2 in the trash" in gone.stderr
+
+
+def test_delete_and_restore_on_a_library_that_does_not_exist_create_nothing(tmp_path):
+    from tests.helpers import cli
+
+    db = tmp_path / "none.db"
+    for command in ("delete", "restore"):
+        result = cli(db, command, "3")
+        assert result.returncode == 1 and "there is no library at" in result.stderr
+    assert not db.exists()

@@ -29,6 +29,7 @@ def _each(ctx, article_ids, act, line) -> None:
         ctx.exit(1)
 
 
+@reads_only  # nothing to delete in a library that does not exist: say so, create nothing
 @main.command("delete")
 @click.argument("article_ids", nargs=-1, required=True, type=int)
 @click.pass_context
@@ -42,6 +43,7 @@ def delete_command(ctx, article_ids) -> None:
     _each(ctx, article_ids, _library(ctx).trash_article, line)
 
 
+@reads_only
 @main.command("restore")
 @click.argument("article_ids", nargs=-1, required=True, type=int)
 @click.pass_context
