@@ -110,8 +110,8 @@ def decode_page(data: bytes, charset: str | None = None) -> str:
     return text.decode(data)
 
 
-class _Builder:
-    """Collects paragraphs of (kind, text) and spans while a tree is walked."""
+class StructureBuilder:
+    """Collects paragraphs of (kind, text) and spans while a tree (or Markdown's tokens) is walked."""
 
     def __init__(self, base_url: str = ""):
         self.base_url = base_url
@@ -122,6 +122,7 @@ class _Builder:
         self._spans: list[Span] = []
 
     def add(self, s: str | None, kind: str) -> None:
+        """Append text (cleaned) to the paragraph being built; its first piece decides the paragraph's kind."""
         if not s:
             return
         if not self._pieces:
@@ -130,7 +131,17 @@ class _Builder:
         self._pieces.append(piece)
         self._length += len(piece)
 
+    def mark(self) -> int:
+        """Where the next text goes in the paragraph being built (a span's start)."""
+        return self._length
+
+    def span(self, kind: str, start: int, url: str = "") -> None:
+        """An inline span from `start` (a mark()) to what was added since; nothing if that is empty."""
+        if self._length > start:
+            self._spans.append(Span(kind, start, self._length, url))
+
     def flush(self) -> None:
+        """End the paragraph being built: whitespace collapsed (or lines kept, preformatted), spans moved with it."""
         raw = "".join(self._pieces)
         spans, self._spans, self._pieces, self._length = self._spans, [], [], 0
         if self._kind == "preformatted":
@@ -150,6 +161,7 @@ class _Builder:
         self.paragraphs.append((self._kind, para, moved))
 
     def walk(self, el, kind: str) -> None:
+        """Walk an lxml element: blocks end paragraphs, inline elements become spans."""
         tag = _tag(el)
         if tag in _SKIP or not isinstance(tag, str):
             self.add(el.tail, kind)
@@ -182,14 +194,14 @@ class _Builder:
         elif tag == "hi":
             span_kind = _HI_KIND.get(el.get("rend", ""), "emphasis")
         elif tag in ("a", "ref"):
-            url = _link(el.get("href") or el.get("target") or "", self.base_url)
+            url = link_url(el.get("href") or el.get("target") or "", self.base_url)
             span_kind = "link" if url else None
-        start = self._length
+        start = self.mark()
         self.add(el.text, kind)
         for child in el:
             self.walk(child, kind)
-        if span_kind and self._length > start:
-            self._spans.append(Span(span_kind, start, self._length, url))
+        if span_kind:
+            self.span(span_kind, start, url)
         self.add(el.tail, kind)
 
     def result(self) -> tuple[str, list[Block], list[Span]]:
@@ -213,7 +225,7 @@ def _tag(el) -> str | None:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def _link(href: str, base: str) -> str:
+def link_url(href: str, base: str = "") -> str:
     """An absolute http(s) or mailto URL as one line of plain text, or "" for anything else (javascript:...)."""
     href = common.one_line(text.clean(href))
     if not href or href.startswith("#"):
@@ -268,7 +280,7 @@ def _remap(raw: str, kept: str) -> tuple[str, Callable[[int], int]]:
 
 def structure_from_tree(root, base_url: str = "") -> tuple[str, list[Block], list[Span]]:
     """Walk an lxml tree (trafilatura's output or plain HTML) into a body, its blocks and spans."""
-    builder = _Builder(base_url)
+    builder = StructureBuilder(base_url)
     builder.walk(root, "paragraph")
     return builder.result()
 

@@ -235,6 +235,13 @@ class FeedStore:
                 library._index(tagged)  # the search rows were written before the tags
         return new_ids
 
+    def set_structures(self, pairs: list[tuple[int, Article]]) -> None:
+        """Store the structure of files' articles (Markdown) beside their bodies: (article id, article) pairs."""
+        rows = [(encode_structure(a.blocks, a.spans), i) for i, a in pairs if a.blocks or a.spans]
+        if rows:
+            with self.library.write() as conn:
+                conn.executemany("UPDATE articles SET structure = ? WHERE id = ?", rows)
+
     def get(self, article_id: int) -> Article | None:
         """An article with its web fields and structure (as get_article) and the name of its feed."""
         article = self.library.get_article(article_id)
