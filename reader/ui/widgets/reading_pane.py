@@ -9,8 +9,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
-from reader.ui.layout import Line, line_at, pieces, wrap_body
+from reader.ui.layout import Line, pieces, wrap_body
+from reader.ui.lazy_lines import LazyLines, shown_from
 from reader.ui.reading_cursor import ReadingCursor
+from reader.ui.sentence_index import chunk_bounds
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
 from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the pane's public names
     COLOUR_NAMES,
@@ -47,8 +49,9 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         self.article: Article | None = None
         self.highlights: list[Highlight] = []
         self.state = ReadingCursor()  # cursor, selection and hits: plain Python, see reader/ui/session.py
-        self.lines: list[Line] = []
-        self._line_starts: list[int] = []
+        self.lines: LazyLines | list[Line] = []  # wrapped a chunk at a time, where the reader looks
+        self._shown_from = 0  # the body before it is not drawn (a heading repeating the title)
+        self._realising = False
         self._header: list[list[Segment]] = []
         self._wrapped_width = 0
         self._drag_offset: int | None = None  # where a drag is, while the button is down
@@ -61,7 +64,8 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         self.article = article
         self._structure_ranges = structure_ranges(article)
         self.highlights = highlights
-        self.state.load(article.body if article else "", position)
+        self._shown_from = shown_from(article)
+        self.state.load(article.body if article else "", position, self._shown_from)
         self.refresh_bindings()
         self._wrapped_width = 0
         self._layout()
@@ -73,6 +77,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         """Show new metadata (tags, note) of the open article without moving the cursor."""
         self.article = article
         self._structure_ranges = structure_ranges(article)
+        self._shown_from = shown_from(article)  # the same body: the cursor's sentences stay
         self._wrapped_width = 0
         self._layout()
 
@@ -177,11 +182,36 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
             return
         self._wrapped_width = width
         self._header = self._build_header(width)
-        self.lines = wrap_body(self.article.body, width) if self.article and self.article.body else []
-        self._line_starts = [line.start for line in self.lines]
-        self.virtual_size = Size(width, len(self._header) + len(self.lines) + 1)
+        body = self.article.body if self.article else ""
+        self.lines = LazyLines(body, width, chunk_bounds(body, self._shown_from)) if body else []
+        self._size_to_lines()
+        self._realise_view()
         self._follow_cursor()
         self.refresh()
+
+    def _size_to_lines(self) -> None:
+        self.virtual_size = Size(self._wrapped_width, len(self._header) + len(self.lines) + 1)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._realise_view()
+
+    def _realise_view(self) -> None:
+        """Wrap the chunks on screen and a screen either side; lines above that gained or lost some
+        move the scroll by as much, so what is on screen stays where it is."""
+        lines = self.lines
+        if self._realising or not isinstance(lines, LazyLines) or not len(lines):
+            return
+        height = self.scrollable_content_region.height or 1
+        changed, shift = lines.realise_around(max(0, int(self.scroll_y) - len(self._header)), height)
+        if changed:
+            self._realising = True
+            try:
+                self._size_to_lines()
+                if shift:
+                    self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
+            finally:
+                self._realising = False
 
     def _build_header(self, width: int) -> list[list[Segment]]:
         article = self.article
@@ -204,14 +234,17 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
 
     def _line_of(self, offset: int) -> int:
         """The virtual y of the display line holding a body offset."""
-        return len(self._header) + line_at(self._line_starts, offset)
+        return len(self._header) + self.lines.index_of(max(offset, self._shown_from))
 
     def _follow_cursor(self) -> None:
         span = self.state.in_view  # the cursor, or the moving end of the selection
         if span is None or not self.lines:
             return
+        before = len(self.lines)
         height = self.scrollable_content_region.height or 1
         top, bottom = self._line_of(span[0]), self._line_of(max(span[0], span[1] - 1))
+        if len(self.lines) != before:  # the cursor's chunk was wrapped just now
+            self._size_to_lines()
         if top < self.scroll_y:
             self.scroll_to(y=max(0, top - 1), animate=False, immediate=True)
         elif bottom >= self.scroll_y + height:
@@ -298,19 +331,19 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         self.refresh()
 
     def action_cursor_down(self) -> None:
-        self.state.set(self.cursor + 1)
+        self.state.step(1)
         self._moved()
 
     def action_cursor_up(self) -> None:
-        self.state.set(self.cursor - 1)
+        self.state.step(-1)
         self._moved()
 
     def action_first(self) -> None:
-        self.state.set(0)
+        self.state.to_first()
         self._moved()
 
     def action_last(self) -> None:
-        self.state.set(len(self.sentences) - 1)
+        self.state.to_last()
         self._moved()
 
     def action_next_paragraph(self) -> None:
@@ -325,7 +358,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         height = max(1, self.scrollable_content_region.height - 1)
         self.scroll_to(y=self.scroll_y + direction * height, animate=False, immediate=True)
         first_line = max(0, int(self.scroll_y) - len(self._header))
-        if self.lines and self.sentences:
+        if self.lines and self.state.span is not None:
             self.state.first_at_or_after(self.lines[min(first_line, len(self.lines) - 1)].start)
             self.refresh()
 
