@@ -269,20 +269,6 @@ class FeedStore:
         row = self.conn.execute("SELECT feed_id FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def view_ids(self, view: str, feed_id: int | None = None) -> list[int]:
-        """The ids of a TUI view, newest first: 'unread', 'feed' (one feed) or 'pages' (added by hand).
-
-        Ids only (no bodies), so even a long view costs a few bytes a row.
-        """
-        unread = "NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = a.id AND r.read = 1)"
-        where, params = {
-            "unread": (unread, ()),
-            "feed": ("a.feed_id = ?", (feed_id,)),
-            "pages": ("a.feed_id IS NULL AND a.url != ''", ()),
-        }[view]
-        rows = self.conn.execute(f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.date DESC, a.id DESC", params)
-        return [r[0] for r in rows]
-
     def counts(self) -> tuple[int, int, int]:
         """(articles, unread, pages added by hand from the web) of the whole library."""
         row = self.conn.execute(
