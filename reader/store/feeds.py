@@ -203,14 +203,12 @@ class FeedStore:
             by_hash = {
                 r[1]: r[0] for r in conn.execute("SELECT id, content_hash FROM articles WHERE id > ?", (last_id,))
             }
-            new_ids, tagged = [], []
+            new_ids, tagged, web_rows, raw_rows = [], [], [], []
             for entry_id, article in entries:
                 article_id = by_hash.pop(article.content_hash, None)
                 if article_id is None:
                     continue
-                conn.execute(
-                    """UPDATE articles SET url = ?, author = ?, language = ?, site = ?, structure = ?,
-                       feed_id = ?, entry_id = ? WHERE id = ?""",
+                web_rows.append(
                     (
                         article.url,
                         article.author,
@@ -220,17 +218,24 @@ class FeedStore:
                         feed_id,
                         entry_id,
                         article_id,
-                    ),
+                    )
                 )
                 if article.raw:
-                    conn.execute(
-                        "INSERT OR REPLACE INTO article_raw (article_id, content_type, raw, stored_at) VALUES (?,?,?,?)",
-                        (article_id, "text/html", zlib.compress(article.raw, 6), now()),
-                    )
+                    raw_rows.append((article_id, "text/html", zlib.compress(article.raw, 6), now()))
                 if article.tags:
                     library._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
                     tagged.append(article_id)
                 new_ids.append(article_id)
+            # One prepared statement for all of them: a first update writes thousands.
+            conn.executemany(
+                """UPDATE articles SET url = ?, author = ?, language = ?, site = ?, structure = ?,
+                   feed_id = ?, entry_id = ? WHERE id = ?""",
+                web_rows,
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO article_raw (article_id, content_type, raw, stored_at) VALUES (?,?,?,?)",
+                raw_rows,
+            )
             if tagged:
                 library._index(tagged)  # the search rows were written before the tags
         return new_ids

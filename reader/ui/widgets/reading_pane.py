@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
-from reader.ui.layout import Line, pieces, wrap_body
+from reader.ui.layout import Line, pieces
 from reader.ui.lazy_lines import LazyLines, shown_from
 from reader.ui.reading_cursor import ReadingCursor
-from reader.ui.sentence_index import chunk_bounds
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
 from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the pane's public names
     COLOUR_NAMES,
@@ -28,6 +28,7 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
     STRUCTURE_STYLES,
     WORD_STYLE,
 )
+from reader.ui.widgets.reading_layout import LazyLayout
 
 
 def structure_ranges(article: Article | None) -> list[tuple[int, int, Style]]:
@@ -38,7 +39,7 @@ def structure_ranges(article: Article | None) -> list[tuple[int, int, Style]]:
     return [(m.start, m.end, STRUCTURE_STYLES[m.kind]) for m in marked if m.kind in STRUCTURE_STYLES]
 
 
-class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
+class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_focus=True):
     """Shows one article; j/k move a sentence cursor, ←/→ a word cursor inside it, v selects, h highlights."""
 
     BINDINGS = READING_BINDINGS
@@ -56,6 +57,8 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         self._wrapped_width = 0
         self._drag_offset: int | None = None  # where a drag is, while the button is down
         self._structure_ranges: list[tuple[int, int, Style]] = []  # the article's, set with it
+        self._blocks: list = []  # the article's blocks by start, for the margin marks
+        self._block_starts: list[int] = []
 
     # -- data in ---------------------------------------------------------------------------
 
@@ -63,6 +66,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         """Show an article, its highlights, with the cursor on the sentence at `position`."""
         self.article = article
         self._structure_ranges = structure_ranges(article)
+        self._sort_blocks()
         self.highlights = highlights
         self._shown_from = shown_from(article)
         self.state.load(article.body if article else "", position, self._shown_from)
@@ -77,9 +81,14 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         """Show new metadata (tags, note) of the open article without moving the cursor."""
         self.article = article
         self._structure_ranges = structure_ranges(article)
+        self._sort_blocks()
         self._shown_from = shown_from(article)  # the same body: the cursor's sentences stay
         self._wrapped_width = 0
         self._layout()
+
+    def _sort_blocks(self) -> None:
+        self._blocks = sorted(self.article.blocks, key=lambda b: b.start) if self.article else []
+        self._block_starts = [b.start for b in self._blocks]
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the highlights drawn over the text."""
@@ -171,90 +180,11 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         """The highlight under the cursor (or overlapping the selection)."""
         return self.state.highlight_under(self.highlights)
 
-    # -- layout ----------------------------------------------------------------------------
-
-    def on_resize(self) -> None:
-        self._layout()
-
-    def _layout(self) -> None:
-        width = max(self.scrollable_content_region.width - 2 * MARGIN, 10)
-        if width == self._wrapped_width:
-            return
-        self._wrapped_width = width
-        self._header = self._build_header(width)
-        body = self.article.body if self.article else ""
-        self.lines = LazyLines(body, width, chunk_bounds(body, self._shown_from)) if body else []
-        self._size_to_lines()
-        self._realise_view()
-        self._follow_cursor()
-        self.refresh()
-
-    def _size_to_lines(self) -> None:
-        self.virtual_size = Size(self._wrapped_width, len(self._header) + len(self.lines) + 1)
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self._realise_view()
-
-    def _realise_view(self) -> None:
-        """Wrap the chunks on screen and a screen either side; lines above that gained or lost some
-        move the scroll by as much, so what is on screen stays where it is."""
-        lines = self.lines
-        if self._realising or not isinstance(lines, LazyLines) or not len(lines):
-            return
-        height = self.scrollable_content_region.height or 1
-        changed, shift = lines.realise_around(max(0, int(self.scroll_y) - len(self._header)), height)
-        if changed:
-            self._realising = True
-            try:
-                self._size_to_lines()
-                if shift:
-                    self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
-            finally:
-                self._realising = False
-
-    def _build_header(self, width: int) -> list[list[Segment]]:
-        article = self.article
-        if article is None:
-            return [
-                [Segment("No article open.", Style(dim=True))],
-                [],
-                [Segment("Choose one in the list and press enter.", Style(dim=True))],
-            ]
-        rows: list[list[Segment]] = []
-        for line in wrap_body(article.title, width):
-            rows.append([Segment(article.title[line.start : line.end], Style(bold=True))])
-        meta = " · ".join(p for p in (article.place, article.date, article.source) if p)
-        if meta:
-            rows.append([Segment(meta, Style(dim=True))])
-        if article.tags:
-            rows.append([Segment(" ".join(f"#{t}" for t in article.tags), Style(color="cyan"))])
-        rows.append([Segment("─" * width, Style(dim=True))])
-        return rows
-
-    def _line_of(self, offset: int) -> int:
-        """The virtual y of the display line holding a body offset."""
-        return len(self._header) + self.lines.index_of(max(offset, self._shown_from))
-
-    def _follow_cursor(self) -> None:
-        span = self.state.in_view  # the cursor, or the moving end of the selection
-        if span is None or not self.lines:
-            return
-        before = len(self.lines)
-        height = self.scrollable_content_region.height or 1
-        top, bottom = self._line_of(span[0]), self._line_of(max(span[0], span[1] - 1))
-        if len(self.lines) != before:  # the cursor's chunk was wrapped just now
-            self._size_to_lines()
-        if top < self.scroll_y:
-            self.scroll_to(y=max(0, top - 1), animate=False, immediate=True)
-        elif bottom >= self.scroll_y + height:
-            self.scroll_to(y=min(top, bottom - height + 2), animate=False, immediate=True)
-
     # -- drawing ---------------------------------------------------------------------------
 
     def render_lines(self, crop):
         # The base style and the styled ranges are the same for every line of a frame.
-        self._frame = (self.rich_style, self._spans())
+        self._frame = (self.rich_style, self._on_screen(self._spans()))
         try:
             return super().render_lines(crop)
         finally:
@@ -290,8 +220,9 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         for h in self.highlights:
             if h.note.strip() and not h.orphan and h.start < line.end and h.end > line.start:
                 return Segment(NOTE_MARK, base + Style(color=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1])))
-        article = self.article
-        for block in article.blocks if article is not None else ():
+        # The block starting last before the line's end: blocks are paragraphs, a line is in one.
+        number = bisect_right(self._block_starts, line.end - 1) - 1
+        for block in self._blocks[number : number + 1] if number >= 0 else ():
             mark = MARGIN_MARKS.get(block.kind)
             shows = block.start < line.end and block.end > line.start
             if mark and shows and (block.kind == "quote" or block.start >= line.start):
