@@ -32,6 +32,7 @@ async def test_a_huge_article_opens_and_G_shows_its_last_line(tmp_path):
         lines = widget_text(reading).rstrip().split("\n")
         assert lines[-1].endswith("Cd. Cd. The very end.")
         assert BODY[slice(*reading.cursor_span)] == "The very end."
+        assert reading.visible_offsets()[1] == end  # where the reader is, for progress and a saved place
         # The highlight on the last sentence is drawn there.
         last_y = next(y for y in range(30) if "The very end." in "".join(s.text for s in reading.render_line(y)))
         painted = [s for s in reading.render_line(last_y) if s.text == "The very end."]
@@ -51,3 +52,9 @@ async def test_a_huge_article_opens_and_G_shows_its_last_line(tmp_path):
         await pilot.press("g")
         await settle(pilot)
         assert "First words here." in widget_text(reading)
+        # Back to a saved place: the line holding it comes first on screen.
+        place = BODY.index("Start7000.")
+        reading.scroll_to_offset(place)
+        await pilot.pause()
+        start, _ = reading.visible_offsets()
+        assert start <= place and widget_text(reading).split("\n")[0].lstrip().startswith("Start7000.")

@@ -104,3 +104,18 @@ class LazyLayout:
         last = len(self.lines) - 1
         lo, hi = self.lines[min(top, last)].start, self.lines[min(top + height, last)].end
         return [span for span in spans if span[0] <= hi and span[1] >= lo]
+
+    def visible_offsets(self) -> tuple[int, int] | None:
+        """(start, end) body offsets of the lines on screen, or None with no body: where the reader is,
+        exact even where lines further away are still estimates (reading progress, a saved place)."""
+        if not self.lines:
+            return None
+        height = self.scrollable_content_region.height or 1
+        top = max(0, int(self.scroll_y) - len(self._header))
+        last = len(self.lines) - 1
+        return self.lines[min(top, last)].start, self.lines[min(top + height - 1, last)].end
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so that the line holding a body offset is the first on screen (the cursor stays)."""
+        if self.lines:
+            self.scroll_to(y=self._line_of(offset), animate=False, immediate=True)
