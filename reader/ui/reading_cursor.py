@@ -130,16 +130,19 @@ class ReadingCursor:
         if self.span is None:
             return
         brk = self.body.find("\n\n", self.span[0])
-        found = self._sentences.at(brk + 2) if brk >= 0 else None
-        if found is not None and found[0] < brk:  # nothing begins after the break: the last sentence
+        found = self._first_from(brk + 2) if brk >= 0 else None
+        self._on(found or self._sentences.last())  # no paragraph after this one: the last sentence
+
+    def _first_from(self, offset: int) -> Span | None:
+        """The first sentence that starts at or after `offset`."""
+        found = self._sentences.at(offset)
+        if found is not None and found[0] < offset:
             found = self._sentences.next(found)
-        self._on(found or self._sentences.last())
+        return found
 
     def _paragraph_first(self, span: Span) -> Span:
         brk = self.body.rfind("\n\n", 0, span[0])
-        first = self._sentences.at(brk + 2 if brk >= 0 else 0)
-        if first is None or first[0] < (brk + 2 if brk >= 0 else 0):
-            first = self._sentences.next(first) if first else None
+        first = self._first_from(brk + 2 if brk >= 0 else 0)
         return first if first is not None and first[0] <= span[0] else span
 
     def previous_paragraph(self) -> None:
