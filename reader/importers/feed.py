@@ -111,7 +111,8 @@ def _feedparser(data: bytes) -> tuple[dict, list, str]:
 
 def _entry(entry, feed_url: str, feed_title: str) -> Entry:
     link = _line(entry.get("link"))
-    base = urljoin(feed_url, link) if link else feed_url
+    url = urljoin(feed_url, link) if link else ""
+    base = url or feed_url
     contents = entry.get("content") or []
     if contents:
         value = max((c.get("value", "") for c in contents), key=len)
@@ -128,7 +129,7 @@ def _entry(entry, feed_url: str, feed_title: str) -> Entry:
         date=_date(entry),
         source=feed_title,
         author=author,
-        url=urljoin(feed_url, link) if link else "",
+        url=url,
         blocks=blocks,
         spans=spans,
         tags=[_line(t.get("term")) for t in entry.get("tags", []) if t.get("term")][:10],

@@ -122,14 +122,13 @@ class StructureBuilder:
         self._spans: list[Span] = []
 
     def add(self, s: str | None, kind: str) -> None:
-        """Append text (cleaned) to the paragraph being built; its first piece decides the paragraph's kind."""
+        """Append text to the paragraph being built; its first piece decides the paragraph's kind."""
         if not s:
             return
         if not self._pieces:
             self._kind = kind
-        piece = text.clean(s)
-        self._pieces.append(piece)
-        self._length += len(piece)
+        self._pieces.append(s)
+        self._length += len(s)
 
     def mark(self) -> int:
         """Where the next text goes in the paragraph being built (a span's start)."""
@@ -141,9 +140,9 @@ class StructureBuilder:
             self._spans.append(Span(kind, start, self._length, url))
 
     def flush(self) -> None:
-        """End the paragraph being built: whitespace collapsed (or lines kept, preformatted), spans moved with it."""
-        raw = "".join(self._pieces)
-        spans, self._spans, self._pieces, self._length = self._spans, [], [], 0
+        """End the paragraph being built: cleaned, whitespace collapsed (or lines kept, preformatted), spans moved with it."""
+        raw, spans = self._cleaned()
+        self._spans, self._pieces, self._length = [], [], 0
         if self._kind == "preformatted":
             lines = [line.rstrip() for line in raw.split("\n")]
             kept = [line.replace("\t", "    ") for line in lines if line.strip()]
@@ -159,6 +158,23 @@ class StructureBuilder:
             if end > start:
                 moved.append(Span(span.kind, start, end, span.url))
         self.paragraphs.append((self._kind, para, moved))
+
+    def _cleaned(self) -> tuple[str, list[Span]]:
+        """The paragraph's text through text.clean, and its spans where the cleaned text has them.
+
+        Cleaned whole when that changes nothing (nearly always: one call a paragraph); else piece by
+        piece as before, a span's ends (always between pieces) moved by what cleaning changed.
+        """
+        raw = "".join(self._pieces)
+        if text.clean(raw) == raw:
+            return raw, self._spans
+        moved, old, new = {0: 0}, 0, []
+        for piece in self._pieces:
+            old += len(piece)
+            new.append(text.clean(piece))
+            moved[old] = moved[old - len(piece)] + len(new[-1])
+        spans = [Span(s.kind, moved[s.start], moved[s.end], s.url) for s in self._spans]
+        return "".join(new), spans
 
     def walk(self, el, kind: str) -> None:
         """Walk an lxml element: blocks end paragraphs, inline elements become spans."""
