@@ -90,7 +90,7 @@ async def test_help_lists_every_key(tmp_path):
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        text = app.screen.shown_text()
         for _, bindings in app.help_sections():
             for binding in bindings:
                 assert binding.description in text

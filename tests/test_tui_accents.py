@@ -64,5 +64,5 @@ async def test_help_lists_the_accent_key(library):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        text = app.screen.shown_text()
         assert "ctrl+t" in text and "Accents" in text

@@ -253,7 +253,8 @@ async def test_everything_is_there_after_a_relaunch(tmp_path):
     library.close()
     again = make_app(Library(tmp_path / "tui.db"))
     async with again.run_test(size=WIDE) as pilot:
-        await open_hanoi(pilot)
+        await settle(pilot)  # the relaunch opens the article that was open: no key needed
+        await pilot.pause()
         notes = widget_text(again.screen.query_one(NotesPane))
         assert "“The Vietnamese Party chief" in notes and "ghi chú" in notes
         reading = again.screen.query_one(ReadingPane)

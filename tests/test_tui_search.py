@@ -106,13 +106,19 @@ async def test_enter_opens_the_result_at_its_first_hit_and_n_steps_through_the_h
         body = reading.article.body
         assert [body[s:e] for s, e in reading.hits] == ["ĐÀ NẴNG", "Đà Nẵng", "Đà Nẵng"]
         assert reading.hit_index == 0 and reading.cursor_span[0] == 0
+        border = app.screen.query_one("#reading-pane")
+        await pilot.pause()
+        assert str(border.border_subtitle).startswith("hit 1/3 · ")
         await pilot.press("n")
         assert reading.hit_index == 1 and not isinstance(app.screen, NoteEditor)
         await pilot.press("n")
         assert reading.hit_index == 2
+        await pilot.pause()
+        assert str(border.border_subtitle).startswith("hit 3/3 · ")
         assert body[reading.cursor_span[0] :].startswith("Khách đến Đà Nẵng")  # the second paragraph
         await pilot.press("n")
-        assert reading.hit_index == 0  # wraps around
+        assert reading.hit_index == 0  # wraps around, and says so
+        assert any("last of 3 hits: back to the first" in str(n.message) for n in app._notifications)
         await pilot.press("N")
         assert reading.hit_index == 2
         footer_keys = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()}
@@ -226,6 +232,6 @@ async def test_help_lists_the_search_keys(library):
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("question_mark")
-        text = str(app.screen.query_one("#help-text").render())
+        text = app.screen.shown_text()
         assert "Search" in text and "Next hit" in text and "Previous hit" in text
         assert "Sort" in text

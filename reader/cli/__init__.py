@@ -126,4 +126,4 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
 
 # The commands register themselves on `main` when their modules load.
-from reader.cli import articles, feeds, notes, vault  # noqa: E402, F401
+from reader.cli import articles, feeds, notes, trash, vault  # noqa: E402, F401

@@ -124,11 +124,12 @@ def _store_feed(store: FeedStore, fetcher: Fetcher, feed: Feed, response: Respon
         return FeedUpdate(feed, 0, 0, not_modified=True)
     parsed = _parse_feed(response)
     known = store.entry_hashes(feed.id)
+    trashed = store.library.trashed_entry_ids(feed.id)  # deleted by the user: not brought back
     wanted: list[feed_format.Entry] = []
     seen: set[str] = set()
     for entry in parsed.entries:
-        if entry.entry_id in seen:
-            continue  # the same entry twice in one document: the first one counts
+        if entry.entry_id in seen or entry.entry_id in trashed:
+            continue  # the same entry twice in one document (the first one counts), or one in the trash
         seen.add(entry.entry_id)
         needs_page = feed.full_text == "always" or (feed.full_text == "auto" and entry.summary_only)
         if needs_page and entry.entry_id in known:

@@ -262,6 +262,10 @@ class Connection:
         """True when the library was opened read-only (a read-only folder or file, a full disk)."""
         return self.read_only_reason is not None
 
+    def data_version(self) -> int:
+        """A number that changes when another connection commits to the library (SQLite's data_version)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
         """One write transaction: BEGIN IMMEDIATE, the unit's upkeep, COMMIT; or ROLLBACK and a WriteError."""

@@ -16,8 +16,10 @@ from reader.store.errors import LibraryError, ReadError, code, read_failed, reas
 from reader.store.listing import Listing
 from reader.store.maintenance import Maintenance
 from reader.store.migrations import migrations
+from reader.store.places import Places
 from reader.store.search import Search
 from reader.store.tags import Tags
+from reader.store.trash import Trash
 
 # What makes writing impossible, so that the library is opened read-only instead of refused.
 # Closing any descriptor of a database file drops every POSIX lock this process holds on it, SQLite's
@@ -50,7 +52,7 @@ def damage_marker(path: Path) -> Path:
     return path.with_name(path.name + ".damaged")
 
 
-class Library(Connection, Articles, Listing, Search, Tags, Annotations, Maintenance):
+class Library(Connection, Articles, Listing, Search, Tags, Annotations, Trash, Places, Maintenance):
     """A SQLite library of articles, tags, highlights and notes."""
 
     def __init__(

@@ -113,6 +113,24 @@ class Listing:
         row = self.conn.execute(f"SELECT {column}, id FROM articles WHERE id = ?", (article_id,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def row_of(self, article_id: int, tag: str | None = None, sort: str = "date") -> int | None:
+        """The row number of an article in the list (with the tag filter), or None if it is not listed."""
+        key = self.key_of(article_id, sort)
+        where, params = self._tag_filter(tag)
+        if key is None or (
+            where
+            and not self.conn.execute(f"SELECT 1 FROM articles {where} AND id = ?", (*params, article_id)).fetchone()
+        ):
+            return None
+        column, order = sort_column(sort)
+        ahead = "<" if order == "ASC" else ">"
+        if key[0] is None:  # no date: after every dated row (NULLs sort last, newest first)
+            clause, values = f"({column} IS NOT NULL OR id {ahead} ?)", (article_id,)
+        else:
+            clause, values = f"({column}, id) {ahead} (?, ?)", tuple(key)
+        filters = f"{where} AND {clause}" if where else f"WHERE {clause}"
+        return self.conn.execute(f"SELECT count(*) FROM articles {filters}", (*params, *values)).fetchone()[0]
+
     def summary_key(self, summary: ArticleSummary, sort: str = "date") -> tuple[str, int]:
         """The keyset key of a listed row: its date is shown; title and place keys are asked for."""
         if sort == "date" and _plain_date(summary.date):

@@ -249,6 +249,28 @@ def m005_accent_search(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def m006_trash_and_places(db: sqlite3.Connection) -> None:
+    """The trash (a deleted article kept whole until restored), and what the TUI remembers between launches."""
+    for statement in (
+        """CREATE TABLE trash (
+               article_id INTEGER PRIMARY KEY,  -- its id before it was deleted (and after restoring, if free)
+               title TEXT NOT NULL,
+               deleted_at TEXT NOT NULL,
+               feed_id INTEGER,  -- with entry_id: a feed update does not bring a deleted entry back
+               entry_id TEXT,
+               url TEXT NOT NULL DEFAULT '',
+               highlights INTEGER NOT NULL DEFAULT 0,
+               snapshot TEXT NOT NULL  -- JSON: the article's rows, its highlights and their tags
+           )""",
+        "CREATE INDEX trash_by_entry ON trash (feed_id, entry_id)",
+        """CREATE TABLE ui_places (
+               name TEXT PRIMARY KEY,  -- "article", "pane", "sort", "filter", ...
+               value TEXT NOT NULL
+           )""",
+    ):
+        db.execute(statement)
+
+
 class Migrations:
     """The ordered migrations of the library, and what a library has had of them."""
 
@@ -330,5 +352,11 @@ def m009_feed_view_index(db: sqlite3.Connection) -> None:
 
 
 migrations = Migrations(
-    m001_initial, m002_search, m003_feeds, m004_colour_names, m005_accent_search, m009_feed_view_index
+    m001_initial,
+    m002_search,
+    m003_feeds,
+    m004_colour_names,
+    m005_accent_search,
+    m006_trash_and_places,
+    m009_feed_view_index,
 )

@@ -125,6 +125,7 @@ class ReaderApp(App):
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None:
             main.save_position()
+            main.save_places()
         if not self.jobs.pending_writes:
             self.exit()
             return
@@ -138,6 +139,10 @@ class ReaderApp(App):
     def _quit_if_still_wanted(self) -> None:
         if self._quitting:
             self.exit()
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit (it copies in a text field): say what does, in plain words."""
+        self.notify("Press q to quit (ctrl+q in a text field).", title="Do you want to quit?")
 
     def notify(
         self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False
@@ -160,8 +165,16 @@ class ReaderApp(App):
             ("Reading pane", ReadingPane.BINDINGS),
             ("Search bar (/)", SearchBar.BINDINGS),
             ("Notes pane", NotesPane.BINDINGS),
-            ("Note editor", NoteEditor.BINDINGS),
-            ("Tag editor", TagEditor.BINDINGS),
+            ("Note editor", [*NoteEditor.BINDINGS, Binding("enter", "", "A new line in the note")]),
+            (
+                "Tag editor",
+                [
+                    Binding("enter", "", "Save the tags"),
+                    Binding("right", "", "Take the suggested tag", key_display="→"),
+                    *TagEditor.BINDINGS,
+                ],
+            ),
+            ("Questions (yes/no)", [Binding("y", "", "Yes"), Binding("n / escape", "", "No")]),
         ]
 
     def action_help(self) -> None:
@@ -169,7 +182,11 @@ class ReaderApp(App):
             self.push_screen(HelpScreen(self.help_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":  # Textual's own lists generic scroll keys: this app's help instead
+                yield SystemCommand("Keys", "Every key of this app, pane by pane (?)", self.action_help)
+            else:
+                yield command
         main = self.main
         yield SystemCommand("Filter by tag", "Show only the articles with one tag", main.action_filter_tag)
         yield SystemCommand("Search", "Find articles, highlights and notes, accents or not (/)", main.action_search)
@@ -178,6 +195,18 @@ class ReaderApp(App):
         yield SystemCommand("Export notes tagged …", "Markdown of the notes with one tag", main.export_tagged)
         yield SystemCommand("Export this article's notes", "Same as e", main.action_export_article)
         yield SystemCommand("Sync vault", "Update the notes in your vault and read your edits back", main.sync_vault)
+        articles = main.article_list
+        yield SystemCommand("Open the article", "The one under the cursor in the list (enter)", articles.action_open)
+        yield SystemCommand("Sort the list", "Newest first, by title, by place (s)", articles.action_sort)
+        yield SystemCommand(
+            "Tag the article", "Edit the tags of the article under the cursor (t)", articles.action_tags
+        )
+        yield SystemCommand(
+            "Delete the article", "Move the article under the cursor to the trash (D)", articles.action_delete
+        )
+        yield SystemCommand(
+            "Undo the last delete", "Bring back the article deleted last (u in the list)", articles.action_undo_delete
+        )
 
     def _show_all(self) -> None:
         self.show_tag(None)

@@ -1,13 +1,16 @@
-"""Wrap an article body into display lines on grapheme boundaries, and split lines into styled pieces."""
+"""Wrap an article body into display lines on grapheme boundaries, split lines into styled pieces, say where the reader is."""
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 import regex
 from rich.cells import cell_len
+
+from reader.model import Article
 
 _WORD = regex.compile(r"\S+")
 _GRAPHEME = regex.compile(r"\X")
@@ -123,3 +126,20 @@ def column_offset(body: str, line: Line, column: int) -> int:
         if used > column:
             break
     return last
+
+
+CHARS_PER_MINUTE = 1_300  # about 230 words of news prose a minute: what "minutes left" assumes
+
+
+def place_line(article: Article | None, body_offset: int | None) -> str:
+    """The article's place, date, how far the reader is and the minutes left: the pane's border line."""
+    if article is None:
+        return ""
+    parts = [p for p in (article.place, article.date) if p]
+    length = len(article.body)
+    if length and body_offset is not None:
+        percent = min(100, round(100 * body_offset / length))
+        minutes = math.ceil(max(0, length - body_offset) / CHARS_PER_MINUTE)
+        parts.append(f"{percent}%")
+        parts.append(f"{minutes} min left" if minutes else "the end")
+    return " · ".join(parts)

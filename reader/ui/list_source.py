@@ -20,6 +20,8 @@ class ArticleWindow:
         max_pages: int = 64,
         sort: str = "date",
         view: tuple[str, int | None] | None = None,
+        count_later: bool = False,
+        count: int | None = None,
     ):
         self.library = library
         self.tag = tag
@@ -28,10 +30,25 @@ class ArticleWindow:
         self.page_size = page_size
         self.max_pages = max_pages
         self._pages: OrderedDict[int, list[ArticleSummary]] = OrderedDict()
-        self.count = library.count_articles(tag, view)
+        self.exact = True  # False while `count` is only the rows read so far (count_later)
+        if count is not None:  # counted already (a refresh that found the total changed)
+            self.count = count
+        elif count_later:
+            # The first frame needs the first rows, not the total: counting a million rows takes
+            # ~0.4 s from a cold disk, so the screen counts them in a worker and calls counted().
+            self.count = page_size
+            first = self._page(0)
+            self.exact = len(first) < page_size
+            self.count = len(first)
+        else:
+            self.count = library.count_articles(tag, view)
 
     def __len__(self) -> int:
         return self.count
+
+    def counted(self, count: int) -> None:
+        """The total, counted in a worker (count_later)."""
+        self.count, self.exact = count, True
 
     def get(self, index: int) -> ArticleSummary | None:
         """The row at `index`, or None past the end."""

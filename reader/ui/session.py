@@ -69,12 +69,17 @@ class Session:
         self.article: Article | None = None
         self.highlights: list[Highlight] = []
         self.deleted: list[Highlight] = []  # for undo, most recent last
+        self.trashed: list[int] = []  # articles moved to the trash in this session, for undo, most recent last
         self.tag_filter: str | None = None
         self.sort = SortOrder.DATE
 
     def open(self, article: Article, highlights: list[Highlight]) -> None:
         """An article and its highlights, as just read from the library."""
         self.article, self.highlights = article, list(highlights)
+
+    def close(self) -> None:
+        """No article open any more (it was deleted)."""
+        self.article, self.highlights = None, []
 
     def is_open(self, article_id: int | None) -> bool:
         """True if this article is the one open."""

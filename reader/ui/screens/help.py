@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from reader.ui.widgets.article_list import OPEN_MARK, UNREAD_MARK
+from reader.ui.widgets.reading_keys import MARGIN_MARKS, NOTE_MARK
 
 
 def key_label(binding: Binding) -> str:
@@ -25,15 +28,53 @@ def key_label(binding: Binding) -> str:
     return " / ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
 
 
-def help_content(sections: list[tuple[str, list[Binding]]]) -> Content:
-    """The text of the help screen."""
-    lines: list[Content] = [Content.styled("Keys", "bold $accent"), Content("")]
+# When a key means one thing here and another there, help says when (by binding id).
+WHEN = {
+    "reading.next_hit": "while search hits are marked",
+    "reading.previous_hit": "while search hits are marked",
+    "reading.note": "when no search hits are marked",
+    "reading.cancel_selection": "while selecting",
+    "reading.clear_hits": "while search hits are marked",
+    "list.undo_delete": "the article deleted last",
+    "reading.undo": "the highlight deleted last",
+    "notes.undo": "the highlight deleted last",
+}
+
+MARKS = [
+    (UNREAD_MARK, "an article not read yet (in the list)"),
+    (OPEN_MARK, "the article open in the reading pane (in the list)"),
+    (NOTE_MARK, "a highlight with a note on this line (reading pane margin, in its colour)"),
+    (MARGIN_MARKS["list item"], "a list item (reading pane margin)"),
+    (MARGIN_MARKS["quote"], "a quotation (reading pane margin)"),
+    ("✎", "a search result found in a note (in the list)"),
+]
+
+
+def describe(binding: Binding) -> str:
+    """A binding's description, with when it applies if the key means something else elsewhere."""
+    when = WHEN.get(binding.id or "")
+    return f"{binding.description} ({when})" if when else binding.description
+
+
+def help_rows(sections: list[tuple[str, list[Binding]]]) -> list[tuple[str, str] | str]:
+    """The help screen's rows: a section title alone, or (keys, what they do)."""
+    rows: list[tuple[str, str] | str] = []
     for title, bindings in sections:
-        lines.append(Content.styled(title, "bold"))
-        for binding in bindings:
-            lines.append(Content.assemble(("  " + key_label(binding).ljust(22), "$accent"), binding.description))
-        lines.append(Content(""))
-    lines.append(Content.styled("The mouse works too, but nothing needs it. escape, q or ? closes this help.", "dim"))
+        rows.append(title)
+        rows += [(key_label(b), describe(b)) for b in bindings]
+    rows.append("Marks")
+    rows += MARKS
+    return rows
+
+
+def help_content(sections: list[tuple[str, list[Binding]]]) -> Content:
+    """The text of the help screen, as one block (for tests and the palette's search)."""
+    lines: list[Content] = [Content.styled("Keys", "bold $accent"), Content("")]
+    for row in help_rows(sections):
+        if isinstance(row, str):
+            lines += [Content(""), Content.styled(row, "bold")]
+        else:
+            lines.append(Content.assemble(("  " + row[0].ljust(22), "$accent"), row[1]))
     return Content("\n").join(lines)
 
 
@@ -51,8 +92,27 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
+        # A grid of two columns, so that a long description wraps inside its own column.
         with VerticalScroll(id="help"):
-            yield Static(help_content(self.sections), id="help-text")
+            yield Static(Content.styled("Keys", "bold $accent"), classes="help-title")
+            with Grid(id="help-text"):
+                for row in help_rows(self.sections):
+                    if isinstance(row, str):  # a blank row, then the section's title
+                        yield from (Static(""), Static(""))
+                        yield Static(Content.styled(row, "bold"), classes="help-section")
+                        yield Static("", classes="help-section")
+                    else:
+                        yield Static(Content.styled(row[0], "$accent"), classes="help-key")
+                        yield Static(Content(row[1]), classes="help-what")
+            yield Static(
+                Content.styled("The mouse works too, but nothing needs it. escape, q or ? closes this help.", "dim"),
+                classes="help-foot",
+            )
+
+    def shown_text(self) -> str:
+        """What the help shows, row by row (a key and what it does on one line), as plain text."""
+        cells = [str(w.render()) for w in self.query_one("#help-text", Grid).children]
+        return "\n".join(f"{key}  {what}".rstrip() for key, what in zip(cells[::2], cells[1::2]))
 
     def action_close(self) -> None:
         self.dismiss(None)

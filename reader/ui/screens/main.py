@@ -19,8 +19,11 @@ from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.jobs import Job
 from reader.ui.list_source import ArticleWindow
 from reader.ui.screens.annotating import AnnotatingMixin, editors
+from reader.ui.screens.live import LiveMixin
+from reader.ui.screens.places import PlacesMixin
 from reader.ui.screens.search import SearchMixin
 from reader.ui.screens.sync import VaultSyncMixin
+from reader.ui.screens.trash import TrashMixin
 from reader.ui.session import Session, SortOrder
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
@@ -31,7 +34,7 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
+class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -114,60 +117,89 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         return [self.article_list, self.reading, self.notes]
 
     def on_mount(self) -> None:
-        self._reading = self.reading  # kept for on_unmount, when the widgets are already gone
-        self.load_list()
+        # Kept for on_unmount, when the widgets are already gone.
+        self._reading, self._list = self.reading, self.article_list
         self.reading.show(None, [])
         self.notes.show(None, [])
         self.query_one("#reading-pane").border_title = Content("Reading")
         self.query_one("#notes-pane").border_title = Content("Notes")
         self.article_list.focus()
         self._mark_current_pane(self.article_list)
+        self.restore_places(open_article=self.app.open_at is None)  # where the last session left off
+        self.watch_library()  # other programs' changes show up within a second
         # Everything built so far lives as long as the app: keep it out of the garbage collector's
         # full passes, which otherwise stall a keypress for ~100 ms every few dozen steps.
         self.call_after_refresh(gc.freeze)
 
     def on_unmount(self) -> None:
-        self.save_position(now=True)  # q saved it already through the jobs; this covers every other way out
+        # q saved these already through the jobs; this covers every other way out.
+        self.save_position(now=True)
+        self.save_places(now=True)
 
     # -- the list --------------------------------------------------------------------------
 
-    def load_list(self) -> None:
-        """(Re)load the article list, filtered by tag if a filter is set."""
-        window = ArticleWindow(self.library, tag=self.tag_filter, sort=self.sort)
+    def load_list(self, count: int | None = None) -> None:
+        """(Re)load the article list, filtered by tag if a filter is set (`count`: its length, if known)."""
+        window = ArticleWindow(self.library, tag=self.tag_filter, sort=self.sort, count_later=True, count=count)
         if self.tag_filter:
             empty = f"No article is tagged “{self.tag_filter}”. Press f to change the filter."
         else:
             empty = "No articles yet. Add some with: reader import PATH"
         self.article_list.set_window(window, empty)
-        container = self.query_one("#list-pane")
-        count = f"{len(window):,}"
-        container.border_title = Content(
+        self._title_list(window)
+        if not window.exact:  # more rows than the first page: counted in a worker, shown when ready
+            tag = self.tag_filter
+            self.jobs.read(
+                Job(
+                    partial(Library.count_articles, tag=tag),
+                    done=lambda count: self._counted(window, count, empty),
+                    quiet=True,
+                )
+            )
+
+    def _title_list(self, window: ArticleWindow) -> None:
+        count = f"{len(window):,}" if window.exact else f"{len(window):,}+"
+        self.query_one("#list-pane").border_title = Content(
             f"Articles ({count})"
             + (f" · #{self.tag_filter}" if self.tag_filter else "")
             + (f" · {self.sort.label}" if self.sort != SortOrder.DATE else "")
         )
 
+    def _counted(self, window: ArticleWindow, count: int, empty: str) -> None:
+        if self.article_list.window is not window:
+            return  # the list was reloaded meanwhile
+        window.counted(count)
+        self.article_list.set_window(window, empty)
+        self._title_list(window)
+        self.counted_rows()
+
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.open_article(message.article_id)
         self.focus_pane(self.reading)
 
-    def open_article(self, article_id: int, at: int | None = None) -> None:
-        """Show an article in the reading pane, where the reader left it (or `at`), and mark it read (in workers)."""
+    def open_article(self, article_id: int, at: int | None = None, *, quiet: bool = False) -> None:
+        """Show an article in the reading pane, where the reader left it (or `at`), and mark it read (in workers).
+
+        `quiet`: an article that is gone is not an error (the last session's, deleted since).
+        """
         self.save_position()
         self._opening += 1
         generation = self._opening
         self.jobs.read(
             Job(
                 partial(work.open_article, article_id=article_id),
-                done=lambda opened: self._opened(generation, opened, at),
+                done=lambda opened: self._opened(generation, opened, at, quiet),
                 failed="Could not open the article",
             )
         )
 
-    def _opened(self, generation: int, opened: work.Opened | None, at: int | None = None) -> None:
+    def _opened(self, generation: int, opened: work.Opened | None, at: int | None = None, quiet: bool = False) -> None:
         if generation != self._opening:
             return  # the reader has opened another article since
         if opened is None:
+            if quiet:  # the last session's article, deleted since: back to the list
+                self.focus_pane(self.article_list)
+                return
             self.notify("That article is no longer in the library.", severity="error")
             return
         article = opened.article
@@ -183,11 +215,16 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
         self.article_list.open_id = article.id
         self.article_list.refresh()
         self.show_hits(article.id)  # opened from search results: hits marked, cursor on the first
+        self.save_places()  # a crash later still reopens this article
         self.jobs.write(
             Job(
                 partial(work.mark_read, article_id=article.id), done=self._list_changed, failed="Could not mark as read"
             )
         )
+
+    def on_reading_pane_place_changed(self, message: ReadingPane.PlaceChanged) -> None:
+        # The border keeps the place, date and progress in sight wherever the text is scrolled.
+        self.query_one("#reading-pane").border_subtitle = Content(message.line)
 
     def _list_changed(self, _result: object = None) -> None:
         self.article_list.window.invalidate()  # a row's read mark, tags or note changed
@@ -317,6 +354,7 @@ class MainScreen(FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Scree
     def on_descendant_focus(self, event) -> None:
         if event.widget in self.panes:
             self._mark_current_pane(event.widget)
+            self.note_pane(("list", "reading", "notes")[self.panes.index(event.widget)])
 
     def _cycle(self, step: int) -> None:
         focused = self.focused

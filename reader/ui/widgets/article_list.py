@@ -15,6 +15,7 @@ from textual.strip import Strip
 
 from reader.model import ArticleSummary, SearchResult
 
+UNREAD_MARK, OPEN_MARK = "●", "▶"  # before a title: not read yet; open in the reading pane
 ROW_HEIGHT = 2
 RESULT_HEIGHT = 3  # a search result has a third line: the snippet
 HIT_STYLE = Style(bold=True, underline=True, color="#ff8c00")
@@ -34,6 +35,8 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("t", "tags", "Tag article", id="list.tags"),
         Binding("a", "note", "Article note", id="list.note"),
         Binding("s", "sort", "Sort: date/title/place", id="list.sort"),
+        Binding("D", "delete", "Delete article (to the trash)", id="list.delete", show=False),
+        Binding("u", "undo_delete", "Undo the last delete", id="list.undo_delete", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -53,6 +56,14 @@ class ArticleList(ScrollView, can_focus=True):
         """The user wants to write the note of the article under the cursor."""
 
     @dataclass
+    class DeleteRequested(Opened):
+        """The user wants the article under the cursor moved to the trash."""
+
+    @dataclass
+    class UndoDeleteRequested(Message):
+        """The user wants the last deleted article back."""
+
+    @dataclass
     class SortRequested(Message):
         """The user wants the next sort order (date → title → place)."""
 
@@ -68,7 +79,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.window = window
         self.empty_message = empty_message
         self.row_height = getattr(window, "row_height", ROW_HEIGHT)
-        self.virtual_size = Size(self.size.width, len(window) * self.row_height)
+        # No width of its own: rows are cut to the pane, so a resize never leaves a horizontal scrollbar.
+        self.virtual_size = Size(0, len(window) * self.row_height)
         self.cursor = min(self.cursor, max(len(window) - 1, 0))
         self.refresh()
 
@@ -128,6 +140,12 @@ class ArticleList(ScrollView, can_focus=True):
     def action_note(self) -> None:
         self._post_for_current(self.NoteRequested)
 
+    def action_delete(self) -> None:
+        self._post_for_current(self.DeleteRequested)
+
+    def action_undo_delete(self) -> None:
+        self.post_message(self.UndoDeleteRequested())
+
     def on_click(self, event) -> None:
         row = (event.y + int(self.scroll_y)) // self.row_height
         if self.window is not None and 0 <= row < len(self.window):
@@ -155,7 +173,7 @@ class ArticleList(ScrollView, can_focus=True):
         if selected:
             style += Style(reverse=True) if self.has_focus else Style(bgcolor="grey27")
         if sub == 0:
-            marker = "▶ " if summary.id == self.open_id else ("  " if summary.read else "● ")
+            marker = f"{OPEN_MARK} " if summary.id == self.open_id else ("  " if summary.read else f"{UNREAD_MARK} ")
             title_style = style + Style(bold=not summary.read)
             segments = [Segment(marker, style)]
             segments += _marked(summary.title, getattr(summary, "title_hits", ()), title_style)
@@ -168,7 +186,10 @@ class ArticleList(ScrollView, can_focus=True):
             segments = [Segment(meta, style + Style(dim=True))]
             if summary.tags:
                 segments.append(Segment("  " + " ".join(f"#{t}" for t in summary.tags), style + Style(color="cyan")))
-        return Strip(segments).crop(0, width).adjust_cell_length(width, style)
+        strip = Strip(segments)
+        if strip.cell_length > width and width > 1:  # cut with an ellipsis, as the border cuts a title
+            strip = Strip([*strip.crop(0, width - 1), Segment("…", style + Style(dim=True))])
+        return strip.crop(0, width).adjust_cell_length(width, style)
 
 
 def _marked(text: str, hits, style: Style) -> list[Segment]:

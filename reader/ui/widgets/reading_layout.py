@@ -82,6 +82,7 @@ class LazyLayout:
         return len(self._header) + self.lines.index_of(max(offset, self._shown_from))
 
     def _follow_cursor(self) -> None:
+        self._report_place()
         span = self.state.in_view  # the cursor, or the moving end of the selection
         if span is None or not self.lines:
             return

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
-from reader.ui.layout import Line, pieces
+from reader.ui.layout import CHARS_PER_MINUTE, Line, pieces, place_line  # noqa: F401
 from reader.ui.lazy_lines import LazyLines, shown_from
 from reader.ui.reading_cursor import ReadingCursor
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
@@ -43,7 +45,15 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_fo
     """Shows one article; j/k move a sentence cursor, ←/→ a word cursor inside it, v selects, h highlights."""
 
     BINDINGS = READING_BINDINGS
-    ALLOW_SELECT = False  # the pane's own selection answers the mouse, not Textual's screen-wide text selection
+    ALLOW_SELECT = False
+
+    @dataclass
+    class PlaceChanged(Message):
+        """Where the reader is changed: the line for the pane's border (place, date, %, minutes left)."""
+
+        line: str
+
+    # the pane's own selection answers the mouse, not Textual's screen-wide text selection
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -59,6 +69,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_fo
         self._structure_ranges: list[tuple[int, int, Style]] = []  # the article's, set with it
         self._blocks: list = []  # the article's blocks by start, for the margin marks
         self._block_starts: list[int] = []
+        self._place_line = ""
 
     # -- data in ---------------------------------------------------------------------------
 
@@ -98,6 +109,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_fo
     def set_hits(self, hits: list[tuple[int, int]]) -> None:
         """Mark search hits in the text; while there are some, n/N step through them."""
         self.state.set_hits(hits)
+        self._report_place()
         self.refresh()
         self.refresh_bindings()
 
@@ -119,9 +131,13 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_fo
         return True
 
     def action_next_hit(self) -> None:
+        if self.hits and self.hit_index == len(self.hits) - 1:
+            self.notify(f"That was the last of {len(self.hits)} hits: back to the first.")
         self.go_to_hit(self.hit_index + 1)
 
     def action_previous_hit(self) -> None:
+        if self.hits and self.hit_index == 0:
+            self.notify(f"That was the first of {len(self.hits)} hits: on to the last.")
         self.go_to_hit(self.hit_index - 1 if self.hit_index >= 0 else -1)
 
     def action_clear_hits(self) -> None:
@@ -179,6 +195,17 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_fo
     def current_highlight(self) -> Highlight | None:
         """The highlight under the cursor (or overlapping the selection)."""
         return self.state.highlight_under(self.highlights)
+
+    def _report_place(self) -> None:
+        """Tell the screen where the reader is now, when that changed (the end of the cursor's sentence)."""
+        span = self.state.span
+        line = place_line(self.article, span[1] if span else None)
+        if self.hits:  # stepping through search hits: which one of how many
+            where = f"hit {self.hit_index + 1}/{len(self.hits)}" if self.hit_index >= 0 else f"{len(self.hits)} hits"
+            line = f"{where} · {line}" if line else where
+        if line != self._place_line:
+            self._place_line = line
+            self.post_message(self.PlaceChanged(line))
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -291,6 +318,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_fo
         first_line = max(0, int(self.scroll_y) - len(self._header))
         if self.lines and self.state.span is not None:
             self.state.first_at_or_after(self.lines[min(first_line, len(self.lines) - 1)].start)
+            self._report_place()
             self.refresh()
 
     def action_page_down(self) -> None:
