@@ -263,6 +263,8 @@ _NEWLINES = re.compile(r"\r\n?|\u2028")
 
 def clean(s: str) -> str:
     """Normalise newlines to LF, sanitise and NFC-normalise: applied to every string that enters."""
+    if s.isascii() and s.isprintable():
+        return s  # nothing to do (most short fields): no control, no invisible, NFC already
     # U+2028/2029 are line/paragraph breaks that terminals do not honour; spell them as LFs.
     if "\r" in s or "\u2028" in s:
         s = _NEWLINES.sub("\n", s)

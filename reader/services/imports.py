@@ -97,8 +97,19 @@ def _store(library: Library, path: Path, article) -> ImportResult:
 
         status, stored = FeedStore(library).save(article, content_type="text/html")
     else:
-        status, stored = library.add_article(article)
+        with library.write():  # a Markdown file's structure goes in with its text, or neither does
+            status, stored = library.add_article(article)
+            if status != "unchanged":
+                _structures(library, [(stored.id, article)])
     return ImportResult(path, status, stored.title, stored.id)
+
+
+def _structures(library: Library, pairs: list) -> None:
+    """Keep the structure of Markdown files beside their plain bodies (an unchanged file keeps its own)."""
+    if any(a.blocks or a.spans for _, a in pairs):
+        from reader.store.feeds import FeedStore
+
+        FeedStore(library).set_structures(pairs)
 
 
 def import_file(library: Library, path: Path, encoding: str | None = None) -> ImportResult:
@@ -130,6 +141,7 @@ def _import_batch(library: Library, batch: list) -> list[ImportResult]:
                 try:
                     with library.part():
                         ids = library.add_plain_new([p for _, _, p in bulk])
+                        _structures(library, [(i, p) for i, (_, _, p) in zip(ids, bulk, strict=True)])
                     titles = {s.id: s.title for s in library.get_summaries(ids)}
                     for (i, path, _), article_id in zip(bulk, ids, strict=True):
                         results[i] = ImportResult(path, "imported", titles.get(article_id, ""), article_id)
