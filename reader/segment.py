@@ -298,8 +298,14 @@ def _block_sentences(body: str, lines: list[tuple[int, int]]) -> list[tuple[int,
 
 def sentence_spans(body: str) -> list[tuple[int, int]]:
     """Every sentence of the body in order, as (start, end) without surrounding whitespace."""
+    return sentences_between(body, 0, len(body))
+
+
+def sentences_between(body: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The sentences of body[lo:hi] as body offsets; the same as sentence_spans' there when lo and hi
+    fall on paragraph breaks (a sentence never crosses a blank line)."""
     spans = []
-    for block in _blocks(body, 0, len(body)):
+    for block in _blocks(body, lo, hi):
         spans.extend(_block_sentences(body, block))
     return spans
 

@@ -167,3 +167,14 @@ def test_only_reader_fetch_imports_httpx():
         str(p.relative_to(root)) for p in root.rglob("*.py") if "import httpx" in p.read_text(encoding="utf-8")
     )
     assert users == ["fetch/__init__.py"]
+
+
+def test_spans_stay_on_their_words_when_cleaning_changes_the_length():
+    """A paragraph is cleaned whole when that changes nothing, else piece by piece with its spans moved."""
+    from reader.importers.html import structure_from_fragment
+
+    body, _, spans = structure_from_fragment(
+        '<p>Evil \u202e<b>bold\u200b text</b> and <a href="http://x.org">a link</a>.</p>'
+    )
+    assert body == "Evil ⟨U+202E⟩bold⟨U+200B⟩ text and a link."
+    assert [(s.kind, body[s.start : s.end]) for s in spans] == [("strong", "bold⟨U+200B⟩ text"), ("link", "a link")]

@@ -43,8 +43,8 @@ def test_a_folder_import_names_what_it_skipped(run, tmp_path):
     _story(outside / "c.txt", "Behind a folder link")
     os.symlink(outside, folder / "linked")
     result = run("import", str(folder))
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    assert result.exit_code == 0, result.stdout
+    lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines[:-2]] == ["imported", "imported"]
     assert lines[-2] == (
         "skipped: 4 files of other kinds (.pdf, no extension, .jpg), "
@@ -59,7 +59,7 @@ def test_a_folder_import_names_what_it_skipped(run, tmp_path):
 
 def test_nothing_skipped_says_nothing_and_one_file_is_one_file(run, tmp_path):
     _story(tmp_path / "in" / "a.txt")
-    lines = run("import", str(tmp_path / "in")).output.splitlines()
+    lines = run("import", str(tmp_path / "in")).stdout.splitlines()
     assert len(lines) == 2 and not any(line.startswith("skipped") for line in lines)
     assert lines[-1] == "1 file: 1 imported, 0 updated, 0 unchanged, 0 refused"
 
@@ -67,7 +67,7 @@ def test_nothing_skipped_says_nothing_and_one_file_is_one_file(run, tmp_path):
 def test_a_dot_file_named_on_the_command_line_is_imported(run, tmp_path):
     _story(tmp_path / ".notes.md", "Asked for by name")
     result = run("import", str(tmp_path / ".notes.md"))
-    assert result.output.splitlines()[-1] == "1 file: 1 imported, 0 updated, 0 unchanged, 0 refused"
+    assert result.stdout.splitlines()[-1] == "1 file: 1 imported, 0 updated, 0 unchanged, 0 refused"
 
 
 def test_encoding_forces_the_codec_even_for_bytes_that_read_as_utf8(run, tmp_path):
@@ -89,7 +89,7 @@ def test_a_forced_codec_that_does_not_fit_is_refused(run, tmp_path):
     path.write_bytes("Hà Nội\n\ntext\n".encode())
     result = run("import", "--encoding", "ascii", str(path))
     assert result.exit_code == 1
-    assert "refused    " in result.output and "cannot decode as ascii (bad bytes at offset 1)" in result.output
+    assert "refused    " in result.stdout and "cannot decode as ascii (bad bytes at offset 1)" in result.stdout
 
 
 def test_forced_utf16_and_a_utf8_bom_under_forced_utf8():
@@ -103,8 +103,8 @@ def test_the_size_refusal_shows_two_sizes_that_differ(run, tmp_path):
         file.truncate(text.MAX_BYTES + 400 * 1024)  # sparse: nothing is written
     result = run("import", str(big))
     assert result.exit_code == 1
-    assert "file is 20.4 MB; the limit is 20.0 MB" in result.output
-    assert result.output.splitlines()[-1] == "1 file: 0 imported, 0 updated, 0 unchanged, 1 refused"
+    assert "file is 20.4 MB; the limit is 20.0 MB" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 file: 0 imported, 0 updated, 0 unchanged, 1 refused"
 
 
 @pytest.mark.parametrize("extra", [1, 100, 1024, 30_000, 52_429, 52_430, 60_000])

@@ -70,7 +70,7 @@ def test_no_bar_when_stderr_is_piped(tmp_path):
     folder = _folder(tmp_path)
     code, out, err = _run(tmp_path, folder, stderr_tty=False)
     assert code == 0, err
-    assert err == b""
+    assert BAR not in err and b"\r" not in err and b"\x1b" not in err  # stderr may say the library was created
     assert BAR not in out and b"\x1b" not in out
     assert out.decode().splitlines()[-1] == "30 files: 30 imported, 0 updated, 0 unchanged, 0 refused"
 

@@ -49,8 +49,8 @@ def strings_of(article: Article) -> list[str]:
         v = getattr(article, f.name)
         if isinstance(v, str):
             values.append(v)
-        elif isinstance(v, list):
-            values.extend(v)
+        elif isinstance(v, list):  # tags; blocks and spans carry offsets, and a link its URL
+            values.extend(x if isinstance(x, str) else getattr(x, "url", "") for x in v)
     return values
 
 
@@ -306,7 +306,13 @@ Second.
     assert a.source == "VNS"
     assert (a.dateline, a.place) == ("HÀ NỘI", "Hà Nội")
     assert a.tags == ["ngoại giao", "Nhật Bản"]
-    assert a.body == "# A heading that stays\n\nFirst paragraph\ncontinues here.\n\nSecond."
+    # The syntax is structure beside the plain body; lines inside a paragraph are joined, as on a page.
+    assert a.body == "A heading that stays\n\nFirst paragraph continues here.\n\nSecond."
+    assert [(b.kind, a.body[b.start : b.end]) for b in a.blocks] == [
+        ("heading", "A heading that stays"),
+        ("paragraph", "First paragraph continues here."),
+        ("paragraph", "Second."),
+    ]
 
 
 def test_markdown_tags_as_string_and_quoted_date():
@@ -331,7 +337,8 @@ def test_markdown_title_from_heading_removed_from_body():
 def test_markdown_heading_in_code_fence_is_not_a_title():
     a = parse(b"```\n# not a title\n```\ntext\n", "notes.md")
     assert a.title == "notes"
-    assert a.body == "```\n# not a title\n```\ntext"
+    assert a.body == "# not a title\n\ntext"  # the code, as code: a block of its own
+    assert [b.kind for b in a.blocks] == ["preformatted", "paragraph"]
 
 
 def test_markdown_title_falls_back_to_file_name():

@@ -1,6 +1,10 @@
 """The feed keys of the TUI with Pilot: F picks a view, R updates in a worker, o and L open web addresses."""
 
+import datetime
+from datetime import timedelta
+
 from reader.fetch import Fetcher
+from reader.model import Article
 from reader.services import feeds as service
 from reader.store import Library
 from reader.store.feeds import FeedStore
@@ -97,3 +101,57 @@ async def test_o_opens_the_url_and_L_lists_the_links(tmp_path, server):
         await pilot.press("enter")
         assert opened[-1] == "https://laws.example/land"
     assert FeedStore(library).get(land).links
+
+
+async def test_a_long_feed_view_is_paged_and_G_shows_its_oldest_article(tmp_path):
+    """A feed view reads keyset pages as the list needs them, like the main list (issue 10)."""
+    library = Library(tmp_path / "long.db")
+    store = FeedStore(library)
+    feed = store.add_feed("http://127.0.0.1:9/long.rss", "Long feed", [])
+    other = store.add_feed("http://127.0.0.1:9/other.rss", "Other", [])
+    day = datetime.date(2020, 1, 1)
+    entries = [
+        (f"e{n}", Article(title=f"Story {n:04d}", body=f"Body of story {n}.", date=str(day + timedelta(n))))
+        for n in range(1500)
+    ]
+    store.add_new_entries(feed.id, entries)
+    store.add_new_entries(other.id, [("x", Article(title="Not in the long feed", body="Elsewhere."))])
+    newest, oldest = "Story 1499", "Story 0000"
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("F")
+        await pilot.pause()
+        labels = [label for label, _ in app.screen.choices]
+        await pilot.press(*["down"] * labels.index("Long feed (1500 unread of 1500)"), "enter")
+        await settle(pilot)
+        article_list = app.main.query_one(ArticleList)
+        assert app.main.query_one("#list-pane").border_title == "Long feed (1,500)"
+        listed = widget_text(article_list)
+        assert newest in listed and "Not in the long feed" not in listed
+        assert len(article_list.window._pages) <= 2  # pages read, not 1,500 rows
+        await pilot.press("G")
+        await settle(pilot)
+        assert oldest in widget_text(article_list)
+
+
+def test_view_pages_keep_to_their_view_in_keyset_order(tmp_path):
+    """The list's keyset pages, kept to a feed, the unread articles or the pages added by hand."""
+    library = Library(tmp_path / "views.db")
+    store = FeedStore(library)
+    feed = store.add_feed("http://127.0.0.1:9/a.rss", "A", [])
+    day = datetime.date(2020, 1, 1)
+    store.add_new_entries(
+        feed.id, [(f"e{n}", Article(title=f"A{n}", body=f"a {n}.", date=str(day + timedelta(n)))) for n in range(7)]
+    )
+    library.add_article(Article(title="A file", body="Not from a feed.", path="/f.txt"))
+    view = ("feed", feed.id)
+    assert library.count_articles(view=view) == 7
+    first = library.page_articles(limit=3, view=view)
+    assert [s.title for s in first] == ["A6", "A5", "A4"]
+    after = library.page_articles(after=library.summary_key(first[-1]), limit=3, view=view)
+    assert [s.title for s in after] == ["A3", "A2", "A1"]
+    assert [s.title for s in library.page_articles(last=True, limit=2, view=view)] == ["A1", "A0"]
+    assert library.key_at(6, view=view)[1] == library.page_articles(last=True, limit=1, view=view)[0].id
+    library.set_reading_state(first[0].id, read=True)
+    assert library.count_articles(view=("unread", None)) == 7  # 8 articles, one read
+    assert library.count_articles(view=("pages", None)) == 0

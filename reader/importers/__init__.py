@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader import text
-from reader.importers import common, html, markdown, plaintext, seed
+from reader.importers import html, markdown, plaintext, seed
 from reader.model import Article
 
 SUPPORTED_SUFFIXES = (".txt", ".md", *html.SUFFIXES)
@@ -29,4 +29,5 @@ def parse(data: bytes, name: str, encoding: str | None = None) -> Article:
         article = plaintext.parse_text(decoded, name)
     article.path = name
     article.content_hash = text.content_hash(decoded)
-    return common.finish(article, body_is_clean=body_is_clean)
+    # html.finish: a Markdown body has structure, whose offsets must still fit after the final clean.
+    return html.finish(article, body_is_clean=body_is_clean)

@@ -73,6 +73,24 @@ def looks_like_feed(data: bytes) -> bool:
 
 def parse(data: bytes, url: str = "") -> ParsedFeed:
     """Parse a feed document; what parses is kept even when it is malformed. Raises text.InputError if nothing does."""
+    from reader.importers import feed_fast
+
+    fast = feed_fast.parse(data)  # plain RSS 2.0 or Atom 1.0, in C; None: feedparser reads it
+    if fast is not None:
+        feed_info, entries = fast
+        warning = ""
+    else:
+        feed_info, entries, warning = _feedparser(data)
+    result = ParsedFeed(
+        title=_plain(feed_info.get("title", "")), site_url=_line(feed_info.get("link")), warning=warning
+    )
+    for entry in entries:
+        result.entries.append(_entry(entry, url, result.title))
+    return result
+
+
+def _feedparser(data: bytes) -> tuple[dict, list, str]:
+    """(feed fields, entries, warning) as feedparser reads any document, malformed ones too."""
     import feedparser
 
     # A stream, never a string: feedparser would fetch a string that looks like a URL.
@@ -88,18 +106,13 @@ def parse(data: bytes, url: str = "") -> ParsedFeed:
     warning = ""
     if parsed.get("bozo"):
         warning = f"the feed is malformed ({_line(parsed.get('bozo_exception'))}); what could be read was kept"
-    feed_info = parsed.get("feed", {})
-    result = ParsedFeed(
-        title=_plain(feed_info.get("title", "")), site_url=_line(feed_info.get("link")), warning=warning
-    )
-    for entry in parsed.entries:
-        result.entries.append(_entry(entry, url, result.title))
-    return result
+    return parsed.get("feed", {}), parsed.entries, warning
 
 
 def _entry(entry, feed_url: str, feed_title: str) -> Entry:
     link = _line(entry.get("link"))
-    base = urljoin(feed_url, link) if link else feed_url
+    url = urljoin(feed_url, link) if link else ""
+    base = url or feed_url
     contents = entry.get("content") or []
     if contents:
         value = max((c.get("value", "") for c in contents), key=len)
@@ -116,7 +129,7 @@ def _entry(entry, feed_url: str, feed_title: str) -> Entry:
         date=_date(entry),
         source=feed_title,
         author=author,
-        url=urljoin(feed_url, link) if link else "",
+        url=url,
         blocks=blocks,
         spans=spans,
         tags=[_line(t.get("term")) for t in entry.get("tags", []) if t.get("term")][:10],

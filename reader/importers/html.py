@@ -115,8 +115,8 @@ def decode_page(data: bytes, charset: str | None = None, *, force: bool = False)
     return text.decode(data)
 
 
-class _Builder:
-    """Collects paragraphs of (kind, text) and spans while a tree is walked."""
+class StructureBuilder:
+    """Collects paragraphs of (kind, text) and spans while a tree (or Markdown's tokens) is walked."""
 
     def __init__(self, base_url: str = ""):
         self.base_url = base_url
@@ -127,17 +127,27 @@ class _Builder:
         self._spans: list[Span] = []
 
     def add(self, s: str | None, kind: str) -> None:
+        """Append text to the paragraph being built; its first piece decides the paragraph's kind."""
         if not s:
             return
         if not self._pieces:
             self._kind = kind
-        piece = text.clean(s)
-        self._pieces.append(piece)
-        self._length += len(piece)
+        self._pieces.append(s)
+        self._length += len(s)
+
+    def mark(self) -> int:
+        """Where the next text goes in the paragraph being built (a span's start)."""
+        return self._length
+
+    def span(self, kind: str, start: int, url: str = "") -> None:
+        """An inline span from `start` (a mark()) to what was added since; nothing if that is empty."""
+        if self._length > start:
+            self._spans.append(Span(kind, start, self._length, url))
 
     def flush(self) -> None:
-        raw = "".join(self._pieces)
-        spans, self._spans, self._pieces, self._length = self._spans, [], [], 0
+        """End the paragraph being built: cleaned, whitespace collapsed (or lines kept, preformatted), spans moved with it."""
+        raw, spans = self._cleaned()
+        self._spans, self._pieces, self._length = [], [], 0
         if self._kind == "preformatted":
             lines = [line.rstrip() for line in raw.split("\n")]
             kept = [line.replace("\t", "    ") for line in lines if line.strip()]
@@ -154,7 +164,25 @@ class _Builder:
                 moved.append(Span(span.kind, start, end, span.url))
         self.paragraphs.append((self._kind, para, moved))
 
+    def _cleaned(self) -> tuple[str, list[Span]]:
+        """The paragraph's text through text.clean, and its spans where the cleaned text has them.
+
+        Cleaned whole when that changes nothing (nearly always: one call a paragraph); else piece by
+        piece as before, a span's ends (always between pieces) moved by what cleaning changed.
+        """
+        raw = "".join(self._pieces)
+        if text.clean(raw) == raw:
+            return raw, self._spans
+        moved, old, new = {0: 0}, 0, []
+        for piece in self._pieces:
+            old += len(piece)
+            new.append(text.clean(piece))
+            moved[old] = moved[old - len(piece)] + len(new[-1])
+        spans = [Span(s.kind, moved[s.start], moved[s.end], s.url) for s in self._spans]
+        return "".join(new), spans
+
     def walk(self, el, kind: str) -> None:
+        """Walk an lxml element: blocks end paragraphs, inline elements become spans."""
         tag = _tag(el)
         if tag in _SKIP or not isinstance(tag, str):
             self.add(el.tail, kind)
@@ -187,14 +215,14 @@ class _Builder:
         elif tag == "hi":
             span_kind = _HI_KIND.get(el.get("rend", ""), "emphasis")
         elif tag in ("a", "ref"):
-            url = _link(el.get("href") or el.get("target") or "", self.base_url)
+            url = link_url(el.get("href") or el.get("target") or "", self.base_url)
             span_kind = "link" if url else None
-        start = self._length
+        start = self.mark()
         self.add(el.text, kind)
         for child in el:
             self.walk(child, kind)
-        if span_kind and self._length > start:
-            self._spans.append(Span(span_kind, start, self._length, url))
+        if span_kind:
+            self.span(span_kind, start, url)
         self.add(el.tail, kind)
 
     def result(self) -> tuple[str, list[Block], list[Span]]:
@@ -218,7 +246,7 @@ def _tag(el) -> str | None:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def _link(href: str, base: str) -> str:
+def link_url(href: str, base: str = "") -> str:
     """An absolute http(s) or mailto URL as one line of plain text, or "" for anything else (javascript:...)."""
     href = common.one_line(text.clean(href))
     if not href or href.startswith("#"):
@@ -273,7 +301,7 @@ def _remap(raw: str, kept: str) -> tuple[str, Callable[[int], int]]:
 
 def structure_from_tree(root, base_url: str = "") -> tuple[str, list[Block], list[Span]]:
     """Walk an lxml tree (trafilatura's output or plain HTML) into a body, its blocks and spans."""
-    builder = _Builder(base_url)
+    builder = StructureBuilder(base_url)
     builder.walk(root, "paragraph")
     return builder.result()
 
@@ -353,10 +381,10 @@ def parse(data: bytes, name: str, *, url: str = "", charset: str | None = None, 
     return finish(article)
 
 
-def finish(article: Article) -> Article:
+def finish(article: Article, *, body_is_clean: bool = False) -> Article:
     """common.finish for an article with structure: the body is clean already, so offsets keep their meaning."""
     body = article.body
-    article = common.finish(article)
+    article = common.finish(article, body_is_clean=body_is_clean)
     if article.body != body:  # cannot happen with text cleaned piece by piece; if it did, drop the offsets
         article.blocks, article.spans = [], []
     article.url = common.one_line(article.url)

@@ -8,8 +8,8 @@ import re
 import yaml
 
 from reader import text, vietnamese
-from reader.importers import common
-from reader.model import Article
+from reader.importers import common, html
+from reader.model import Article, Block, Span
 from reader.tags import clean_tags
 
 
@@ -114,6 +114,86 @@ def _pop_heading(body: str) -> tuple[str, str]:
     return "", body
 
 
+# Markdown's inline tokens that open a span, by the span kind they make (reader.model SPAN_KINDS).
+_SPAN_OPEN = {"em_open": "emphasis", "strong_open": "strong", "link_open": "link"}
+_SPAN_CLOSE = {"em_close", "strong_close", "link_close"}
+# Block tokens that hold paragraphs, and the kind they give them.
+_CONTAINER_KIND = {"blockquote_open": "quote", "list_item_open": "list item"}
+
+
+def structure(source: str) -> tuple[str, list[Block], list[Span]]:
+    """Markdown as a plain body (no `#`, `*`, `>`, `-`, `[..](..)` left) with its blocks and spans beside it.
+
+    The syntax becomes structure, as an HTML page's tags do: headings, paragraphs, quotes, list items
+    and code as blocks; emphasis, strong and links (http, https, mailto) as spans. Raw HTML blocks keep
+    their text only; images and inline HTML tags are dropped, as on a page.
+    """
+    from markdown_it import MarkdownIt  # loaded with the first Markdown file, not with every command
+
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(source)
+    builder = html.StructureBuilder()
+    kinds = ["paragraph"]  # the kind a paragraph gets here: the innermost quote or list item
+    cells, heading = 0, False
+    for token in tokens:
+        kind = token.type
+        if kind in _CONTAINER_KIND:
+            builder.flush()
+            kinds.append(_CONTAINER_KIND[kind])
+        elif kind in ("blockquote_close", "list_item_close"):
+            builder.flush()
+            kinds.pop()
+        elif kind in ("heading_open", "paragraph_open", "tr_open"):
+            builder.flush()
+            cells, heading = 0, kind == "heading_open"
+        elif kind in ("heading_close", "paragraph_close", "tr_close"):
+            builder.flush()
+            heading = False
+        elif kind in ("th_open", "td_open"):
+            cells += 1
+            if cells > 1:
+                builder.add(" · ", kinds[-1])
+        elif kind == "inline":
+            _inline(builder, token.children or [], "heading" if heading else kinds[-1])
+        elif kind in ("fence", "code_block"):
+            builder.flush()
+            builder.add(token.content, "preformatted")
+            builder.flush()
+        elif kind == "html_block":
+            builder.flush()
+            _html_block(builder, token.content, kinds[-1])
+    return builder.result()
+
+
+def _inline(builder: html.StructureBuilder, children, kind: str) -> None:
+    """The text of one paragraph's inline tokens, with their spans."""
+    opened: list[tuple[str, int, str]] = []
+    for child in children:
+        t = child.type
+        if t in ("text", "code_inline"):
+            builder.add(child.content, kind)
+        elif t in ("softbreak", "hardbreak"):
+            builder.add(" ", kind)  # paragraphs are reflowed, as a page's are (a line break is a space)
+        elif t in _SPAN_OPEN:
+            url = html.link_url(str(child.attrs.get("href") or "")) if t == "link_open" else ""
+            opened.append((_SPAN_OPEN[t], builder.mark(), url))
+        elif t in _SPAN_CLOSE and opened:
+            span_kind, start, url = opened.pop()
+            if span_kind != "link" or url:
+                builder.span(span_kind, start, url)
+        # image, html_inline: no text of their own on a page either
+
+
+def _html_block(builder: html.StructureBuilder, source: str, kind: str) -> None:
+    """A raw HTML block inside Markdown: its text and structure, never its markup."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(source, create_parent="div")
+    except Exception:  # lxml raises several types on hostile input; a block that does not parse is left out
+        return
+    builder.walk(root, kind)
+
+
 def parse_text(s: str, name: str) -> Article:
     """Parse Markdown: front matter fields, title from it or the first '# ' heading or the file name."""
     meta, body = split_front_matter(s)
@@ -124,10 +204,14 @@ def parse_text(s: str, name: str) -> Article:
         title, body = _pop_heading(body)
     dateline = _scalar("dateline", meta.get("dateline"))
     place = _scalar("place", meta.get("place")) or vietnamese.title_case_vi(dateline)
+    # The syntax becomes structure beside a plain body (as a page's tags do); the content hash stays
+    # the file's, so a file imported before (its body the Markdown as written) is still "unchanged".
+    plain, blocks, spans = structure(body)
     return Article(
         title=title or common.name_title(name),
-        # Markdown keeps its line breaks: lists and code blocks would not survive reflowing.
-        body=common.tidy_lines(body),
+        body=plain,
+        blocks=blocks,
+        spans=spans,
         date=_date(meta.get("date")),
         dateline=dateline,
         place=place,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from reader import text
@@ -101,28 +103,48 @@ def update(
     by_id = {f.id: f for f in feeds}
     requests = [(f.id, f.url, "" if force else f.etag, "" if force else f.last_modified) for f in feeds]
     done = 0
-    for feed_id, outcome in fetcher.get_many(requests):
-        done += 1
-        feed = by_id[feed_id]
-        if isinstance(outcome, FetchError):
-            store.record_fetch(feed.id, error=str(outcome), gone=outcome.gone)
-            yield FeedUpdate(store.feed(feed.id) or feed, done, len(feeds), error=str(outcome))
-            continue
-        try:
-            result = _store_feed(store, fetcher, feed, outcome)
-        except FeedError as error:
-            store.record_fetch(feed.id, error=str(error))
-            yield FeedUpdate(store.feed(feed.id) or feed, done, len(feeds), error=str(error))
-            continue
-        yield replace(result, feed=store.feed(feed.id) or feed, done=done, total=len(feeds))
+    # A feed is parsed in a thread of its own while the one before is stored: lxml, zlib and SQLite
+    # work without the GIL, so the two overlap on a second core.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-parse") as parser:
+        for feed_id, outcome, parsing in _parsed_ahead(fetcher.get_many(requests), parser):
+            done += 1
+            yield _update_one(store, fetcher, by_id[feed_id], outcome, parsing, done, len(feeds))
 
 
-def _store_feed(store: FeedStore, fetcher: Fetcher, feed: Feed, response: Response) -> FeedUpdate:
+def _parsed_ahead(results, parser: ThreadPoolExecutor, ahead: int = 2):
+    """(key, outcome, its parse as a future or None) of each fetch, parsed up to `ahead` feeds in advance."""
+    waiting: deque = deque()
+    for key, outcome in results:
+        fresh = isinstance(outcome, Response) and not outcome.not_modified
+        waiting.append((key, outcome, parser.submit(_parse_feed, outcome) if fresh else None))
+        if len(waiting) > ahead:
+            yield waiting.popleft()
+    yield from waiting
+
+
+def _update_one(
+    store: FeedStore, fetcher: Fetcher, feed: Feed, outcome, parsing: Future | None, done: int, total: int
+) -> FeedUpdate:
+    """Store one fetched feed (or record why it failed): its FeedUpdate."""
+    if isinstance(outcome, FetchError):
+        store.record_fetch(feed.id, error=str(outcome), gone=outcome.gone)
+        return FeedUpdate(store.feed(feed.id) or feed, done, total, error=str(outcome))
+    try:
+        result = _store_feed(store, fetcher, feed, outcome, parsing)
+    except FeedError as error:
+        store.record_fetch(feed.id, error=str(error))
+        return FeedUpdate(store.feed(feed.id) or feed, done, total, error=str(error))
+    return replace(result, feed=store.feed(feed.id) or feed, done=done, total=total)
+
+
+def _store_feed(
+    store: FeedStore, fetcher: Fetcher, feed: Feed, response: Response, parsing: Future | None = None
+) -> FeedUpdate:
     moved = response.url if response.permanent_redirect and response.url != feed.url else None
     if response.not_modified:
         store.record_fetch(feed.id, url=moved)
         return FeedUpdate(feed, 0, 0, not_modified=True)
-    parsed = _parse_feed(response)
+    parsed = parsing.result() if parsing is not None else _parse_feed(response)  # raises its FeedError
     known = store.entry_hashes(feed.id)
     trashed = store.library.trashed_entry_ids(feed.id)  # deleted by the user: not brought back
     wanted: list[feed_format.Entry] = []

@@ -231,8 +231,19 @@ def _store(library: Library, path: Path, article) -> ImportResult:
 
         status, stored = FeedStore(library).save(article, content_type="text/html")
     else:
-        status, stored = library.add_article(article)
+        with library.write():  # a Markdown file's structure goes in with its text, or neither does
+            status, stored = library.add_article(article)
+            if status != "unchanged":
+                _structures(library, [(stored.id, article)])
     return ImportResult(path, status, stored.title, stored.id)
+
+
+def _structures(library: Library, pairs: list) -> None:
+    """Keep the structure of Markdown files beside their plain bodies (an unchanged file keeps its own)."""
+    if any(a.blocks or a.spans for _, a in pairs):
+        from reader.store.feeds import FeedStore
+
+        FeedStore(library).set_structures(pairs)
 
 
 def import_file(library: Library, path: Path, encoding: str | None = None) -> ImportResult:
@@ -270,6 +281,7 @@ def _import_batch(library: Library, batch: list, *, bulk: bool = True) -> list[I
             if plainly_new:
                 try:
                     ids = library.add_plain_new([p for _, _, p in plainly_new])
+                    _structures(library, [(i, p) for i, (_, _, p) in zip(ids, plainly_new, strict=True)])
                 except LibraryError as error:
                     raise _BulkRefused from error  # one of them is refused: each alone, to say which
                 titles = {s.id: s.title for s in library.get_summaries(ids)}

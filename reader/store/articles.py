@@ -74,17 +74,24 @@ class Articles:
                 self._reanchor(article_id, article.body, planned)
                 status = "updated"
             else:
-                cursor = unit.execute(
-                    """INSERT INTO articles (content_hash, path, title, body, date, dateline, place,
-                       source, updated_at, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)""",
-                    (*values, values[-1]),
+                article_id = self._new_article_id()
+                unit.execute(
+                    """INSERT INTO articles (id, content_hash, path, title, body, date, dateline, place,
+                       source, updated_at, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                    (article_id, *values, values[-1]),
                 )
-                article_id = cursor.lastrowid
                 self._index_new(article_id)
                 status = "imported"
             if article.tags:
                 self._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
         return status, self.get_article(article_id)
+
+    def _new_article_id(self) -> int:
+        """An id no article ever had (above the highest in use and the highest deleted): ids are never reused."""
+        return self.conn.execute(
+            """SELECT max(coalesce((SELECT max(id) FROM articles), 0),
+                          coalesce((SELECT highest FROM article_id_mark), 0)) + 1"""
+        ).fetchone()[0]
 
     def _anchors_of(self, article_id: int) -> list[tuple[int, Anchor]]:
         return [(h.id, h.anchor) for h in self.highlights(article_id)]
@@ -146,33 +153,35 @@ class Articles:
         """Insert new articles in one statement and index them in bulk; each one's id (None: a duplicate)."""
         stamp = now()
         hashes = [_hash(a) for a in articles]
-        values = (
-            (
-                h,
-                a.path,
-                a.title,
-                a.body,
-                a.date or "",
-                a.dateline,
-                a.place,
-                a.source,
-                stamp,
-                stamp,
-                vietnamese.vi_sort_key(a.title),
-                place_key(a.place, a.date),
-            )
-            for a, h in zip(articles, hashes, strict=True)
-        )
         with self.write() as unit:
             last_id = unit.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            first_id = self._new_article_id()
+            values = (
+                (
+                    first_id + number,  # explicit: above every id an article ever had (a duplicate leaves a gap)
+                    h,
+                    a.path,
+                    a.title,
+                    a.body,
+                    a.date or "",
+                    a.dateline,
+                    a.place,
+                    a.source,
+                    stamp,
+                    stamp,
+                    vietnamese.vi_sort_key(a.title),
+                    place_key(a.place, a.date),
+                )
+                for number, (a, h) in enumerate(zip(articles, hashes, strict=True))
+            )
             unit.executemany(
-                """INSERT OR IGNORE INTO articles (content_hash, path, title, body, date, dateline,
+                """INSERT OR IGNORE INTO articles (id, content_hash, path, title, body, date, dateline,
                    place, source, updated_at, imported_at, title_key, place_key)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 values,
             )
-            # Without AUTOINCREMENT a new row's id is above every existing one. A content already
-            # stored was ignored: the first of the list with that content is the one stored.
+            # The new rows are the ones above every id before. A content already stored was ignored:
+            # the first of the list with that content is the one stored.
             found = unit.execute("SELECT content_hash, id FROM articles WHERE id > ?", (last_id,))
             new = {r[0]: r[1] for r in found}
             ids: list[int | None] = []

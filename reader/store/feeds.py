@@ -203,14 +203,12 @@ class FeedStore:
             by_hash = {
                 r[1]: r[0] for r in conn.execute("SELECT id, content_hash FROM articles WHERE id > ?", (last_id,))
             }
-            new_ids, tagged = [], []
+            new_ids, tagged, web_rows, raw_rows = [], [], [], []
             for entry_id, article in entries:
                 article_id = by_hash.pop(article.content_hash, None)
                 if article_id is None:
                     continue
-                conn.execute(
-                    """UPDATE articles SET url = ?, author = ?, language = ?, site = ?, structure = ?,
-                       feed_id = ?, entry_id = ? WHERE id = ?""",
+                web_rows.append(
                     (
                         article.url,
                         article.author,
@@ -220,20 +218,34 @@ class FeedStore:
                         feed_id,
                         entry_id,
                         article_id,
-                    ),
+                    )
                 )
                 if article.raw:
-                    conn.execute(
-                        "INSERT OR REPLACE INTO article_raw (article_id, content_type, raw, stored_at) VALUES (?,?,?,?)",
-                        (article_id, "text/html", zlib.compress(article.raw, 6), now()),
-                    )
+                    raw_rows.append((article_id, "text/html", zlib.compress(article.raw, 6), now()))
                 if article.tags:
                     library._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
                     tagged.append(article_id)
                 new_ids.append(article_id)
+            # One prepared statement for all of them: a first update writes thousands.
+            conn.executemany(
+                """UPDATE articles SET url = ?, author = ?, language = ?, site = ?, structure = ?,
+                   feed_id = ?, entry_id = ? WHERE id = ?""",
+                web_rows,
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO article_raw (article_id, content_type, raw, stored_at) VALUES (?,?,?,?)",
+                raw_rows,
+            )
             if tagged:
                 library._index(tagged)  # the search rows were written before the tags
         return new_ids
+
+    def set_structures(self, pairs: list[tuple[int, Article]]) -> None:
+        """Store the structure of files' articles (Markdown) beside their bodies: (article id, article) pairs."""
+        rows = [(encode_structure(a.blocks, a.spans), i) for i, a in pairs if a.blocks or a.spans]
+        if rows:
+            with self.library.write() as conn:
+                conn.executemany("UPDATE articles SET structure = ? WHERE id = ?", rows)
 
     def get(self, article_id: int) -> Article | None:
         """An article with its web fields and structure (as get_article) and the name of its feed."""
@@ -261,20 +273,6 @@ class FeedStore:
         """The feed an article came from, if any."""
         row = self.conn.execute("SELECT feed_id FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None
-
-    def view_ids(self, view: str, feed_id: int | None = None) -> list[int]:
-        """The ids of a TUI view, newest first: 'unread', 'feed' (one feed) or 'pages' (added by hand).
-
-        Ids only (no bodies), so even a long view costs a few bytes a row.
-        """
-        unread = "NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = a.id AND r.read = 1)"
-        where, params = {
-            "unread": (unread, ()),
-            "feed": ("a.feed_id = ?", (feed_id,)),
-            "pages": ("a.feed_id IS NULL AND a.url != ''", ()),
-        }[view]
-        rows = self.conn.execute(f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.date DESC, a.id DESC", params)
-        return [r[0] for r in rows]
 
     def counts(self) -> tuple[int, int, int]:
         """(articles, unread, pages added by hand from the web) of the whole library."""

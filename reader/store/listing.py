@@ -10,6 +10,14 @@ from reader.store import rows
 from reader.store.sorting import sort_column
 from reader.store.tags import tagged_articles
 
+# A TUI view (kind, feed id): the articles it keeps. The unread test is the reading state's.
+View = tuple[str, int | None]
+_VIEWS = {
+    "unread": "NOT EXISTS (SELECT 1 FROM reading_state r WHERE r.article_id = articles.id AND r.read = 1)",
+    "feed": "feed_id = ?",
+    "pages": "feed_id IS NULL AND url != ''",
+}
+
 
 def _plain_date(date: str | None) -> bool:
     """True for what reader itself stores as a date (empty or ISO digits), shown exactly as stored."""
@@ -19,19 +27,27 @@ def _plain_date(date: str | None) -> bool:
 class Listing:
     """The listing room of the Library."""
 
-    def count_articles(self, tag: str | None = None) -> int:
-        """How many articles there are (with the tag, if given)."""
-        where, params = self._tag_filter(tag)
+    def count_articles(self, tag: str | None = None, view: View | None = None) -> int:
+        """How many articles there are (with the tag, in the view, if given)."""
+        where, params = self._tag_filter(tag, view)
         return self.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()[0]
 
-    def _tag_filter(self, tag: str | None) -> tuple[str, tuple]:
-        if not tag:
-            return "", ()
-        from reader.tags import tag_pattern  # the tag rules (and regex) load only for a tag filter
+    def _tag_filter(self, tag: str | None, view: View | None = None) -> tuple[str, tuple]:
+        clauses, params = [], ()
+        if view is not None:
+            kind, feed_id = view
+            if kind not in _VIEWS:
+                raise ValueError(f"unknown view {kind!r}")
+            clauses.append(_VIEWS[kind])
+            params = (feed_id,) if kind == "feed" else ()
+        if tag:
+            from reader.tags import tag_pattern  # the tag rules (and regex) load only for a tag filter
 
-        # The tag as a person types it (smart accents), on the article or one of its highlights.
-        sql, values = tagged_articles(tag_pattern(tag), on_highlights=True, pattern=True)
-        return f"WHERE id IN ({sql})", tuple(values)
+            # The tag as a person types it (smart accents), on the article or one of its highlights.
+            sql, values = tagged_articles(tag_pattern(tag), on_highlights=True, pattern=True)
+            clauses.append(f"id IN ({sql})")
+            params += tuple(values)
+        return (f"WHERE {' AND '.join(clauses)}", params) if clauses else ("", ())
 
     def page_articles(
         self,
@@ -43,15 +59,17 @@ class Listing:
         limit: int = 100,
         tag: str | None = None,
         sort: str = "date",
+        view: View | None = None,
     ) -> list[ArticleSummary]:
         """A page of the list by keyset: rows after, before or from a key (sort value, id), or the last rows.
 
         `sort` is "date" (newest first), "title" or "place" (Vietnamese alphabetical order;
-        by place, newest first within a place); key_of() gives an article's key.
+        by place, newest first within a place); key_of() gives an article's key. `view` keeps
+        the rows of a TUI view: ("unread", None), ("feed", feed id) or ("pages", None).
         """
         column, order = sort_column(sort)
         ahead, behind = ("<", ">") if order == "DESC" else (">", "<")
-        where, params = self._tag_filter(tag)
+        where, params = self._tag_filter(tag, view)
         clauses = [where[len("WHERE ") :]] if where else []
         if after is not None:
             clauses.append(f"({column}, id) {ahead} (?, ?)")
@@ -74,13 +92,15 @@ class Listing:
             found.reverse()
         return self._summaries(found)
 
-    def key_at(self, index: int, tag: str | None = None, sort: str = "date") -> tuple[str, int] | None:
+    def key_at(
+        self, index: int, tag: str | None = None, sort: str = "date", view: View | None = None
+    ) -> tuple[str, int] | None:
         """The sort key of the row at a position, for a jump into the middle of a long list.
 
         Keyset paging cannot jump; this walks the (sort value, id) index only, never the rows.
         """
         column, order = sort_column(sort)
-        where, params = self._tag_filter(tag)
+        where, params = self._tag_filter(tag, view)
         row = self.conn.execute(
             f"SELECT {column}, id FROM articles {where} ORDER BY {column} {order}, id {order} LIMIT 1 OFFSET ?",
             (*params, index),

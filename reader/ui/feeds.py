@@ -13,9 +13,9 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 
-from reader.model import ArticleSummary
 from reader.store import Library, LibraryError
 from reader.store.feeds import FeedStore
+from reader.ui.list_source import ArticleWindow
 
 FEED_BINDINGS = [
     Binding("F", "pick_view", "Feeds and views", id="feeds.pick"),
@@ -33,41 +33,6 @@ class View:
     kind: str = "all"
     feed_id: int | None = None
     name: str = ""
-
-
-class IdsWindow:
-    """A list of article ids in the shape of ArticleWindow (len/get), reading summaries a page at a time."""
-
-    def __init__(self, library: Library, ids: list[int], page_size: int = 100):
-        self.library = library
-        self.ids = ids
-        self.page_size = page_size
-        self._pages: dict[int, list[ArticleSummary]] = {}
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def get(self, index: int) -> ArticleSummary | None:
-        """The row at `index`, or None past the end (or if the article is gone)."""
-        if not 0 <= index < len(self.ids):
-            return None
-        page_no, row = divmod(index, self.page_size)
-        if page_no not in self._pages:
-            chunk = self.ids[page_no * self.page_size : (page_no + 1) * self.page_size]
-            by_id = {s.id: s for s in self.library.get_summaries(chunk)}
-            self._pages[page_no] = [by_id.get(i) for i in chunk]
-        return self._pages[page_no][row]
-
-    def index_of(self, article_id: int) -> int | None:
-        """The row of an article in the view."""
-        try:
-            return self.ids.index(article_id)
-        except ValueError:
-            return None
-
-    def invalidate(self) -> None:
-        """Forget the rows read so far (read marks or tags changed)."""
-        self._pages.clear()
 
 
 class FeedsProgress(Message):
@@ -162,8 +127,8 @@ class FeedsMixin:
         if self.view.kind == "all":
             self.load_list()
         else:
-            ids = FeedStore(self.library).view_ids(self.view.kind, self.view.feed_id)
-            window = IdsWindow(self.library, ids)
+            # Keyset pages like the main list: a feed of 100k articles opens at once (m009's index).
+            window = ArticleWindow(self.library, view=(self.view.kind, self.view.feed_id))
             if not keep_cursor:
                 self.article_list.cursor = 0
             self.article_list.set_window(window, "Nothing here. Press F for another view, R to update the feeds.")

@@ -25,12 +25,16 @@ class Line:
     paragraph: int
 
 
-def wrap_body(body: str, width: int) -> list[Line]:
-    """Greedy word wrap of every paragraph to `width` cells, with a blank line between paragraphs."""
+def wrap_body(body: str, width: int, start: int = 0, end: int | None = None) -> list[Line]:
+    """Greedy word wrap of every paragraph to `width` cells, with a blank line between paragraphs.
+
+    With `start`/`end`, only body[start:end] is wrapped (offsets stay the body's).
+    """
     width = max(width, 4)
     lines: list[Line] = []
-    offset = 0
-    for number, paragraph in enumerate(body.split("\n\n")):
+    offset = start
+    part = body if start == 0 and end is None else body[start:end]
+    for number, paragraph in enumerate(part.split("\n\n")):
         if number:
             lines.append(Line(offset - 1, offset - 1, -1))
         line_offset = offset

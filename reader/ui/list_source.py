@@ -19,12 +19,14 @@ class ArticleWindow:
         page_size: int = 100,
         max_pages: int = 64,
         sort: str = "date",
+        view: tuple[str, int | None] | None = None,
         count_later: bool = False,
         count: int | None = None,
     ):
         self.library = library
         self.tag = tag
         self.sort = sort  # "date" (newest first), "title" or "place"
+        self.view = view  # a feed view ("feed", id), ("unread", None), ("pages", None); None: every article
         self.page_size = page_size
         self.max_pages = max_pages
         self._pages: OrderedDict[int, list[ArticleSummary]] = OrderedDict()
@@ -39,7 +41,7 @@ class ArticleWindow:
             self.exact = len(first) < page_size
             self.count = len(first)
         else:
-            self.count = library.count_articles(tag)
+            self.count = library.count_articles(tag, view)
 
     def __len__(self) -> int:
         return self.count
@@ -74,7 +76,7 @@ class ArticleWindow:
             return self._pages[page_no]
         size = self.page_size
         previous, following = self._pages.get(page_no - 1), self._pages.get(page_no + 1)
-        where = {"limit": size, "tag": self.tag, "sort": self.sort}
+        where = {"limit": size, "tag": self.tag, "sort": self.sort, "view": self.view}
         if page_no == 0:
             page = self.library.page_articles(**where)
         elif previous and len(previous) == size:  # keyset: the rows after the page above
@@ -84,7 +86,7 @@ class ArticleWindow:
         elif page_no == (self.count - 1) // size:  # the end (G): read the index backwards, no jump needed
             page = self.library.page_articles(last=True, **{**where, "limit": self.count - page_no * size})
         else:  # a jump (G, a scrollbar drag): find the page's first key on the index, keyset from there
-            key = self.library.key_at(page_no * size, tag=self.tag, sort=self.sort)
+            key = self.library.key_at(page_no * size, tag=self.tag, sort=self.sort, view=self.view)
             page = self.library.page_articles(from_key=key, **where) if key else []
         self._pages[page_no] = page
         while len(self._pages) > self.max_pages:

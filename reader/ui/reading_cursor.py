@@ -5,10 +5,9 @@ The reading pane draws it and wires keys and the mouse to it; tests drive it dir
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from reader import segment
 from reader.model import Highlight
+from reader.ui.sentence_index import SentenceIndex
 
 Span = tuple[int, int]
 
@@ -19,27 +18,36 @@ class ReadingCursor:
     def __init__(self, body: str = "") -> None:
         self.load(body)
 
-    def load(self, body: str, position: int = 0) -> None:
-        """A new body: sentences found, selection and hits gone, cursor on the sentence at `position`."""
+    def load(self, body: str, position: int = 0, start: int = 0) -> None:
+        """A new body: selection and hits gone, cursor on the sentence at `position`.
+
+        Sentences are found where the cursor goes (SentenceIndex), so a huge body loads at once;
+        with `start`, the text before it is not read (a heading the pane does not show).
+        """
         self.body = body
-        self.sentences: list[Span] = segment.sentence_spans(body) if body else []
-        self._starts = [s for s, _ in self.sentences]
+        self._sentences = SentenceIndex(body, start)
         self.anchor: Span | None = None  # the sentence (or word) where `v` was pressed
         self.word: Span | None = None  # the word cursor inside the sentence; None: the whole sentence
         self.reshaping: int | None = None  # the highlight whose passage the selection is changing (`c`)
         self.selection_end: int | None = None  # set by w/b; None means "end of the cursor sentence"
         self.hits: list[Span] = []
         self.hit_index = -1  # the hit n/N last went to
-        self.index = self.sentence_index_at(position)
-
-    def sentence_index_at(self, offset: int) -> int:
-        """The sentence containing (or nearest before) a body offset."""
-        return max(0, bisect_right(self._starts, offset) - 1)
+        self.span: Span | None = self._sentences.at(position) if body else None
 
     @property
-    def span(self) -> Span | None:
-        """The sentence under the cursor."""
-        return self.sentences[self.index] if self.sentences else None
+    def sentences(self) -> list[Span]:
+        """Every sentence span of the body (segments all of it: the pane itself never asks)."""
+        return self._sentences.all() if self.body else []
+
+    @property
+    def index(self) -> int:
+        """The number of the sentence under the cursor (counts the sentences before it)."""
+        return self._sentences.index_of(self.span) if self.span else 0
+
+    def sentence_index_at(self, offset: int) -> int:
+        """The number of the sentence containing (or nearest before) a body offset."""
+        span = self._sentences.at(offset) if self.body else None
+        return self._sentences.index_of(span) if span else 0
 
     @property
     def head(self) -> Span | None:
@@ -88,111 +96,133 @@ class ReadingCursor:
     # -- moving ----------------------------------------------------------------------------
 
     def set(self, index: int) -> None:
-        """Put the cursor on sentence `index` (clamped); the selection keeps its anchor, not its word end."""
-        if self.sentences:
-            self.index = max(0, min(len(self.sentences) - 1, index))
+        """Put the cursor on sentence number `index` (clamped); the selection keeps its anchor, not its word end."""
+        sentences = self.sentences
+        if sentences:
+            self._on(sentences[max(0, min(len(sentences) - 1, index))])
+
+    def _on(self, span: Span | None) -> None:
+        if span is not None:
+            self.span = span
             self.selection_end = self.word = None
+
+    def step(self, steps: int) -> None:
+        """The cursor `steps` sentences on (back when negative), stopping at either end."""
+        if self.span is not None:
+            self._on(self._sentences.step(self.span, steps))
+
+    def to_first(self) -> None:
+        """The cursor on the first sentence."""
+        self._on(self._sentences.first())
+
+    def to_last(self) -> None:
+        """The cursor on the last sentence."""
+        self._on(self._sentences.last())
 
     def move_to(self, offset: int) -> None:
         """Put the cursor on the sentence at a body offset, dropping any selection."""
-        self.index = self.sentence_index_at(offset)
+        if self.span is not None:
+            self.span = self._sentences.at(offset)
         self.anchor = self.selection_end = self.word = self.reshaping = None
-
-    def _paragraph_of(self, index: int) -> int:
-        return segment.paragraph_index(self.body, self.sentences[index][0])
 
     def next_paragraph(self) -> None:
         """To the first sentence of the next paragraph (or the last sentence)."""
-        if not self.sentences:
+        if self.span is None:
             return
-        here = self._paragraph_of(self.index)
-        for index in range(self.index + 1, len(self.sentences)):
-            if self._paragraph_of(index) != here:
-                return self.set(index)
-        self.set(len(self.sentences) - 1)
+        brk = self.body.find("\n\n", self.span[0])
+        found = self._first_from(brk + 2) if brk >= 0 else None
+        self._on(found or self._sentences.last())  # no paragraph after this one: the last sentence
+
+    def _first_from(self, offset: int) -> Span | None:
+        """The first sentence that starts at or after `offset`."""
+        found = self._sentences.at(offset)
+        if found is not None and found[0] < offset:
+            found = self._sentences.next(found)
+        return found
+
+    def _paragraph_first(self, span: Span) -> Span:
+        brk = self.body.rfind("\n\n", 0, span[0])
+        first = self._first_from(brk + 2 if brk >= 0 else 0)
+        return first if first is not None and first[0] <= span[0] else span
 
     def previous_paragraph(self) -> None:
         """To the first sentence of this paragraph, or of the one before if already there."""
-        if not self.sentences:
+        if self.span is None:
             return
-        here = self._paragraph_of(self.index)
-        index = self.index
-        while index > 0 and self._paragraph_of(index - 1) == here:
-            index -= 1
-        if index == self.index and index > 0:
-            before = self._paragraph_of(index - 1)
-            index -= 1
-            while index > 0 and self._paragraph_of(index - 1) == before:
-                index -= 1
-        self.set(index)
+        first = self._paragraph_first(self.span)
+        if first == self.span:
+            before = self._sentences.previous(self.span)
+            if before is not None:
+                first = self._paragraph_first(before)
+        self._on(first)
 
     def first_at_or_after(self, offset: int) -> None:
         """The cursor on the first sentence that is visible from `offset` on (after paging)."""
-        if not self.sentences:
+        if self.span is None:
             return
-        index = self.sentence_index_at(offset)
-        if self.sentences[index][1] <= offset and index + 1 < len(self.sentences):
-            index += 1
-        self.index = index
-        self.selection_end = self.word = None
+        span = self._sentences.at(offset)
+        if span is not None and span[1] <= offset:
+            span = self._sentences.next(span) or span
+        self._on(span)
 
     # -- the word cursor -------------------------------------------------------------------
 
     def words_of(self, index: int) -> list[Span]:
-        """The words of sentence `index`, as body spans."""
-        start, end = self.sentences[index]
+        """The words of sentence number `index`, as body spans."""
+        return self._words(self.sentences[index])
+
+    def _words(self, sentence: Span) -> list[Span]:
+        start, end = sentence
         return [(start + s, start + e) for s, e in segment.word_spans(self.body[start:end])]
 
     def next_word(self) -> None:
         """→: the word cursor one word on, into the next sentence after the last word."""
-        if not self.sentences:
-            return
-        index, after = self.index, (self.word[0] if self.word else -1)
-        while index < len(self.sentences):
-            later = [w for w in self.words_of(index) if w[0] > after]
+        sentence, after = self.span, (self.word[0] if self.word else -1)
+        while sentence is not None:
+            later = [w for w in self._words(sentence) if w[0] > after]
             if later:
-                return self._head_on(index, later[0])
-            index += 1
+                return self._head_on(sentence, later[0])
+            sentence = self._sentences.next(sentence)
 
     def previous_word(self) -> None:
         """←: the word cursor one word back (the last word of the sentence when on a whole sentence)."""
-        if not self.sentences:
+        if self.span is None:
             return
-        index, before = self.index, (self.word[0] if self.word else self.span[1] + 1)
-        while index >= 0:
-            earlier = [w for w in self.words_of(index) if w[0] < before]
+        sentence, before = self.span, (self.word[0] if self.word else self.span[1] + 1)
+        while sentence is not None:
+            earlier = [w for w in self._words(sentence) if w[0] < before]
             if earlier:
-                return self._head_on(index, earlier[-1])
-            index -= 1
+                return self._head_on(sentence, earlier[-1])
+            sentence = self._sentences.previous(sentence)
 
-    def _head_on(self, index: int, word: Span) -> None:
+    def _head_on(self, sentence: Span, word: Span) -> None:
         """The word cursor on `word`; in a selection that starts before it, the selection ends with it."""
-        self.index, self.word = index, word
+        self.span, self.word = sentence, word
         self.selection_end = word[1] if self.anchor is not None and word[0] >= self.anchor[0] else None
 
     def _head_at_end(self) -> None:
         """After w/b: the word cursor on the selection's last word, so that ←/→ go on from there."""
         last = segment.word_at(self.body, self.selection_end - 1) if self.selection_end else None
         if last is not None:
-            self.index, self.word = self.sentence_index_at(last[0]), last
+            self.span, self.word = self._sentences.at(last[0]), last
 
     def place(self, offset: int) -> None:
         """A click: the cursor on the sentence at `offset`, the word cursor on the word there (if any)."""
-        if not self.sentences:
+        if self.span is None:
             return
         self.anchor = self.selection_end = self.reshaping = None
         self._put(offset)
 
     def _put(self, offset: int) -> None:
-        self.index = self.sentence_index_at(offset)
+        self.span = self._sentences.at(offset)
         word = segment.word_at(self.body, offset)
-        start, end = self.sentences[self.index]
+        start, end = self.span
         self.word = word if word is not None and start <= word[0] and word[1] <= end else None
         self.selection_end = None
 
     def drag_to(self, offset: int) -> None:
         """A drag: the selection from where the button went down to the word (or sentence) at `offset`."""
-        if not self.sentences:
+        if self.span is None:
             return
         if self.anchor is None:
             self.anchor = self.head
@@ -263,7 +293,7 @@ class ReadingCursor:
             return None
         target = found[0]
         self.anchor = None
-        self.index = self.sentence_index_at(target.start)
+        self.span = self._sentences.at(target.start)
         end = min(segment.next_word_end(self.body, target.start), target.end)
         self.word = (target.start, max(end, segment.grapheme_end(self.body, target.start + 1)))
         self.selection_end = None

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
-from reader.ui.layout import CHARS_PER_MINUTE, Line, line_at, pieces, place_line, wrap_body  # noqa: F401
+from reader.ui.layout import CHARS_PER_MINUTE, Line, pieces, place_line  # noqa: F401
+from reader.ui.lazy_lines import LazyLines, shown_from
 from reader.ui.reading_cursor import ReadingCursor
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
 from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the pane's public names
@@ -28,7 +29,9 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
     SELECTION_STYLE,
     STRUCTURE_STYLES,
     WORD_STYLE,
+    highlight_ranges,
 )
+from reader.ui.widgets.reading_layout import LazyLayout
 
 
 def structure_ranges(article: Article | None) -> list[tuple[int, int, Style]]:
@@ -39,7 +42,7 @@ def structure_ranges(article: Article | None) -> list[tuple[int, int, Style]]:
     return [(m.start, m.end, STRUCTURE_STYLES[m.kind]) for m in marked if m.kind in STRUCTURE_STYLES]
 
 
-class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
+class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_focus=True):
     """Shows one article; j/k move a sentence cursor, ←/→ a word cursor inside it, v selects, h highlights."""
 
     BINDINGS = READING_BINDINGS
@@ -58,12 +61,15 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         self.article: Article | None = None
         self.highlights: list[Highlight] = []
         self.state = ReadingCursor()  # cursor, selection and hits: plain Python, see reader/ui/session.py
-        self.lines: list[Line] = []
-        self._line_starts: list[int] = []
+        self.lines: LazyLines | list[Line] = []  # wrapped a chunk at a time, where the reader looks
+        self._shown_from = 0  # the body before it is not drawn (a heading repeating the title)
+        self._realising = False
         self._header: list[list[Segment]] = []
         self._wrapped_width = 0
         self._drag_offset: int | None = None  # where a drag is, while the button is down
         self._structure_ranges: list[tuple[int, int, Style]] = []  # the article's, set with it
+        self._blocks: list = []  # the article's blocks by start, for the margin marks
+        self._block_starts: list[int] = []
         self._place_line = ""
 
     # -- data in ---------------------------------------------------------------------------
@@ -72,8 +78,10 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         """Show an article, its highlights, with the cursor on the sentence at `position`."""
         self.article = article
         self._structure_ranges = structure_ranges(article)
+        self._sort_blocks()
         self.highlights = highlights
-        self.state.load(article.body if article else "", position)
+        self._shown_from = shown_from(article)
+        self.state.load(article.body if article else "", position, self._shown_from)
         self.refresh_bindings()
         self._wrapped_width = 0
         self._layout()
@@ -85,8 +93,14 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         """Show new metadata (tags, note) of the open article without moving the cursor."""
         self.article = article
         self._structure_ranges = structure_ranges(article)
+        self._sort_blocks()
+        self._shown_from = shown_from(article)  # the same body: the cursor's sentences stay
         self._wrapped_width = 0
         self._layout()
+
+    def _sort_blocks(self) -> None:
+        self._blocks = sorted(self.article.blocks, key=lambda b: b.start) if self.article else []
+        self._block_starts = [b.start for b in self._blocks]
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the highlights drawn over the text."""
@@ -183,46 +197,6 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         """The highlight under the cursor (or overlapping the selection)."""
         return self.state.highlight_under(self.highlights)
 
-    # -- layout ----------------------------------------------------------------------------
-
-    def on_resize(self) -> None:
-        self._layout()
-
-    def _layout(self) -> None:
-        width = max(self.scrollable_content_region.width - 2 * MARGIN, 10)
-        if width == self._wrapped_width:
-            return
-        self._wrapped_width = width
-        self._header = self._build_header(width)
-        self.lines = wrap_body(self.article.body, width) if self.article and self.article.body else []
-        self._line_starts = [line.start for line in self.lines]
-        self.virtual_size = Size(width, len(self._header) + len(self.lines) + 1)
-        self._follow_cursor()
-        self.refresh()
-
-    def _build_header(self, width: int) -> list[list[Segment]]:
-        article = self.article
-        if article is None:
-            return [
-                [Segment("No article open.", Style(dim=True))],
-                [],
-                [Segment("Choose one in the list and press enter.", Style(dim=True))],
-            ]
-        rows: list[list[Segment]] = []
-        for line in wrap_body(article.title, width):
-            rows.append([Segment(article.title[line.start : line.end], Style(bold=True))])
-        meta = " · ".join(p for p in (article.place, article.date, article.source) if p)
-        if meta:
-            rows.append([Segment(meta, Style(dim=True))])
-        if article.tags:
-            rows.append([Segment(" ".join(f"#{t}" for t in article.tags), Style(color="cyan"))])
-        rows.append([Segment("─" * width, Style(dim=True))])
-        return rows
-
-    def _line_of(self, offset: int) -> int:
-        """The virtual y of the display line holding a body offset."""
-        return len(self._header) + line_at(self._line_starts, offset)
-
     def _report_place(self) -> None:
         """Tell the screen where the reader is now, when that changed (the end of the cursor's sentence)."""
         span = self.state.span
@@ -234,23 +208,11 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
             self._place_line = line
             self.post_message(self.PlaceChanged(line))
 
-    def _follow_cursor(self) -> None:
-        self._report_place()
-        span = self.state.in_view  # the cursor, or the moving end of the selection
-        if span is None or not self.lines:
-            return
-        height = self.scrollable_content_region.height or 1
-        top, bottom = self._line_of(span[0]), self._line_of(max(span[0], span[1] - 1))
-        if top < self.scroll_y:
-            self.scroll_to(y=max(0, top - 1), animate=False, immediate=True)
-        elif bottom >= self.scroll_y + height:
-            self.scroll_to(y=min(top, bottom - height + 2), animate=False, immediate=True)
-
     # -- drawing ---------------------------------------------------------------------------
 
     def render_lines(self, crop):
         # The base style and the styled ranges are the same for every line of a frame.
-        self._frame = (self.rich_style, self._spans())
+        self._frame = (self.rich_style, self._on_screen(self._spans()))
         try:
             return super().render_lines(crop)
         finally:
@@ -286,8 +248,9 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         for h in self.highlights:
             if h.note.strip() and not h.orphan and h.start < line.end and h.end > line.start:
                 return Segment(NOTE_MARK, base + Style(color=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1])))
-        article = self.article
-        for block in article.blocks if article is not None else ():
+        # The block starting last before the line's end: blocks are paragraphs, a line is in one.
+        number = bisect_right(self._block_starts, line.end - 1) - 1
+        for block in self._blocks[number : number + 1] if number >= 0 else ():
             mark = MARGIN_MARKS.get(block.kind)
             shows = block.start < line.end and block.end > line.start
             if mark and shows and (block.kind == "quote" or block.start >= line.start):
@@ -297,13 +260,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
     def _spans(self) -> list[tuple[int, int, Style]]:
         """Every styled range of the body, lowest layer first (the page's structure at the bottom)."""
         spans: list[tuple[int, int, Style]] = list(self._structure_ranges)
-        current = self.current_highlight
-        # Longer highlights first, so a short one inside a long one paints on top.
-        for h in sorted((h for h in self.highlights if not h.orphan), key=lambda h: -(h.end - h.start)):
-            style = Style(bgcolor=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1]), color="black")
-            if current is not None and h.id == current.id:
-                style += Style(bold=True, italic=True)
-            spans.append((h.start, h.end, style))
+        spans.extend(highlight_ranges(self.highlights, self.current_highlight))
         for number, (start, end) in enumerate(self.hits):
             spans.append((start, end, CURRENT_HIT_STYLE if number == self.hit_index else HIT_STYLE))
         if self.selection_span is not None:
@@ -327,19 +284,19 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         self.refresh()
 
     def action_cursor_down(self) -> None:
-        self.state.set(self.cursor + 1)
+        self.state.step(1)
         self._moved()
 
     def action_cursor_up(self) -> None:
-        self.state.set(self.cursor - 1)
+        self.state.step(-1)
         self._moved()
 
     def action_first(self) -> None:
-        self.state.set(0)
+        self.state.to_first()
         self._moved()
 
     def action_last(self) -> None:
-        self.state.set(len(self.sentences) - 1)
+        self.state.to_last()
         self._moved()
 
     def action_next_paragraph(self) -> None:
@@ -354,7 +311,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         height = max(1, self.scrollable_content_region.height - 1)
         self.scroll_to(y=self.scroll_y + direction * height, animate=False, immediate=True)
         first_line = max(0, int(self.scroll_y) - len(self._header))
-        if self.lines and self.sentences:
+        if self.lines and self.state.span is not None:
             self.state.first_at_or_after(self.lines[min(first_line, len(self.lines) - 1)].start)
             self._report_place()
             self.refresh()
