@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from reader.store import Library
@@ -194,3 +196,27 @@ async def test_hostile_file_names_are_shown_as_plain_text(tmp_path):
         assert line.startswith("imported   x[@click=app.quit]y [bold]z[/bold].txt → #1 Plain")
         assert "\x1b" not in line and "evil" not in line
     library.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+@pytest.mark.parametrize("case", ["telex 0x7f", "telex 0x08 one burst", "decomposed"])
+def test_a_vietnamese_folder_name_typed_through_an_input_method_is_found(tmp_path, case):
+    from tests.test_typing_vietnamese import CASES, _run
+
+    bursts, meant = CASES[case]
+    folder = tmp_path / f"tin {meant}"
+    _story(folder / "a.txt", "Một bài")
+    db = tmp_path / "vi.db"
+    Library(db).close()
+    steps = [
+        (None, b"Articles (0)"),
+        (b"i", b"enter import"),
+        ((str(tmp_path) + "/tin ").encode(), None),
+        *[(burst, None) for burst in bursts],
+        (b"\r", b"1 file: 1 imported"),
+        (b"\r", None),  # enter closes the report (escape then q could read as alt+q)
+        (b"q", None),
+    ]
+    _run(db, tmp_path, steps)
+    with Library(db, read_only=True) as library:
+        assert [s.title for s in library.list_articles()] == ["Một bài"]

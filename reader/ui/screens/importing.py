@@ -14,6 +14,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Log, Static
 
 from reader import text
+from reader.ui.widgets.text_fields import TextInput
 
 COMPLETIONS_LISTED = 2000  # entries looked at per folder: a huge folder must not stall a key press
 
@@ -76,7 +77,8 @@ class ImportPathDialog(ModalScreen[Path | None]):
             yield Static(
                 Content("Import a file or a folder (.txt, .md, .html; folders recursively):"), id="editor-heading"
             )
-            yield Input(self.start, placeholder="~/news or ./story.md", id="import-path", suggester=PathSuggester())
+            # TextInput: Vietnamese typed through an input method arrives whole and NFC.
+            yield TextInput(self.start, placeholder="~/news or ./story.md", id="import-path", suggester=PathSuggester())
             yield Static(Content.styled("enter import · tab or → complete · escape cancel", "dim"), id="editor-status")
 
     def on_mount(self) -> None:
