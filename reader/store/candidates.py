@@ -35,8 +35,24 @@ def _in_window(conn: sqlite3.Connection, table: str, match: str, low: int, high:
     return {r[0] for r in rows}
 
 
+def _may_have_rows(conn: sqlite3.Connection, tier: Tier) -> bool:
+    """False when a condition holds for no row at all: the windows would otherwise walk every match to say so."""
+    for table, match in [tier.driver, *tier.matches]:
+        if not conn.execute(f"SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT 1", (match,)).fetchone():
+            return False
+    for choices in tier.any_of:
+        if not any(conn.execute(f"SELECT 1 FROM {t} WHERE {t} MATCH ? LIMIT 1", (m,)).fetchone() for t, m in choices):
+            return False
+    if tier.clauses:
+        sql = f"SELECT 1 FROM articles a WHERE {' AND '.join(tier.clauses)} LIMIT 1"
+        return conn.execute(sql, tier.params).fetchone() is not None
+    return True
+
+
 def newest(conn: sqlite3.Connection, tier: Tier, wanted: int) -> tuple[list[int], bool]:
     """Up to `wanted` rowids of the tier, newest first, and whether they are all it has."""
+    if not _may_have_rows(conn, tier):
+        return [], True
     table, match = tier.driver
     found: list[int] = []
     below = None
