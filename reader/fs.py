@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import glob
 import os
-import secrets
+import re
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -30,6 +30,8 @@ STALE_TMP_SECONDS = 3600  # a temporary file untouched this long belongs to a ki
 
 def temporary_name(path: Path) -> Path:
     """A hidden temporary file beside `path`, named after this process (.NAME.PID-RANDOM.tmp)."""
+    import secrets  # here, not at start-up: every command imports this module, few write files
+
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
@@ -45,21 +47,35 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
+# .NAME.PID-RANDOM.tmp as temporary_name makes it: without a name, only files of exactly that form.
+_TEMPORARY = re.compile(r"\..+\.(\d+-[0-9a-f]{8})\.tmp(?:-journal)?")
+
+
+def clean_stale_temporaries(folder: Path, name: str | None = None) -> list[Path]:
     """Remove the hidden temporary files that killed writes (backups, exports) of `name` left in `folder`.
 
     A write names its temporary file after its process (temporary_name): one whose process is gone,
-    or older than STALE_TMP_SECONDS, is a leftover; a write running now keeps its own.
+    or older than STALE_TMP_SECONDS, is a leftover; a write running now keeps its own. Without a
+    name, every file's leftovers: one look at the folder before writing many files into it.
     """
+    import glob
+
     removed = []
     cutoff = time.time() - STALE_TMP_SECONDS
+    stem = glob.escape(name) if name is not None else "*"
     try:
-        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
-        candidates += list(folder.glob(f".{glob.escape(name)}.*.tmp-journal"))
+        candidates = list(folder.glob(f".{stem}.*.tmp"))
+        candidates += list(folder.glob(f".{stem}.*.tmp-journal"))
     except OSError:
         return removed
     for path in candidates:
-        middle = path.name[len(name) + 2 :].split(".tmp")[0]  # "PID-RANDOM"
+        if name is not None:
+            middle = path.name[len(name) + 2 :].split(".tmp")[0]  # "PID-RANDOM"
+        else:
+            m = _TEMPORARY.fullmatch(path.name)
+            if m is None:
+                continue
+            middle = m.group(1)
         pid = middle.split("-")[0]
         try:
             if not path.is_file() or path.is_symlink():
@@ -72,19 +88,25 @@ def clean_stale_temporaries(folder: Path, name: str) -> list[Path]:
     return removed
 
 
-def write_atomic(path: Path, text: str, force: bool = False) -> None:
-    """Write `text` as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`."""
+def write_atomic(path: Path, text: str | Iterable[str], force: bool = False, *, clean: bool = True) -> None:
+    """Write `text` (or its pieces, as they come) as UTF-8 through a temp file, fsync and rename; FileExistsError unless `force`.
+
+    `clean=False` when the caller cleaned the folder once (clean_stale_temporaries without a name)
+    before writing many files: a look at the folder per file makes writing n files O(n²).
+    """
     path = Path(path)
     if not force and os.path.lexists(path):
         raise FileExistsError(f"{path} already exists")
-    data = text.encode("utf-8")
-    clean_stale_temporaries(path.parent, path.name)  # what a killed export left behind
+    pieces = [text] if isinstance(text, str) else text
+    if clean:
+        clean_stale_temporaries(path.parent, path.name)  # what a killed export left behind
     tmp = temporary_name(path)
     # O_EXCL: never follow or reuse something already there; 0o666 lets the umask set the mode.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in pieces:
+                f.write(piece.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
         if force:

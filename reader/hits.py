@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from reader import text, vietnamese
+from reader.segment import grapheme_end, grapheme_start
 
 if TYPE_CHECKING:
     from reader.query import Term
@@ -165,7 +166,7 @@ def _verified_spans(original: str, finder: HitFinder, folded: str, exact: bool) 
     for start, end, index in spans:
         # A hit ends where a token ends; marks that belong to its last letter go with it.
         if end < len(original) and original[end] >= "\u0300" and _extends(original[end]):
-            end = text.snap_to_grapheme(original, end, forward=True)
+            end = grapheme_end(original, end)
         if finder.accepts(index, original[start:end]):  # not so `Đà` in "đa": letters match, accents not
             out.append((start, end))
     return out
@@ -204,7 +205,7 @@ def snippet(
         start = max(0, hits[0][0] - SNIPPET_LEAD)
         if start > 0:  # begin at a word
             space = _SPACE.search(original, start, hits[0][0])
-            start = space.end() if space else text.snap_to_grapheme(original, start)
+            start = space.end() if space else grapheme_start(original, start)
     else:
         start = 0
     end = min(len(original), start + width)
@@ -215,7 +216,7 @@ def snippet(
             end = last
         else:  # no break between the hit and the width: run on to the end of the word
             space = _SPACE.search(original, end, min(len(original), end + WORD_SLACK))
-            end = space.start() if space else text.snap_to_grapheme(original, end)
+            end = space.start() if space else grapheme_start(original, end)
         if hits and end < hits[0][1]:
             end = hits[0][1]
     lead = "…" if start > 0 else ""

@@ -7,6 +7,23 @@ from dataclasses import dataclass, field
 # The five highlight colours, by number: their default names (a user can rename them: `reader colors`).
 COLOUR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "purple"}
 
+# How a highlight's passage is written in Markdown: a blockquote, an Obsidian callout, ==marked== text.
+HIGHLIGHT_FORMS = ("quote", "callout", "mark")
+# The Obsidian callout type of each colour, chosen for its colour there (warning is orange, danger red).
+DEFAULT_CALLOUTS = {1: "warning", 2: "success", 3: "info", 4: "danger", 5: "example"}
+
+
+@dataclass(frozen=True)
+class NoteStyle:
+    """How Markdown shows highlights: the form, and the callout type of each colour (defaults if absent)."""
+
+    form: str = "quote"
+    callouts: tuple[tuple[int, str], ...] = ()
+
+    def callout(self, color: int) -> str:
+        """The callout type of a colour: the user's, else the default."""
+        return dict(self.callouts).get(color) or DEFAULT_CALLOUTS.get(color, "quote")
+
 
 @dataclass
 class Article:

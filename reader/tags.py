@@ -12,6 +12,11 @@ def tidy_tag(name: str) -> str:
     return " ".join(text.clean(name).split())
 
 
+def tag_label(name: str) -> str:
+    """A tag as the screen shows it among others: `#name`, its spaces as "·" so that one tag reads as one."""
+    return "#" + "·".join(name.split())
+
+
 def tag_key(name: str) -> str:
     """The identity of a tag: the tidy name, case-insensitively ("Kinh tế" and " KINH  TẾ" are one)."""
     return tidy_tag(name).casefold()

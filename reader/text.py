@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 import unicodedata
+
+
+class _LazyPattern:
+    """A `re` pattern compiled on first use: a command that never meets what it finds does not pay for it."""
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._compiled: re.Pattern | None = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern)
+        return getattr(self._compiled, name)
 
 
 class LazyRegex:
@@ -44,9 +56,9 @@ _BOMS = (
 )
 
 # Windows-1258 writes most tones as separate combining bytes: grave, acute, tilde, hook, dot below.
-_VI_TONE = re.compile("[\u0300\u0301\u0303\u0309\u0323]")
+_VI_TONE = _LazyPattern("[\u0300\u0301\u0303\u0309\u0323]")
 # A tone not sitting on a vowel as Windows-1258 writes them (precomposed with breve, circumflex, horn).
-_STRAY_TONE = re.compile("(?<![aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
+_STRAY_TONE = _LazyPattern("(?<![aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
 
 
 def _mb(n: int) -> str:
@@ -205,7 +217,8 @@ _BMP_HIDDEN = "".join(
 )
 _TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_BMP_HIDDEN}{_DROPPED}\\U00010000-\\U0010ffff]"
 _HAS_TRIGGER = re.compile(_TRIGGER)
-_SANITISE = re.compile(
+# Compiled when a text first holds a trigger (1.4 ms): most output never does.
+_SANITISE = _LazyPattern(
     f"(?={_TRIGGER})(?:"
     + "|".join(
         (
@@ -340,35 +353,6 @@ def fold_with_offsets(s: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
-# --------------------------------------------------------------------------- graphemes
-
-_GRAPHEME = LazyRegex(r"\X")
-
-
-def graphemes(s: str) -> list[str]:
-    """The user-perceived characters (extended grapheme clusters) of `s`."""
-    return _GRAPHEME.findall(s)
-
-
-def grapheme_starts(s: str) -> list[int]:
-    """Every grapheme boundary offset in `s`, including 0 and len(s)."""
-    starts = [m.start() for m in _GRAPHEME.finditer(s)]
-    starts.append(len(s))
-    return starts
-
-
-def snap_to_grapheme(s: str, offset: int, forward: bool = False) -> int:
-    """The nearest grapheme boundary at or before `offset` (or at or after it when `forward`)."""
-    offset = max(0, min(offset, len(s)))
-    # There is always a boundary right after a line feed (rule GB4), so scanning only the line
-    # that holds `offset` gives the same answer as scanning the whole text, in a fraction of it.
-    line_start = s.rfind("\n", 0, offset) + 1
-    for m in _GRAPHEME.finditer(s, line_start):
-        if m.end() > offset:
-            return m.end() if forward and m.start() < offset else m.start()
-    return len(s)
-
-
 def shorten(s: str, limit: int) -> str:
     """Cut `s` to at most `limit` characters at a word boundary, marking the cut with "…"."""
     s = " ".join(s.split())
@@ -379,8 +363,10 @@ def shorten(s: str, limit: int) -> str:
     if space > limit // 3:
         head = head[:space]
     else:
+        from reader.segment import grapheme_start  # loads `regex`: only for a cut inside a word
+
         # One enormous word: cut inside it, but never between a letter and its marks.
-        head = head[: snap_to_grapheme(s, limit - 1)]
+        head = head[: grapheme_start(s, limit - 1)]
     return head.rstrip(" ,;:—–-") + "…"
 
 
@@ -389,4 +375,6 @@ def shorten(s: str, limit: int) -> str:
 
 def content_hash(s: str) -> str:
     """An article's identity: the SHA-256 hex digest of its clean text's UTF-8."""
+    import hashlib  # only writes need it: not loaded with every command
+
     return hashlib.sha256(s.encode("utf-8")).hexdigest()

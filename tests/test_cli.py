@@ -69,7 +69,8 @@ def test_import_reports_each_file_and_summary(run, tmp_path):
 def test_import_updates_a_changed_file_in_place(run, tmp_path):
     path = tmp_path / "story.txt"
     path.write_text("A title\n\nFirst version of the text.\n", encoding="utf-8")
-    assert run("import", str(path)).output.startswith("imported")
+    first = run("import", str(path)).output.splitlines()
+    assert first[0] == f"Created a new library at {run.db}" and first[1].startswith("imported")
     path.write_text("A title\n\nSecond version of the text.\n", encoding="utf-8")
     result = run("import", str(path))
     assert result.output.startswith("updated")
@@ -139,7 +140,7 @@ def test_highlight_notes_and_tags_from_the_command_line(run):
 
 
 def test_refuses_a_database_from_the_future(run):
-    run("list")
+    run("colors", "set", "1", "x")  # creates the library
     import sqlite3
 
     conn = sqlite3.connect(run.db)

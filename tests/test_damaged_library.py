@@ -90,6 +90,7 @@ def test_the_tui_on_a_damaged_library_says_the_sentence_before_any_screen(tmp_pa
         raise AssertionError("the TUI was started on a damaged library")
 
     monkeypatch.setattr(reader.ui.app, "make_app", no_screen)
+    monkeypatch.setattr("reader.cli._is_terminal", lambda stream: True)  # as if started in a terminal
     result = run("--db", str(db))
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "not a usable library" in result.output

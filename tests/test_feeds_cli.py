@@ -109,7 +109,7 @@ def test_opml_export_then_import_round_trips(run, politics, tmp_path):
     assert 'text="Chính trị &amp; luật"' in document and 'readerFullText="never"' in document
     other = tmp_path / "other.db"
     result = CliRunner().invoke(main, ["--db", str(other), "feed", "import", str(out)], catch_exceptions=False)
-    assert "added" in result.output and "1 feeds added" in result.output
+    assert "added" in result.output and "1 feed added" in result.output
     listed = json.loads(CliRunner().invoke(main, ["--db", str(other), "feed", "list", "--json"]).output)
     assert [(f["name"], f["url"], f["tags"], f["full_text"]) for f in listed] == [
         ("Chính trị & luật", politics.url("/rss"), ["politics"], "never")

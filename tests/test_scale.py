@@ -63,6 +63,7 @@ def test_list_jsonl_and_pretty_give_the_same_rows(big_db):
 
 
 def test_list_json_of_an_empty_library_is_an_empty_array(tmp_path):
+    Library(tmp_path / "empty.db").close()
     assert json.loads(_run(tmp_path / "empty.db", "list", "--json")) == []
     assert _run(tmp_path / "empty.db", "list", "--jsonl") == ""
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from textual.command import CommandList, CommandPalette
 
 from reader.cli import main
+from reader.store import Library
 from reader.ui.app import make_app
 from tests.tui_helpers import library_with
 
@@ -81,6 +82,7 @@ def test_file_names_never_reach_the_terminal_raw(tmp_path):
 
 def test_queries_and_click_errors_are_sanitised(tmp_path):
     db = str(tmp_path / "l.db")
+    Library(db).close()
     runner = CliRunner()
     result = runner.invoke(main, ["--db", db, "search", f"nothing{ESCAPES}"])
     _no_escapes(result.output)

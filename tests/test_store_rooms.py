@@ -203,6 +203,7 @@ def test_an_id_beyond_64_bits_names_nothing(library, n):
 @pytest.mark.parametrize("command", ["show", "notes", "tag"])
 def test_the_cli_says_no_article_for_a_huge_id(tmp_path, command):
     extra = ["x"] if command == "tag" else []
+    Library(tmp_path / "lib.db").close()
     result = run("--db", str(tmp_path / "lib.db"), command, str(2**63), *extra)
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: no article with id {2**63} (see `reader list`)"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader import text, vietnamese
+from reader import segment, text, vietnamese
 from tests.helpers import DATA, nfd
 
 INVISIBLES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
@@ -332,22 +332,25 @@ E_DOT_CIRCUMFLEX = {
 def test_graphemes_of_e_with_dot_and_circumflex(e):
     s = f"Vi{e}t"
     n = len(e)
-    assert text.graphemes(s) == ["V", "i", e, "t"]
-    assert text.grapheme_starts(s) == [0, 1, 2, 2 + n, 3 + n]
+    assert boundaries(s) == [0, 1, 2, 2 + n, 3 + n]  # V, i, the e with both marks, t
     for inside in range(3, 2 + n):
-        assert text.snap_to_grapheme(s, inside) == 2
-        assert text.snap_to_grapheme(s, inside, forward=True) == 2 + n
-    assert text.snap_to_grapheme(s, 2) == 2
-    assert text.snap_to_grapheme(s, 2, forward=True) == 2
+        assert segment.grapheme_start(s, inside) == 2
+        assert segment.grapheme_end(s, inside) == 2 + n
+    assert segment.grapheme_start(s, 2) == 2
+    assert segment.grapheme_end(s, 2) == 2
     assert text.clean(s) == "Việt"
 
 
+def boundaries(s: str) -> list[int]:
+    """Every offset of `s` the production grapheme rule calls a boundary."""
+    return [i for i in range(len(s) + 1) if segment.is_grapheme_boundary(s, i)]
+
+
 def test_grapheme_helpers_edges():
-    assert text.graphemes("") == []
-    assert text.grapheme_starts("") == [0]
-    assert text.snap_to_grapheme("abc", -5) == 0
-    assert text.snap_to_grapheme("abc", 99, forward=True) == 3
-    assert text.grapheme_starts("a\r\nb") == [0, 1, 3, 4]
+    assert boundaries("") == [0]
+    assert segment.grapheme_start("abc", -5) == 0
+    assert segment.grapheme_end("abc", 99) == 3
+    assert boundaries("a\r\nb") == [0, 1, 3, 4]
 
 
 # Where regex (which follows a newer Unicode) and the 15.0 test data disagree.
@@ -378,12 +381,15 @@ def grapheme_break_cases() -> list[tuple[str, str, list[int]]]:
 def test_grapheme_break_test():
     cases = grapheme_break_cases()
     assert len(cases) == 602
-    failures = [line for line, s, bounds in cases if text.grapheme_starts(s) != bounds]
+    failures = [line for line, s, bounds in cases if boundaries(s) != bounds]
     assert set(failures) <= GRAPHEME_KNOWN_DIFFERENCES, failures
 
 
 def _snap_reference(s: str, offset: int, forward: bool) -> int:
-    starts = text.grapheme_starts(s)
+    """The boundary at or before (at or after) an offset, by a plain scan of every grapheme (\\X)."""
+    import regex
+
+    starts = [m.start() for m in regex.finditer(r"\X", s)] + [len(s)]
     offset = max(0, min(offset, len(s)))
     return min(b for b in starts if b >= offset) if forward else max(b for b in starts if b <= offset)
 
@@ -416,7 +422,8 @@ _GRAPHEMEY = st.text(
 
 @given(_GRAPHEMEY, st.integers(min_value=-2, max_value=40), st.booleans())
 def test_snap_to_grapheme_matches_full_scan(s, offset, forward):
-    assert text.snap_to_grapheme(s, offset, forward) == _snap_reference(s, offset, forward)
+    snap = segment.grapheme_end if forward else segment.grapheme_start
+    assert snap(s, offset) == _snap_reference(s, offset, forward)
 
 
 # ------------------------------------------------------------------ content hash

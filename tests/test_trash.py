@@ -63,16 +63,22 @@ def test_a_trashed_article_leaves_the_list_and_search_and_comes_back_whole(libra
     assert library.count_articles() == before
 
 
-def test_an_id_taken_meanwhile_gives_the_restored_article_a_new_one(library):
-    newest = max(s.id for s in library.page_articles(limit=100))
-    library.trash_article(newest)
+def test_a_trashed_articles_id_is_not_given_to_the_next_import(library):
     from reader.model import Article
 
-    _, taken = library.add_article(Article(id=None, title="Another", body="Another story entirely.", path="x.txt"))
+    newest = max(s.id for s in library.page_articles(limit=100))
+    library.trash_article(newest)
+    _, single = library.add_article(Article(id=None, title="Another", body="Another story entirely.", path="x.txt"))
+    library.add_articles_bulk([Article(id=None, title="Bulk", body="A bulk story.", path="y.txt")])
+    bulk = library.page_articles(limit=100)
+    assert single.id > newest and all(s.id != newest for s in bulk)
     restored = library.restore_article(newest)
-    assert taken.id == newest  # SQLite gives the freed id out again
-    assert restored.id != newest and restored.old_id == newest
-    assert library.get_article(restored.id).title != "Another"
+    assert restored.id == newest and library.get_article(newest).title != "Another"
+    library.empty_trash()
+    library.trash_article(newest)
+    library.empty_trash()  # gone for good: its id still is never given out again
+    _, later = library.add_article(Article(id=None, title="Later", body="A later story.", path="z.txt"))
+    assert later.id > max(single.id, newest)
 
 
 def test_restoring_text_the_library_already_holds_is_refused_and_kept_in_the_trash(library):
@@ -156,3 +162,13 @@ def test_the_cli_deletes_lists_restores_and_empties(tmp_path):
     assert cli(db, "trash", "--empty").stdout == "Removed 1 article from the trash for good.\n"
     gone = cli(db, "restore", "2")
     assert gone.returncode == 1 and "no article with id 2 in the trash" in gone.stderr
+
+
+def test_delete_and_restore_on_a_library_that_does_not_exist_create_nothing(tmp_path):
+    from tests.helpers import cli
+
+    db = tmp_path / "none.db"
+    for command in ("delete", "restore"):
+        result = cli(db, command, "3")
+        assert result.returncode == 1 and "there is no library at" in result.stderr
+    assert not db.exists()

@@ -229,7 +229,7 @@ async def test_list_t_tags_the_article_a_writes_its_note_and_f_filters(library):
         await settle(pilot)
         assert library.get_article(hanoi_id(library)).tags == ["Ngoại giao", "Nhật Bản"]
         await pilot.pause()
-        assert "#Ngoại giao #Nhật Bản" in widget_text(app.screen.query_one("ArticleList"))
+        assert "#Ngoại·giao #Nhật·Bản" in widget_text(app.screen.query_one("ArticleList"))
         await pilot.press("a", *"Bài quan trọng", "ctrl+s")
         await settle(pilot)
         assert library.get_article(hanoi_id(library)).note == "Bài quan trọng"

@@ -314,7 +314,7 @@ def test_the_cli_syncs_remembers_the_vault_and_reports(library, tmp_path, reader
     assert len(list((vault / "Reader").glob("*.md"))) == 1
     edit(the_note(vault), "**Note:** first note", "**Note:** from the vault")
     result = run("sync")  # the vault and its folder are remembered
-    assert result.exit_code == 0 and "read back" in result.output and "1 edits read back" in result.output
+    assert result.exit_code == 0 and "read back" in result.output and "1 edit read back" in result.output
     assert len(list(vault.rglob("*.md"))) == 1
     assert json.loads((reader_home / "vault.json").read_text())["folder"] == "Reader"
     assert run("sync", str(vault), "--color", "7").exit_code == 2
@@ -360,7 +360,7 @@ async def test_the_palette_syncs_the_remembered_vault(library, tmp_path):
         app.main.sync_vault()
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
-        assert any("1 edits read back" in m for m in messages), messages
+        assert any("1 edit read back" in m for m in messages), messages
     assert library.highlights(hanoi(library).id)[0].note == "typed in the vault"
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from reader.cli import _article, _library, main, say, shown_path
+from reader.cli import _article, _library, main, plural, reads_only, say, say_pieces, shown_path
 from reader.store import SORT_ORDERS, Library, default_db_path
 
 
@@ -47,31 +46,26 @@ def _summary_json(r) -> dict:
 
 
 def _say_chunked(lines, size: int = 500) -> None:
-    """Print lines a chunk at a time: one write per chunk, not per row, and never all rows held."""
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) >= size:
-            say("\n".join(chunk))
-            chunk.clear()
-    if chunk:
-        say("\n".join(chunk))
+    """Print lines as they come, a group at a time (see say_pieces): never all rows held."""
+    say_pieces((line + "\n" for line in lines), size=size)
 
 
-def _json_rows(rows, *, layout: str):
+def _json_rows(rows, *, layout: str, shape=_summary_json):
     """The rows as JSON text, line by line: a JSON array with one compact object a line, or JSON Lines.
 
     json.dumps without `indent` uses the C encoder; with it (--pretty) Python's own, which is slow.
     """
+    import json  # only the commands that print JSON load it
+
     if layout == "lines":
         for r in rows:
-            yield json.dumps(_summary_json(r), ensure_ascii=False)
+            yield json.dumps(shape(r), ensure_ascii=False)
         return
     indent = 2 if layout == "pretty" else None
     yield "["
     held = None  # each object waits for the next: only then is it known to need a comma
     for r in rows:
-        item = json.dumps(_summary_json(r), ensure_ascii=False, indent=indent)
+        item = json.dumps(shape(r), ensure_ascii=False, indent=indent)
         if indent:
             item = "  " + item.replace("\n", "\n  ")
         if held is not None:
@@ -82,6 +76,16 @@ def _json_rows(rows, *, layout: str):
     yield "]"
 
 
+def json_layout(as_json: bool, pretty: bool, as_jsonl: bool) -> str | None:
+    """Which JSON the options ask for: "lines", "pretty", "array", or None for text."""
+    if as_jsonl:
+        return "lines"
+    if as_json:
+        return "pretty" if pretty else "array"
+    return None
+
+
+@reads_only
 @main.command("list")
 @click.option("--tag", help="Only articles with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one article per line.")
@@ -102,10 +106,9 @@ def list_command(ctx: click.Context, tag: str | None, as_json: bool, pretty: boo
     """
     library = _library(ctx)
     rows = library.list_articles(tag=tag, sort=sort)
-    if as_jsonl:
-        return _say_chunked(_json_rows(rows, layout="lines"))
-    if as_json:
-        return _say_chunked(_json_rows(rows, layout="pretty" if pretty else "array"))
+    layout = json_layout(as_json, pretty, as_jsonl)
+    if layout:
+        return _say_chunked(_json_rows(rows, layout=layout))
     empty = True
 
     def lines():
@@ -132,9 +135,12 @@ def _marked(s: str, spans, on: str, off: str) -> str:
 
 # "-word" excludes a word: unknown options are query text, so click's -h would eat "-hanoi";
 # a lone -h is help, as for every other command.
+@reads_only
 @main.command("search", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (with hit offsets).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (with hit offsets), one result per line.")
+@click.option("--pretty", is_flag=True, help="With --json: indent the JSON for reading.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Print JSON Lines: one JSON object per result.")
 @click.option(
     "--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="At most this many results."
 )
@@ -147,7 +153,9 @@ def _marked(s: str, spans, on: str, off: str) -> str:
     "exact: every word as typed; ignore: accents never count.",
 )
 @click.pass_context
-def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int, accents: str) -> None:
+def search_command(
+    ctx: click.Context, query: tuple[str, ...], as_json: bool, pretty: bool, as_jsonl: bool, limit: int, accents: str
+) -> None:
     """Search titles, text, places, sources, tags and notes; accents count when you type them.
 
     \b
@@ -163,51 +171,56 @@ def search_command(ctx: click.Context, query: tuple[str, ...], as_json: bool, li
     library = _library(ctx)
     joined = " ".join(query)
     try:
-        results = library.search(joined, limit=limit, accents=accents)
+        # Results are made as they are printed: the first shows at once, and none is held.
+        results = library.search_results(joined, limit=limit, accents=accents)
+        layout = json_layout(as_json, pretty, as_jsonl)
+        if layout:
+            return _say_chunked(_json_rows(results, layout=layout, shape=_result_json), size=100)
+        shown = _say_results(results)
     except QueryError as error:
         raise click.ClickException(str(error)) from error
-    if as_json:
-        say(
-            json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "title": r.title,
-                        "date": r.date,
-                        "place": r.place,
-                        "source": r.source,
-                        "read": r.read,
-                        "tags": list(r.tags),
-                        "snippet": r.snippet,
-                        "snippet_hits": [list(h) for h in r.snippet_hits],
-                        "snippet_from": r.snippet_from,
-                        "title_hits": [list(h) for h in r.title_hits],
-                        "body_hits": [list(h) for h in r.body_hits],
-                        "rank": r.rank,
-                    }
-                    for r in results
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    if not results:
+    if not shown:
         say(f"No article matches “{joined}”.")
         return
+    more = " (there may be more: raise --limit)" if shown == limit else ""
+    say(f"{plural(shown, 'article')}{more}")
+
+
+def _result_json(r) -> dict:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "date": r.date,
+        "place": r.place,
+        "source": r.source,
+        "read": r.read,
+        "tags": list(r.tags),
+        "snippet": r.snippet,
+        "snippet_hits": [list(h) for h in r.snippet_hits],
+        "snippet_from": r.snippet_from,
+        "title_hits": [list(h) for h in r.title_hits],
+        "body_hits": [list(h) for h in r.body_hits],
+        "rank": r.rank,
+    }
+
+
+def _say_results(results) -> int:
+    """Print search results as text, each as it comes; returns how many there were."""
     # Bold on a terminal; «guillemets» in a pipe or a file, where escape codes would be noise.
     on, off = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("«", "»")
+    shown = 0
     for r in results:
+        shown += 1
         meta = " · ".join(p for p in (r.date, r.place, r.source) if p)
         tags = f"  [{', '.join(r.tags)}]" if r.tags else ""  # as `reader list` shows them
         say(f"{r.id:>5}  {_marked(r.title, r.title_hits, on, off)}  ({meta}){tags}")
         if r.snippet:
             label = "note: " if r.snippet_from == "notes" else ""
             say(f"       {label}{_marked(r.snippet, r.snippet_hits, on, off)}")
-    more = " (there may be more: raise --limit)" if len(results) == limit else ""
-    say(f"{len(results)} {'article' if len(results) == 1 else 'articles'}{more}")
+    return shown
 
 
+@reads_only
 @main.command("show")
 @click.argument("article_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with url, author, feed and the body).")
@@ -231,6 +244,7 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
 
 
+@reads_only
 @main.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
@@ -252,7 +266,7 @@ def backup_command(ctx: click.Context, path: Path, force: bool, raw: bool) -> No
     report = library.check()
     say(
         f"backed up {library.path} to {written} ({_size(written.stat().st_size)}: "
-        f"{report.articles} articles, {report.highlights} highlights)"
+        f"{plural(report.articles, 'article')}, {plural(report.highlights, 'highlight')})"
     )
     say(f"to restore it, quit the reader and run: reader --db {written} backup {library.path} --force")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from reader import text
-from reader.cli import ReaderGroup, _article, _library, main, say, shown_path
+from reader.cli import ReaderGroup, _article, _library, main, plural, reads_only, say, shown_path
 
 
 def _fetcher(ctx: click.Context):
@@ -28,6 +27,8 @@ def _feed_error(error: Exception) -> click.ClickException:
 
 def show_json(ctx: click.Context, article_id: int) -> None:
     """`reader show ID --json`: the article with its web fields, the body as plain text."""
+    import json
+
     from reader.store.feeds import FeedStore
 
     library = _library(ctx)
@@ -108,6 +109,7 @@ def feed_update_command(ctx: click.Context, feed: str | None) -> None:
     _run_update(ctx, feeds)
 
 
+@reads_only
 @feed_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
@@ -117,6 +119,8 @@ def feed_list_command(ctx: click.Context, as_json: bool) -> None:
 
     feeds = FeedStore(_library(ctx)).feeds()
     if as_json:
+        import json
+
         keys = ("name", "url", "tags", "full_text", "articles", "unread", "last_fetched", "last_error", "gone")
         say(json.dumps([{k: getattr(f, k) for k in keys} for f in feeds], ensure_ascii=False, indent=2))
         return
@@ -128,7 +132,7 @@ def feed_list_command(ctx: click.Context, as_json: bool) -> None:
         say(f"{f.name}  {f.url}{tags}")
         fetched = f.last_fetched or "never"
         state = " (gone: the server answered 410)" if f.gone else ""
-        say(f"    {f.articles} articles, {f.unread} unread, last fetched {fetched}{state}")
+        say(f"    {plural(f.articles, 'article')}, {f.unread} unread, last fetched {fetched}{state}")
         if f.last_error:
             say(f"    last error: {f.last_error}")
 
@@ -144,7 +148,8 @@ def feed_remove_command(ctx: click.Context, feed: str) -> None:
         removed, kept = feed_service.remove(_library(ctx), feed)
     except feed_service.FeedError as error:
         raise _feed_error(error) from None
-    say(f"removed {removed.name}; its {kept} articles stay in the library")
+    kept_text = "its article stays" if kept == 1 else f"its {kept} articles stay"
+    say(f"removed {removed.name}; {kept_text} in the library")
 
 
 @feed_group.command("import")
@@ -166,9 +171,10 @@ def feed_import_command(ctx: click.Context, path: Path) -> None:
             added += status == "added"
     except feed_service.FeedError as error:
         raise click.ClickException(f"{shown_path(path)}: {error}") from None
-    say(f"{added} feeds added; fetch them with `reader feed update`")
+    say(f"{plural(added, 'feed')} added; fetch them with `reader feed update`")
 
 
+@reads_only
 @feed_group.command("export")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @click.pass_context

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from reader import text
-from reader.cli import _article, _library, main, say, shown_path
-from reader.model import Highlight
-from reader.store import Library
+from reader.cli import _article, _library, main, plural, reads_only, say, say_pieces, shown_path
+from reader.model import HIGHLIGHT_FORMS, Highlight, NoteStyle
+from reader.store import Library, LibraryError
+from reader.tags import tidy_tag
+
+STYLE_HELP = "Highlights as quote, callout (Obsidian, per colour) or mark (==text==); default: reader colors style."
 
 
 @main.command("highlight")
@@ -30,21 +32,31 @@ def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> 
     library = _library(ctx)
     article = _article(library, article_id)
     quote = text.clean(quote)
-    starts = find_all(article.body, quote) if quote.strip() else []
+    if not quote.strip():
+        raise click.ClickException("the quote is empty: give the words to highlight")
+    _refuse_blank_tags(tags)
+    starts = find_all(article.body, quote)
     if not starts:
         raise click.ClickException(f"the quote is not in article {article_id}")
     if occurrence is None and len(starts) > 1:
         raise click.ClickException(
             f"the quote occurs {len(starts)} times in article {article_id}; choose one with --occurrence 1..{len(starts)}"
         )
-    index = (occurrence or 1) - 1
+    index = (1 if occurrence is None else occurrence) - 1
     if not 0 <= index < len(starts):
-        raise click.ClickException(f"--occurrence must be between 1 and {len(starts)}")
+        allowed = "1: the quote occurs once" if len(starts) == 1 else f"between 1 and {len(starts)}"
+        raise click.ClickException(f"--occurrence must be {allowed}")
     start = starts[index]
     highlight, _ = highlight_span(
         library, article_id, start, start + len(quote), color=color, note=note, tags=tags, reuse=False
     )
     say(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
+
+
+def _refuse_blank_tags(tags) -> None:
+    """A tag given as nothing but blanks is a mistake to say, not a tag to drop without a word."""
+    if any(not tidy_tag(tag) for tag in tags):
+        raise click.ClickException("a tag name cannot be blank")
 
 
 def find_all(haystack: str, needle: str) -> list[int]:
@@ -74,6 +86,7 @@ def _highlight_json(h: Highlight, body: str) -> dict:
     }
 
 
+@reads_only
 @main.command("notes")
 @click.argument("article_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -84,6 +97,8 @@ def notes_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
     article = _article(library, article_id)
     highlights = [_highlight_json(h, article.body) for h in library.highlights(article_id)]
     if as_json:
+        import json
+
         say(
             json.dumps(
                 {
@@ -117,10 +132,12 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
     """Add TAGS to an article."""
     library = _library(ctx)
     _article(library, article_id)
+    _refuse_blank_tags(tags)
     stored = library.add_article_tags(article_id, tags)
     say(f"article {article_id}: " + ", ".join(stored))
 
 
+@reads_only
 @main.group("tags", invoke_without_command=True)
 @click.pass_context
 def tags_group(ctx: click.Context) -> None:
@@ -181,6 +198,7 @@ def tags_delete(ctx: click.Context, name: str) -> None:
     say(f"deleted {name!r}")
 
 
+@reads_only
 @main.command("export")
 @click.option(
     "--article",
@@ -190,7 +208,12 @@ def tags_delete(ctx: click.Context, name: str) -> None:
     help="Export this article (repeatable).",
 )
 @click.option("--tag", help="Only notes tagged T (an article with the tag brings all its highlights).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only highlights made or changed since DATE.")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Only highlights changed since DATE (YYYY-MM-DD).",
+)
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 @click.option(
     "-o",
@@ -201,38 +224,55 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
 @click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
+@click.option("--style", "form", type=click.Choice(HIGHLIGHT_FORMS), help=STYLE_HELP)
+@click.option("--pretty", is_flag=True, help="With --format json: indent the JSON (default: one annotation a line).")
 @click.pass_context
-def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted) -> None:
-    """Export notes and highlights as Markdown or W3C Web Annotation JSON."""
+def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, only_noted, form, pretty) -> None:
+    """Export notes and highlights as Markdown or W3C Web Annotation JSON.
+
+    The export is written as the articles are read: the first appear at once, and none is held.
+    """
+    from itertools import chain
+
     from reader.services import export as exporting
 
     library = _library(ctx)
     since_text = since.date().isoformat() if since else None
     try:
-        items = exporting.select(
+        items = exporting.selected(
             library, list(article_ids), tag=tag, since=since_text, colors=_colours(colors), only_noted=only_noted
         )
+        first = next(items, None)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    if not items:
+    if first is None:
         say("Nothing to export.", err=True)
         return
+    count = 0
+
+    def counted():
+        nonlocal count
+        for item in chain([first], items):
+            count += 1
+            yield item
+
+    look = {"colour_names": library.colour_names(), "style": note_style(library, form)}
     if output is None:
-        say(exporting.render_all(items, fmt, colour_names=library.colour_names()), nl=False)
+        say_pieces(exporting.render_stream(counted(), fmt, pretty=pretty, **look))
         return
     wants_folder = output.endswith(("/", "\\"))  # checked before Path() drops the slash
     output = Path(output)
     try:
         if wants_folder or output.is_dir():
-            written = exporting.write_files(items, output, fmt, force=force, colour_names=library.colour_names())
-            for w in written:
+            for w in exporting.write_files(counted(), output, fmt, force=force, **look):
                 say(f"wrote {w.path}")
         else:
             from reader.fs import write_atomic
 
             output.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(output, exporting.render_all(items, fmt, colour_names=library.colour_names()), force=force)
-            say(f"wrote {output} ({len(items)} articles)")
+            pieces = exporting.render_stream(counted(), fmt, pretty=pretty, **look)
+            write_atomic(output, pieces, force=force)
+            say(f"wrote {output} ({plural(count, 'article')})")
     except FileExistsError as error:
         raise click.ClickException(f"{shown_path(str(error))}; use --force to overwrite it") from error
     except (OSError, ValueError) as error:
@@ -258,9 +298,15 @@ def import_annotations_command(ctx: click.Context, file: Path) -> None:
         counts[r.status] = counts.get(r.status, 0) + 1
         if r.status in ("skipped", "orphaned", "kept"):
             say(f"{r.status:<9} “{r.quote[:60]}” {r.detail}".rstrip())
-    say(f"{len(results)} annotations: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    say(f"{plural(len(results), 'annotation')}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     if counts.get("skipped"):
         ctx.exit(1)
+
+
+def note_style(library: Library, form: str | None) -> NoteStyle:
+    """The library's note style, with the form a --style option asks for."""
+    style = library.note_style()
+    return style if form is None else NoteStyle(form, style.callouts)
 
 
 def _colours(value: str | None) -> frozenset[int] | None:
@@ -276,6 +322,7 @@ def _colours(value: str | None) -> frozenset[int] | None:
     return colours
 
 
+@reads_only
 @main.group("colors", invoke_without_command=True)
 @click.pass_context
 def colors_group(ctx: click.Context) -> None:
@@ -283,10 +330,13 @@ def colors_group(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         from reader.model import COLOUR_NAMES
 
-        names = _library(ctx).colour_names()
+        library = _library(ctx)
+        names, style = library.colour_names(), library.note_style()
         for color in range(1, 6):
             named = f"  ({COLOUR_NAMES[color]})" if color in names else ""
-            say(f"{color}  {names.get(color, COLOUR_NAMES[color])}{named}")
+            callout = f"  callout: {style.callout(color)}" if style.form == "callout" else ""
+            say(f"{color}  {names.get(color, COLOUR_NAMES[color])}{named}{callout}")
+        say(f"Markdown shows highlights as: {style.form} (reader colors style quote|callout|mark)")
 
 
 @colors_group.command("set")
@@ -297,3 +347,37 @@ def colors_set(ctx: click.Context, color: int, name: str) -> None:
     """Call colour COLOR by NAME (an empty NAME gives back its default)."""
     stored = _library(ctx).set_colour_name(color, name)
     say(f"colour {color}: {stored}" if stored else f"colour {color}: its default name again")
+
+
+@colors_group.command("style")
+@click.argument("form", type=click.Choice(HIGHLIGHT_FORMS))
+@click.pass_context
+def colors_style(ctx: click.Context, form: str) -> None:
+    """Show highlights in exports and vault notes as quote, callout or mark.
+
+    quote: a blockquote (the default); callout: an Obsidian callout of the colour's type, titled with
+    its name (`> [!tip] key claim`); mark: ==highlighted== text. Vault notes follow at the next sync.
+    """
+    _library(ctx).set_note_form(form)
+    say(f"highlights in Markdown: {form}")
+
+
+@colors_group.command("callout")
+@click.argument("color", type=click.IntRange(1, 5))
+@click.argument("callout")
+@click.pass_context
+def colors_callout(ctx: click.Context, color: int, callout: str) -> None:
+    """Give colour COLOR an Obsidian callout type (empty: its default).
+
+    CALLOUT is one of Obsidian's (note, tip, info, success, question, warning, danger, example,
+    quote, …) or one of your own CSS. The defaults follow the colours: warning, success, info, danger,
+    example.
+    """
+    try:
+        stored = _library(ctx).set_callout(color, callout)
+    except LibraryError as error:
+        raise click.ClickException(str(error)) from error
+    style = _library(ctx).note_style()
+    say(f"colour {color}: callout {style.callout(color)}" + ("" if stored else " (its default)"))
+    if style.form != "callout":
+        say("(shown once highlights are callouts: reader colors style callout)")

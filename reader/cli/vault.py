@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from reader.cli import _article, _library, main, say, shown_path
-from reader.cli.notes import _colours
+from reader.cli import _article, _library, main, plural, reads_only, refuse_without_a_terminal, say, shown_path
+from reader.cli.notes import STYLE_HELP, _colours
+from reader.model import HIGHLIGHT_FORMS
 
 
 @main.command("sync")
@@ -18,8 +19,9 @@ from reader.cli.notes import _colours
 @click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
 @click.option("--accept-deletes", is_flag=True, help="Delete from the library the highlights deleted in the vault.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--style", "form", type=click.Choice(HIGHLIGHT_FORMS), help=STYLE_HELP + " Remembered with the vault.")
 @click.pass_context
-def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes, dry_run) -> None:
+def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes, dry_run, form) -> None:
     """Keep one note per annotated article in a vault folder, and read your edits back.
 
     Notes are updated in place; your text outside the managed region and your own front-matter keys
@@ -40,6 +42,8 @@ def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes
         options.folder = folder
     if pattern is not None:
         options.pattern = pattern
+    if form is not None:
+        options.form = form
     options.colors = _colours(colors)
     options.only_noted, options.accept_deletes, options.dry_run = only_noted, accept_deletes, dry_run
     try:
@@ -61,14 +65,16 @@ def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes
         for line in lines:
             say(f"{label:<10} {shown_path(line)}")
     say(
-        f"{shown_path(vault)}: {len(report.created)} notes {would}created, {len(report.updated)} {would}updated, "
-        f"{report.unchanged} unchanged; {len(report.read_back)} edits {would}read back, "
-        f"{len(report.conflicts)} conflicts" + (" (dry run: nothing was written)" if dry_run else "")
+        f"{shown_path(vault)}: {plural(len(report.created), 'note')} {would}created, "
+        f"{len(report.updated)} {would}updated, {report.unchanged} unchanged; "
+        f"{plural(len(report.read_back), 'edit')} {would}read back, {plural(len(report.conflicts), 'conflict')}"
+        + (" (dry run: nothing was written)" if dry_run else "")
     )
     if report.problems:
         ctx.exit(1)
 
 
+@reads_only
 @main.command("open")
 @click.argument("uri")
 @click.pass_context
@@ -85,6 +91,7 @@ def open_command(ctx: click.Context, uri: str) -> None:
     highlight = library.get_highlight(highlight_id) if highlight_id is not None else None
     if highlight_id is not None and (highlight is None or highlight.article_id != article_id):
         say(f"highlight {highlight_id} is no longer in article {article_id}; opening the article", err=True)
+    refuse_without_a_terminal()
     from reader.ui.app import make_app
 
     make_app(library, open_at=(article_id, highlight_id)).run()

@@ -33,7 +33,11 @@ The layout (every block separated by one blank line)::
     > ...
 
 A highlight is the `###` heading (its paragraph, 1-based, counted from its start offset, and its
-colour), then its quote as a blockquote, then optional `**Note:**` and `**Tags:**` paragraphs.
+colour), then its quote, then optional `**Note:**` and `**Tags:**` paragraphs. The quote takes the
+form of the note style (`reader colors style`): a blockquote (the default, above), an Obsidian callout
+whose type is the colour's (`> [!success] key claim` then `> the passage`), or `==marked==` lines
+(each line marked on its own; a hard break stays outside the marks, a closing `=` of the text's own
+is escaped).
 Anchored highlights come in reading order (start, then end offset); orphans come last.
 
 Text that a user or an article supplies (title, place, date, source, quotes, notes, tags) reads
@@ -70,10 +74,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import yaml
-
 from reader.exporters import reading_order
-from reader.model import COLOUR_NAMES, Article, Highlight
+from reader.exporters.yaml_scalars import yaml_list, yaml_str, yaml_value
+from reader.model import COLOUR_NAMES, Article, Highlight, NoteStyle
 from reader.text import clean
 
 # The same names the reading pane shows for colours 1-5 (exporters may not import the UI).
@@ -197,6 +200,34 @@ def _blockquote(text: str) -> list[str]:
     return [f"> {line}" if line else ">" for line in lines] or [">"]
 
 
+def _marked(text: str) -> list[str]:
+    """A passage as `==marked==` lines (Obsidian's highlight), each line marked on its own."""
+    out = []
+    for line in _encode_block(text):
+        trailing = len(line) - len(line.rstrip("\\"))
+        hard = "\\" if trailing % 2 else ""  # a hard break stays outside the mark, at the line's end
+        core = line[: len(line) - len(hard)]
+        if not core:
+            out.append(line)
+            continue
+        if core.endswith("=") and (len(core[:-1]) - len(core[:-1].rstrip("\\"))) % 2 == 0:
+            core = core[:-1] + "\\="  # a "=" of the text's own, not the closing mark
+        out.append(f"=={core}=={hard}")
+    return out or ["===="]
+
+
+def passage_lines(quote: str, color: int, style: NoteStyle | None, names: dict[int, str] | None) -> list[str]:
+    """A highlight's passage in the note style's form: a blockquote, an Obsidian callout, or ==marked== lines."""
+    form = style.form if style is not None else "quote"
+    if form == "mark":
+        return _marked(quote)
+    lines = _blockquote(quote)
+    if form == "callout":
+        # The callout's title is the colour's name: the type gives Obsidian's colour and icon.
+        return [f"> [!{style.callout(color)}] {_colour(color, names)}", *lines]
+    return lines
+
+
 def _labelled(label: str, text: str) -> list[str]:
     lines = _encode_block(text)
     lines[0] = f"**{label}:** {lines[0]}"
@@ -266,65 +297,6 @@ def _colour(color: int, names: dict[int, str] | None = None) -> str:
     return _encode_line(clean(colour_name(color, names)), heading=True, line_start=False)
 
 
-# Characters written into a scalar as they are: YAML's printable set (as PyYAML reads it) minus
-# line breaks, U+2028/U+2029 (YAML line breaks too) and U+FEFF (a byte order mark to YAML).
-_YAML_PRINTABLE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_YAML_PLAIN_FIRST = re.compile(r"""[^-?:,\[\]{}#&*!|>'"%@`\s]""")
-_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}
-_YAML_RESOLVER = yaml.resolver.Resolver()
-
-
-def _yaml_plain_ok(value: str) -> bool:
-    # A plain scalar must not start with an indicator, hold ": " or " #", or end in ":", and must
-    # resolve to a string (not yes/null/1.0/a date); then PyYAML reads it back unchanged.
-    return (
-        bool(value)
-        and value == value.strip()
-        and _YAML_PLAIN_FIRST.match(value) is not None
-        and ": " not in value
-        and " #" not in value
-        and not value.endswith(":")
-        and all(_YAML_PRINTABLE.match(ch) for ch in value)
-        and _YAML_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
-    )
-
-
-def _yaml_str(value: str) -> str:
-    """A YAML scalar for `value` on one line: plain when that is safe, else double-quoted."""
-    if _yaml_plain_ok(value):
-        return value
-    out = ['"']
-    escaped = False
-    for ch in value:
-        if ch in _YAML_ESCAPES:
-            out.append(_YAML_ESCAPES[ch])
-            escaped = True
-        elif not _YAML_PRINTABLE.match(ch) or (escaped and unicodedata.combining(ch)):
-            # A combining mark right after an escape would compose with its last letter ("\\n" +
-            # U+0301 → "\\ń") and the file would not be NFC: escape the mark as well.
-            code = ord(ch)
-            out.append(f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}")
-            escaped = True
-        else:
-            out.append(ch)
-            escaped = False
-    out.append('"')
-    return "".join(out)
-
-
-def _yaml_value(value: str | int | None) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    return _yaml_str(value)
-
-
-def yaml_list(key: str, values: list[str]) -> list[str]:
-    """A YAML list as front-matter lines (in Obsidian's layout); nothing when it is empty."""
-    return [f"{key}:", *(f"  - {_yaml_str(value)}" for value in values)] if values else []
-
-
 def front_matter(article: Article, exported_at: str) -> str:
     """The YAML front matter block, `---` lines included; yaml.safe_load gives back the same values.
 
@@ -338,18 +310,23 @@ def front_matter(article: Article, exported_at: str) -> str:
         ("source", clean(article.source)),
     ]
     # Empty fields are left out: `date: null` or `place: ""` is noise in every notes app.
-    lines = [f"{key}: {_yaml_value(value)}" for key, value in fields if value]
+    lines = [f"{key}: {yaml_value(value)}" for key, value in fields if value]
     lines.extend(yaml_list("tags", obsidian_tags(article.tags)))
     if article.id is not None:
-        lines.append(f"article_id: {_yaml_value(article.id)}")
+        lines.append(f"article_id: {yaml_value(article.id)}")
     if clean(article.content_hash):
-        lines.append(f"content_hash: {_yaml_str(clean(article.content_hash))}")
-    lines.append(f"exported_at: {_yaml_str(clean(exported_at))}")
+        lines.append(f"content_hash: {yaml_str(clean(article.content_hash))}")
+    lines.append(f"exported_at: {yaml_str(clean(exported_at))}")
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _highlight_blocks(heading: str, highlight: Highlight, names: dict[int, str] | None) -> list[list[str]]:
-    blocks = [[f"### {heading} · {_colour(highlight.color, names)}"], _blockquote(clean(highlight.quote))]
+def _highlight_blocks(
+    heading: str, highlight: Highlight, names: dict[int, str] | None, style: NoteStyle | None
+) -> list[list[str]]:
+    blocks = [
+        [f"### {heading} · {_colour(highlight.color, names)}"],
+        passage_lines(clean(highlight.quote), highlight.color, style, names),
+    ]
     note = clean(highlight.note)
     if note:
         blocks.append(_labelled("Note", note))
@@ -360,7 +337,11 @@ def _highlight_blocks(heading: str, highlight: Highlight, names: dict[int, str] 
 
 
 def render(
-    article: Article, highlights: list[Highlight], exported_at: str, colour_names: dict[int, str] | None = None
+    article: Article,
+    highlights: list[Highlight],
+    exported_at: str,
+    colour_names: dict[int, str] | None = None,
+    style: NoteStyle | None = None,
 ) -> str:
     """The article and its highlights as Markdown with YAML front matter; same data, same bytes."""
     body = clean(article.body)
@@ -378,12 +359,12 @@ def render(
     if anchored:
         blocks.append(["## Highlights"])
         for h in anchored:
-            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h, colour_names))
+            blocks.extend(_highlight_blocks(f"Paragraph {paragraph_number(body, h.start)}", h, colour_names, style))
     if orphans:
         blocks.append(["## Orphaned highlights"])
         blocks.append([ORPHANS_EXPLAINED])
         for number, h in enumerate(orphans, 1):
-            blocks.extend(_highlight_blocks(f"Orphan {number}", h, colour_names))
+            blocks.extend(_highlight_blocks(f"Orphan {number}", h, colour_names, style))
 
     markdown = "\n\n".join("\n".join(block) for block in blocks)
     return front_matter(article, exported_at) + "\n" + markdown + "\n"

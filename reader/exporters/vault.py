@@ -24,7 +24,7 @@ A note, as the reader first writes it::
 
     ### Paragraph 3 · yellow
 
-    > the passage
+    > the passage                  (or a callout, or ==the passage==: the note style's form)
 
     **Note:** its note
 
@@ -47,16 +47,15 @@ from typing import TYPE_CHECKING
 from reader.exporters import reading_order
 from reader.exporters.markdown import (
     ORPHANS_EXPLAINED,
-    _blockquote,
     _colour,
     _encode_line,
     _labelled,
-    _yaml_str,
     obsidian_tags,
     paragraph_number,
-    yaml_list,
+    passage_lines,
 )
-from reader.model import Article, Highlight
+from reader.exporters.yaml_scalars import yaml_list, yaml_str
+from reader.model import Article, Highlight, NoteStyle
 from reader.text import clean
 
 if TYPE_CHECKING:
@@ -103,9 +102,11 @@ def open_uri(article_id: int, highlight_id: int | None = None) -> str:
     return uri + (f"&highlight={highlight_id}" if highlight_id is not None else "")
 
 
-def _block_lines(heading: str, block: HighlightBlock, names: dict[int, str] | None) -> list[str]:
+def _block_lines(
+    heading: str, block: HighlightBlock, names: dict[int, str] | None, style: NoteStyle | None
+) -> list[str]:
     h = block.highlight
-    parts = [[f"### {heading} · {_colour(h.color, names)}"], _blockquote(clean(h.quote))]
+    parts = [[f"### {heading} · {_colour(h.color, names)}"], passage_lines(clean(h.quote), h.color, style, names)]
     if block.theirs is not None:
         parts.append([CONFLICT_EXPLAINED])
     if block.note:
@@ -128,8 +129,12 @@ def render_region(
     kept: list[str],
     note_theirs: str | None = None,
     colour_names: dict[int, str] | None = None,
+    style: NoteStyle | None = None,
 ) -> str:
-    """The managed region, marker lines included; `kept` are raw blocks the user edited but reader deleted."""
+    """The managed region, marker lines included; `kept` are raw blocks the user edited but reader deleted.
+
+    Passages are written in the style's form (a blockquote, a callout, ==marked==); each reads back alike.
+    """
     body = clean(article.body)
     title = clean(article.title)
     parts = [BEGIN + "\n# " + _encode_line(title if title.strip() else "Untitled", heading=True)]
@@ -150,13 +155,13 @@ def render_region(
     if anchored or kept:
         parts.append("## Highlights")
         for b in anchored:
-            parts.extend(_block_lines(f"Paragraph {paragraph_number(body, b.highlight.start)}", b, colour_names))
+            parts.extend(_block_lines(f"Paragraph {paragraph_number(body, b.highlight.start)}", b, colour_names, style))
         parts.extend(kept)
     if orphans:
         parts.append("## Orphaned highlights")
         parts.append(ORPHANS_EXPLAINED)
         for number, b in enumerate(orphans, 1):
-            parts.extend(_block_lines(f"Orphan {number}", b, colour_names))
+            parts.extend(_block_lines(f"Orphan {number}", b, colour_names, style))
     return "\n\n".join(parts) + "\n" + END + "\n"
 
 
@@ -165,7 +170,7 @@ def owned_front_matter(article: Article, tags: list[str], highlights: int, updat
     entries: dict[str, list[str]] = {"reader-id": [f"reader-id: {article.id}"]}
     title = clean(article.title)
     if title:
-        entries["title"] = [f"title: {_yaml_str(title)}"]
+        entries["title"] = [f"title: {yaml_str(title)}"]
         entries["aliases"] = yaml_list("aliases", [title])
     for key, value in (
         ("url", getattr(article, "url", "")),
@@ -176,12 +181,12 @@ def owned_front_matter(article: Article, tags: list[str], highlights: int, updat
     ):
         value = clean(value or "")
         if value:
-            entries[key] = [f"{key}: {_yaml_str(value)}"]
+            entries[key] = [f"{key}: {yaml_str(value)}"]
     if obsidian_tags(tags):
         entries["tags"] = yaml_list("tags", obsidian_tags(tags))
     entries["highlights"] = [f"highlights: {highlights}"]
     if updated:
-        entries["updated"] = [f"updated: {_yaml_str(clean(updated))}"]
+        entries["updated"] = [f"updated: {yaml_str(clean(updated))}"]
     return entries
 
 

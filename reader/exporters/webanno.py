@@ -5,12 +5,10 @@ highlight as an `Annotation`::
 
     {
       "@context": ["http://www.w3.org/ns/anno.jsonld", {"reader": "urn:reader:vocab#"}],
-      "id": "urn:reader:export:<digest of the annotations>",
       "type": "AnnotationCollection",
       "label": "Reader highlights",
       "generated": "<exported_at>",
-      "total": 2,
-      "first": {"id": "...:page:1", "type": "AnnotationPage", "startIndex": 0, "items": [
+      "first": {"type": "AnnotationPage", "startIndex": 0, "items": [
         {
           "id": "urn:reader:highlight:<article content_hash>:<highlight id>",
           "type": "Annotation",
@@ -32,8 +30,12 @@ highlight as an `Annotation`::
           "reader:color": 1,
           "reader:orphan": false
         }
-      ]}
+      ], "id": "...:page:1"},
+      "total": 2,
+      "id": "urn:reader:export:<digest of the annotations>"
     }
+
+(The count and the id come last: the export is written as the articles are read.)
 
 An article's own note and tags come first, as an annotation of the whole article: the same
 `source`, no selector, `"reader:scope": "article"`, the note and tags as TextualBody.
@@ -53,6 +55,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
+from functools import partial
 
 from reader.exporters import reading_order
 from reader.model import Article, Highlight
@@ -132,25 +136,55 @@ def _article_annotation(article: Article, digest: str) -> dict | None:
     }
 
 
-def render(items: list[tuple[Article, list[Highlight]]], exported_at: str) -> str:
+def render(items: Iterable[tuple[Article, list[Highlight]]], exported_at: str, *, pretty: bool = True) -> str:
     """Every highlight of the given articles as one W3C AnnotationCollection (JSON-LD text)."""
-    annotations = []
+    return "".join(render_stream(items, exported_at, pretty=pretty))
+
+
+def _annotations(items: Iterable[tuple[Article, list[Highlight]]]) -> Iterator[dict]:
     for article, highlights in items:
         digest = clean(article_hash(article))
         ordered = sorted(highlights, key=lambda h: (h.orphan, reading_order(h)))
         whole = _article_annotation(article, digest)
         if whole is not None:
-            annotations.append(whole)
-        annotations.extend(_annotation(article, digest, h, n) for n, h in enumerate(ordered, 1))
-    canonical = json.dumps(annotations, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    collection_id = "urn:reader:export:" + hashlib.sha256(canonical).hexdigest()[:32]
-    document = {
-        "@context": [ANNO_CONTEXT, {"reader": READER_NAMESPACE}],
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": "Reader highlights",
-        "generated": clean(exported_at),
-        "total": len(annotations),
-        "first": {"id": collection_id + ":page:1", "type": "AnnotationPage", "startIndex": 0, "items": annotations},
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+            yield whole
+        for n, h in enumerate(ordered, 1):
+            yield _annotation(article, digest, h, n)
+
+
+def render_stream(
+    items: Iterable[tuple[Article, list[Highlight]]], exported_at: str, *, pretty: bool = True
+) -> Iterator[str]:
+    """render() piece by piece, an annotation at a time: the articles are read as it goes, never all held.
+
+    Compact (not `pretty`): one annotation a line. The count and the collection's id (a digest of
+    every annotation) are known only at the end, so they come after the items.
+    """
+    dump = partial(json.dumps, ensure_ascii=False)
+    context = [ANNO_CONTEXT, {"reader": READER_NAMESPACE}]
+    head = {"type": "AnnotationCollection", "label": "Reader highlights", "generated": clean(exported_at)}
+    digest = hashlib.sha256(b"[")  # the same bytes as json.dumps(annotations, sort_keys=True) of the list
+    if pretty:
+        yield '{\n  "@context": ' + dump(context, indent=2).replace("\n", "\n  ") + ",\n"
+        yield "".join(f"  {dump(k)}: {dump(v)},\n" for k, v in head.items())
+        yield '  "first": {\n    "type": "AnnotationPage",\n    "startIndex": 0,\n    "items": ['
+    else:
+        yield '{"@context": ' + dump(context) + ", " + dump(head)[1:-1]
+        yield ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": ['
+    total = 0
+    for annotation in _annotations(items):
+        if total:
+            digest.update(b", ")
+        digest.update(dump(annotation, sort_keys=True).encode("utf-8"))
+        item = "      " + dump(annotation, indent=2).replace("\n", "\n      ") if pretty else dump(annotation)
+        yield ("," if total else "") + "\n" + item
+        total += 1
+    digest.update(b"]")
+    collection_id = "urn:reader:export:" + digest.hexdigest()[:32]
+    page_id, collection_id = dump(collection_id + ":page:1"), dump(collection_id)
+    if pretty:
+        yield (
+            "\n    ]" if total else "]"
+        ) + f',\n    "id": {page_id}\n  }},\n  "total": {total},\n  "id": {collection_id}\n}}\n'
+    else:
+        yield ("\n" if total else "") + f'], "id": {page_id}}}, "total": {total}, "id": {collection_id}}}\n'

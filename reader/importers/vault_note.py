@@ -183,8 +183,13 @@ def _parse_region(lines: list[str], note: ParsedNote) -> None:
         _keep_stray(lines[start + 1 :], note)
 
 
+def _is_passage_line(line: str) -> bool:
+    """A line of a highlight's passage in any form: a blockquote or callout (`>`), ==marked==, a lone hard break."""
+    return line.startswith((">", "==")) or line == "\\"
+
+
 def _keep_stray(lines: list[str], note: ParsedNote) -> None:
-    kept = "\n".join(line for line in lines if not line.startswith(">")).strip("\n")
+    kept = "\n".join(line for line in lines if not _is_passage_line(line)).strip("\n")
     note.stray.extend(p for p in re.split(r"\n\s*\n", kept) if p.strip())
 
 
@@ -195,7 +200,7 @@ def _parse_block(lines: list[str], note: ParsedNote) -> None:
     highlight_id = int(_ID_LINE.match(lines[id_at]).group(2))
     body = lines[1:id_at]
     k = 0
-    while k < len(body) and (not body[k].strip() or body[k].startswith(">")):
+    while k < len(body) and (not body[k].strip() or _is_passage_line(body[k])):
         k += 1
     fields = _fields(body[k:])
     tags = decode_tags(" ".join(fields.get("tags", [])))
@@ -208,15 +213,15 @@ def _parse_block(lines: list[str], note: ParsedNote) -> None:
     )
 
 
-_READER_ID = re.compile(r"^reader-id:[ \t]*(\d{1,18})[ \t]*\r?$", re.MULTILINE)
+_READER_ID = re.compile(rb"^reader-id:[ \t]*(\d{1,18})[ \t]*\r?$", re.MULTILINE)
 
 
-def note_reader_id(text: str) -> int | None:
-    """The reader-id in a note's front matter, found without reading the rest; None if it has none."""
-    if not text.startswith("---"):
+def note_reader_id(raw: bytes) -> int | None:
+    """The reader-id in a note's front matter (its bytes), found without decoding the rest; None if it has none."""
+    if not raw.startswith(b"---"):
         return None
-    end = text.find("\n---", 3)
-    m = _READER_ID.search(text, 0, end if end != -1 else 0)
+    end = raw.find(b"\n---", 3)
+    m = _READER_ID.search(raw, 0, end if end != -1 else 0)
     return int(m.group(1)) if m else None
 
 

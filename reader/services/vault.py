@@ -13,21 +13,22 @@ next one finds the two sides equal.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.exporters import vault as notes
 from reader.exporters.paths import safe_join
-from reader.fs import write_atomic
-from reader.model import Article, Highlight
+from reader.fs import clean_stale_temporaries, write_atomic
+from reader.model import Article, Highlight, NoteStyle
 from reader.services.vault_files import (  # noqa: F401  (SyncOptions, remembered_vault: the CLI's and TUI's)
     DEFAULT_PATTERN,
     STATE_NAME,
     FoundNote,
     SyncOptions,
     SyncReport,
+    fields_of,
+    fields_text,
     load_state,
     note_name,
     remember_vault,
@@ -82,7 +83,11 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
     taken: set[Path] | None = None  # the notes' paths, resolved only if a new note needs a name
     ops: list = []  # library writes: (check, write, description)
     stamps = library.annotation_stamps()
-    options.names_stamp = hash_of(sorted(library.colour_names().items()))  # renamed colours: every heading
+    options.colour_names = library.colour_names()
+    style = library.note_style()
+    options.style = NoteStyle(options.form, style.callouts) if options.form else style
+    # Renamed colours or another style: every note is rendered again.
+    options.names_stamp = hash_of([sorted(options.colour_names.items()), options.style.form, options.style.callouts])
     for article_id in ids:
         note, st = found.get(article_id), state["notes"].get(str(article_id), {})
         if (
@@ -92,6 +97,9 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
             and st.get("lib") == _stamp(stamps, article_id, options)
         ):
             report.unchanged += 1  # neither side changed since the last sync: nothing to read or render
+            continue
+        if note is not None and note.unreadable:
+            report.problems.append(f"{note.where}: not read ({note.unreadable})")
             continue
         plan = _plan_note(library, article_id, note, st, options, report, ops)
         if plan is None:
@@ -112,6 +120,9 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
         stamps = library.annotation_stamps()
     if plans:
         target.mkdir(parents=True, exist_ok=True)
+        # What killed syncs left, once per folder written to (not once per note: O(n²) in a big folder).
+        for folder in {target, *(plan.found.path.parent for plan in plans if plan.found is not None)}:
+            clean_stale_temporaries(folder)
     for plan in plans:
         stamp = _stamp(stamps, plan.article.id, options)
         _render_and_write(library, plan, options, report, vault, state, stamp, dry_run=False)
@@ -146,8 +157,8 @@ def _plan_note(library, article_id, found, st, options, report, ops) -> _NotePla
     chosen = [h for h in highlights if _in_scope(h, options)]
     title = f"“{article.title[:60]}”"
     fields = st.get("fields", {})
-    if isinstance(fields, str):  # kept as JSON text in the state: parsed only for a note that changed
-        fields = json.loads(fields)
+    if isinstance(fields, str):  # kept as text in the state: parsed only for a note that changed
+        fields = fields_of(fields)
     if found is None:
         if not chosen and not article.note:
             return None
@@ -299,40 +310,43 @@ def _render_and_write(
         }
     article_note = plan.note.shown if plan.note.outcome in ("vault", "conflict") else article.note
     note_theirs = article.note if plan.note.outcome == "conflict" else None
-    region = notes.render_region(article, article_note, blocks, plan.kept, note_theirs, library.colour_names())
+    region = notes.render_region(
+        article, article_note, blocks, plan.kept, note_theirs, options.colour_names, options.style
+    )
     updated = max((h.modified for h in highlights), default="")
     owned = notes.owned_front_matter(article, article.tags, len(highlights), updated)
     text = notes.assemble(plan.found.parsed if plan.found else None, owned, region)
+    unchanged = plan.found is not None and text == plan.found.lf_text
+    if unchanged:
+        text = plan.found.text  # as it is, line endings and all: nothing to write
+    elif plan.found is not None and plan.found.crlf:
+        text = text.replace("\n", "\r\n")  # the note keeps the line endings its editor writes
     relative = plan.path.relative_to(vault) if plan.path.is_relative_to(vault) else plan.path
     entry = {
         "path": str(relative),
         "file": hashlib.sha256(text.encode("utf-8")).hexdigest()[:32],
         "lib": stamp,
         "open": bool(plan.kept or note_theirs is not None or any(b.theirs is not None for b in blocks)),
-        "fields": json.dumps(
-            {
-                "note": plan.note.base if plan.note.outcome == "conflict" else hash_of(article_note),
-                "tags": hash_of(tag_forms(article.tags)),
-                "h": block_state,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
+        "fields": fields_text(
+            plan.note.base if plan.note.outcome == "conflict" else hash_of(article_note),
+            hash_of(tag_forms(article.tags)),
+            block_state,
         ),
     }
-    if plan.found is not None and text == plan.found.text:
+    if unchanged:
         report.unchanged += 1
     elif dry_run:
         (report.updated if plan.found else report.created).append(str(relative))
     else:
         try:
             if plan.found is not None:
-                if plan.found.path.read_text(encoding="utf-8") != plan.found.text:
+                if not plan.found.still_as_read():
                     report.problems.append(f"{relative}: changed while syncing; left as is, sync again")
                     return
-                write_atomic(plan.found.path, text, force=True)
+                write_atomic(plan.found.path, text, force=True, clean=False)
                 report.updated.append(str(relative))
             else:
-                write_atomic(plan.path, text)
+                write_atomic(plan.path, text, clean=False)
                 report.created.append(str(relative))
         except (OSError, ValueError) as error:
             report.problems.append(f"{relative}: not written ({error})")

@@ -14,7 +14,7 @@ from reader.exporters.paths import slugify
 from reader.fs import write_atomic
 from reader.importers import vault_note
 from reader.locations import data_dir
-from reader.model import Article
+from reader.model import HIGHLIGHT_FORMS, Article, NoteStyle
 
 STATE_NAME = ".reader-sync.json"
 DEFAULT_PATTERN = "{date}-{slug}"
@@ -31,7 +31,10 @@ class SyncOptions:
     only_noted: bool = False
     accept_deletes: bool = False
     dry_run: bool = False
-    names_stamp: str = ""  # set by sync: the colour names the notes were rendered with
+    form: str | None = None  # quote, callout or mark; None: the library's (`reader colors style`)
+    names_stamp: str = ""  # set by sync: the colour names and style the notes were rendered with
+    colour_names: dict[int, str] = field(default_factory=dict)  # set by sync
+    style: NoteStyle | None = None  # set by sync: the form and callout types in effect
 
 
 @dataclass
@@ -66,23 +69,63 @@ def load_state(vault: Path) -> dict:
     return state
 
 
-@dataclass
 class FoundNote:
-    """A note of ours in the vault: where, its text as read, and its parts."""
+    """A note of ours in the vault: where, its bytes as read, and (read only when needed) its text and parts.
 
-    path: Path
-    text: str
-    reader_id: int
+    Most syncs find most notes as the last one wrote them: those are hashed, never decoded nor parsed.
+    """
+
+    def __init__(self, where: str, raw: bytes, reader_id: int) -> None:
+        self.where = where  # a str: a Path for each of 5,000 notes costs more than reading them
+        self.raw = raw
+        self.reader_id = reader_id
+
+    @cached_property
+    def path(self) -> Path:
+        """Where the note is."""
+        return Path(self.where)
+
+    @cached_property
+    def text(self) -> str:
+        """The text as read (UnicodeDecodeError if it is not UTF-8: see `unreadable`)."""
+        return self.raw.decode("utf-8")
+
+    @cached_property
+    def unreadable(self) -> str:
+        """Why the note's bytes are not text ("" if they are UTF-8)."""
+        try:
+            _ = self.text
+        except UnicodeDecodeError as error:
+            return str(error)
+        return ""
 
     @cached_property
     def parsed(self) -> vault_note.ParsedNote:
         """The note's parts, read only when the note has to be merged (most syncs skip most notes)."""
-        return vault_note.parse_note(self.text.replace("\r\n", "\n"))
+        return vault_note.parse_note(self.lf_text)
+
+    @cached_property
+    def lf_text(self) -> str:
+        """The text with every CRLF line ending read as LF (an editor on Windows writes CRLF)."""
+        return self.text.replace("\r\n", "\n")
+
+    @property
+    def crlf(self) -> bool:
+        """True if most of the note's lines end in CRLF: a rewrite keeps that ending."""
+        return self.raw.count(b"\r\n") * 2 > self.raw.count(b"\n")
+
+    def still_as_read(self) -> bool:
+        """True if the file still holds, byte for byte, what the sync read."""
+        try:
+            with open(self.where, "rb") as f:
+                return f.read() == self.raw
+        except OSError:
+            return False
 
     @cached_property
     def digest(self) -> str:
-        """A hash of the text as read, to know a note is still what the last sync wrote."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
+        """A hash of the bytes as read, to know a note is still what the last sync wrote."""
+        return hashlib.sha256(self.raw).hexdigest()[:32]
 
 
 def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
@@ -93,26 +136,25 @@ def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
         for name in sorted(files):
             if not name.endswith(".md") or name.startswith("."):
                 continue
-            path = os.path.join(root, name)  # a str: Path objects for 5,000 notes cost more than reading them
+            path = os.path.join(root, name)
             try:
                 with open(path, "rb") as f:
                     head = f.read(4096)
                     if b"reader-id:" not in head:
                         continue
                     raw = head + f.read()
-                text = raw.decode("utf-8")
-            except (OSError, UnicodeDecodeError) as error:
+            except OSError as error:
                 report.problems.append(f"{path}: not read ({error})")
                 continue
-            reader_id = vault_note.note_reader_id(text)
+            reader_id = vault_note.note_reader_id(raw)
             if reader_id is None:
                 continue
             if reader_id in found:
                 report.problems.append(
-                    f"{path}: also carries reader-id {reader_id}, like {found[reader_id].path}; only that one is synced"
+                    f"{path}: also carries reader-id {reader_id}, like {found[reader_id].where}; only that one is synced"
                 )
                 continue
-            found[reader_id] = FoundNote(Path(path), text, reader_id)
+            found[reader_id] = FoundNote(path, raw, reader_id)
     return found
 
 
@@ -127,6 +169,33 @@ def note_name(article: Article, pattern: str) -> str:
         ) from None
     name = _UNSAFE_IN_NAME.sub("-", name).strip(" .-") or slugify(article.title)
     return name + ".md"
+
+
+def fields_text(note: str, tags: str, highlights: dict[str, dict[str, str]]) -> str:
+    """A note's field hashes as the state keeps them: "note:tags|id:note:tags|…" (hex hashes, nothing to escape).
+
+    Not JSON inside JSON: the state of 5,000 notes is read at every sync, and escaped quotes double
+    its size and its reading time.
+    """
+    return f"{note}:{tags}" + "".join(f"|{k}:{v['note']}:{v['tags']}" for k, v in highlights.items())
+
+
+def fields_of(text: str) -> dict:
+    """The field hashes of fields_text (or of the JSON an earlier version wrote): {"note", "tags", "h": {id: …}}."""
+    try:
+        if text.startswith("{"):
+            return json.loads(text)
+        head, *blocks = text.split("|")
+        note, _, tags = head.partition(":")
+        highlights = {}
+        for block in blocks:
+            key, note_hash, tag_hash = block.split(":")
+            highlights[key] = {"note": note_hash, "tags": tag_hash}
+    except ValueError:
+        raise ValueError(
+            f"the sync state {STATE_NAME} has an entry reader did not write; move it away to start afresh"
+        ) from None
+    return {"note": note, "tags": tags, "h": highlights}
 
 
 def state_text(state: dict) -> str:
@@ -145,8 +214,11 @@ def remembered_vault() -> tuple[Path, SyncOptions] | None:
     """The vault (and its folder and name pattern) the last sync used, if any."""
     try:
         saved = json.loads(_settings_path().read_text(encoding="utf-8"))
+        form = saved.get("form")
         return Path(saved["dir"]), SyncOptions(
-            folder=saved.get("folder", ""), pattern=saved.get("pattern", DEFAULT_PATTERN)
+            folder=saved.get("folder", ""),
+            pattern=saved.get("pattern", DEFAULT_PATTERN),
+            form=form if form in HIGHLIGHT_FORMS else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -157,4 +229,6 @@ def remember_vault(vault: Path, options: SyncOptions) -> None:
     path = _settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     saved = {"dir": str(Path(vault).expanduser().resolve()), "folder": options.folder, "pattern": options.pattern}
+    if options.form:
+        saved["form"] = options.form
     write_atomic(path, json.dumps(saved, ensure_ascii=False) + "\n", force=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
+import re
 from collections.abc import Iterable
 
 from reader import text
-from reader.model import Anchor, Highlight
+from reader.model import DEFAULT_CALLOUTS, HIGHLIGHT_FORMS, Anchor, Highlight, NoteStyle
 from reader.store import rows
 from reader.store.articles import fits, now
 from reader.store.errors import LibraryError
@@ -23,6 +23,9 @@ _STAMP_QUERIES = (
        JOIN highlights h ON h.id = x.highlight_id GROUP BY h.article_id""",
     "SELECT article_id, group_concat(tag_id) FROM article_tags GROUP BY article_id",
 )
+
+
+_CALLOUT_TYPE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 def _check_color(color: int) -> int:
@@ -92,21 +95,29 @@ class Annotations:
         modified: str | None = None,
         orphan: bool = False,
         content_hash: str | None = None,
+        highlight_id: int | None = None,
     ) -> Highlight:
         """Create a highlight (committed before this returns).
 
         The span is checked against the article inside the transaction (and against `content_hash`,
         the hash of the text the caller saw, if given): a changed article gets the passage re-anchored,
-        or the highlight is refused with a LibraryError.
+        or the highlight is refused with a LibraryError. Its id is above every id a highlight ever had
+        (ids are never reused), or `highlight_id`, a deleted one's own, if that is free.
         """
         stamp = now()
         with self.write() as unit:
             if not orphan:
                 anchor = self._current_anchor(article_id, anchor, content_hash)
+            if (
+                highlight_id is None
+                or unit.execute("SELECT 1 FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
+            ):
+                highlight_id = self._new_highlight_id()
             cursor = unit.execute(
-                """INSERT INTO highlights (article_id, start, "end", quote, prefix, suffix, color, note,
-                   orphan, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                """INSERT INTO highlights (id, article_id, start, "end", quote, prefix, suffix, color, note,
+                   orphan, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
+                    highlight_id,
                     article_id,
                     anchor.start,
                     anchor.end,
@@ -123,6 +134,13 @@ class Annotations:
             highlight_id = cursor.lastrowid
             self._add_tags("highlight_tags", "highlight_id", highlight_id, clean_tags(tags))
         return self.get_highlight(highlight_id)
+
+    def _new_highlight_id(self) -> int:
+        """An id no highlight ever had (above the highest in use and the highest deleted): ids are never reused."""
+        return self.conn.execute(
+            """SELECT max(coalesce((SELECT max(id) FROM highlights), 0),
+                          coalesce((SELECT highest FROM highlight_id_mark), 0)) + 1"""
+        ).fetchone()[0]
 
     def _update_highlight(self, highlight_id: int, sql: str, params: tuple) -> Highlight:
         with self.write() as unit:
@@ -232,6 +250,44 @@ class Annotations:
                 unit.execute("DELETE FROM colour_names WHERE color = ?", (color,))
         return name
 
+    def note_style(self) -> NoteStyle:
+        """How notes show highlights (`reader colors style`, `reader colors callout`); defaults if never set."""
+        found = {
+            rows.text_of(r[0]): rows.text_of(r[1]) for r in self.conn.execute("SELECT key, value FROM note_settings")
+        }
+        form = found.get("form", "quote")
+        callouts = tuple(
+            (color, found[f"callout.{color}"]) for color in DEFAULT_CALLOUTS if found.get(f"callout.{color}")
+        )
+        return NoteStyle(form if form in HIGHLIGHT_FORMS else "quote", callouts)
+
+    def set_note_form(self, form: str) -> None:
+        """Write highlights in Markdown as `quote`, `callout` or `mark` from now on."""
+        if form not in HIGHLIGHT_FORMS:
+            raise LibraryError(f"the form is one of {', '.join(HIGHLIGHT_FORMS)}, not {form!r}")
+        self._set_setting("form", form)
+
+    def set_callout(self, color: int, callout: str) -> str:
+        """A colour's Obsidian callout type ("tip"); an empty one gives back its default. Returns it as stored."""
+        color = _check_color(color)
+        callout = text.clean(callout).strip().lower()
+        if callout and not _CALLOUT_TYPE.fullmatch(callout):
+            raise LibraryError(
+                f"a callout type is one word of ASCII letters, digits, - or _ (like tip or key-claim), not {callout[:40]!r}"
+            )
+        self._set_setting(f"callout.{color}", callout)
+        return callout
+
+    def _set_setting(self, key: str, value: str) -> None:
+        with self.write() as unit:
+            if value:
+                unit.execute(
+                    "INSERT INTO note_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                    (key, value, value),
+                )
+            else:
+                unit.execute("DELETE FROM note_settings WHERE key = ?", (key,))
+
     def annotation_stamps(self) -> dict[int, str]:
         """Per article with highlights, a note or tags: a text that changes whenever any of them changes.
 
@@ -239,6 +295,8 @@ class Annotations:
         Aggregates, not the rows themselves: every edit of a highlight moves its `modified`, and
         what does not (a tag deleted, renamed or merged) moves a count or the digest of tag names.
         """
+        import hashlib  # for sync only: not loaded with every command
+
         stamps: dict[int, list[str]] = {}
         names = self.conn.execute("SELECT count(*), group_concat(id || name, char(31)) FROM tags").fetchone()
         tags_digest = f"{names[0]}:{hashlib.sha256(rows.text_of(names[1]).encode()).hexdigest()[:16]}"
@@ -257,7 +315,7 @@ class Annotations:
         return highlight
 
     def restore_highlight(self, highlight: Highlight) -> Highlight:
-        """Put a deleted highlight back, with its note, tags and times."""
+        """Put a deleted highlight back, with its id, note, tags and times."""
         return self.add_highlight(
             highlight.article_id,
             highlight.anchor,
@@ -267,6 +325,7 @@ class Annotations:
             created=highlight.created,
             modified=highlight.modified,
             orphan=highlight.orphan,
+            highlight_id=highlight.id,
         )
 
     def annotated_article_ids(self, tag: str | None = None, since: str | None = None) -> list[int]:

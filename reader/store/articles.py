@@ -69,17 +69,24 @@ class Articles:
                 self._reanchor(article_id, article.body, planned)
                 status = "updated"
             else:
-                cursor = unit.execute(
-                    """INSERT INTO articles (content_hash, path, title, body, date, dateline, place,
-                       source, updated_at, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)""",
-                    (*values, values[-1]),
+                article_id = self._new_article_id()
+                unit.execute(
+                    """INSERT INTO articles (id, content_hash, path, title, body, date, dateline, place,
+                       source, updated_at, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                    (article_id, *values, values[-1]),
                 )
-                article_id = cursor.lastrowid
                 self._index_new(article_id)
                 status = "imported"
             if article.tags:
                 self._add_tags("article_tags", "article_id", article_id, clean_tags(article.tags))
         return status, self.get_article(article_id)
+
+    def _new_article_id(self) -> int:
+        """An id no article ever had (above the highest in use and the highest deleted): ids are never reused."""
+        return self.conn.execute(
+            """SELECT max(coalesce((SELECT max(id) FROM articles), 0),
+                          coalesce((SELECT highest FROM article_id_mark), 0)) + 1"""
+        ).fetchone()[0]
 
     def _anchors_of(self, article_id: int) -> list[tuple[int, Anchor]]:
         return [(h.id, h.anchor) for h in self.highlights(article_id)]
@@ -139,29 +146,31 @@ class Articles:
 
     def _add_bulk(self, articles: Iterable[Article]) -> int:
         stamp = now()
-        values = (
-            (
-                _hash(a),
-                a.path,
-                a.title,
-                a.body,
-                a.date or "",
-                a.dateline,
-                a.place,
-                a.source,
-                stamp,
-                stamp,
-                vietnamese.vi_sort_key(a.title),
-                place_key(a.place, a.date),
-            )
-            for a in articles
-        )
         with self.write() as unit:
             last_id = unit.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            first_id = self._new_article_id()
+            values = (
+                (
+                    first_id + number,  # explicit: above every id an article ever had (a duplicate leaves a gap)
+                    _hash(a),
+                    a.path,
+                    a.title,
+                    a.body,
+                    a.date or "",
+                    a.dateline,
+                    a.place,
+                    a.source,
+                    stamp,
+                    stamp,
+                    vietnamese.vi_sort_key(a.title),
+                    place_key(a.place, a.date),
+                )
+                for number, a in enumerate(articles)
+            )
             unit.executemany(
-                """INSERT OR IGNORE INTO articles (content_hash, path, title, body, date, dateline,
+                """INSERT OR IGNORE INTO articles (id, content_hash, path, title, body, date, dateline,
                    place, source, updated_at, imported_at, title_key, place_key)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 values,
             )
             # Counted, not taken from total_changes: the unit's triggers add changes of their own.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +86,8 @@ def _backup_target(library: Path, target: str | Path, force: bool) -> Path:
 
 def _raw_copy(source: Path, target: Path, force: bool) -> Path:
     """The library file (and its -wal beside the copy, so nothing committed is left out), as it is."""
+    import shutil  # only a raw copy needs it: not loaded with every command
+
     tmp = temporary_name(target)
     wal = Path(f"{source}-wal")
     try:

@@ -271,6 +271,31 @@ def m006_trash_and_places(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def m011_article_ids(db: sqlite3.Connection) -> None:
+    """Article ids never reused, as m008 does for highlights.
+
+    SQLite gives a new row the highest id + 1, so deleting (or trashing) the newest article handed
+    its id to the next import: a vault note's `reader-id`, a `reader://` link or a restore from the
+    trash would then find another article. The highest id ever deleted is kept by a trigger, and a
+    new article's id is above it.
+    """
+    db.execute(
+        """CREATE TABLE article_id_mark (
+               one INTEGER PRIMARY KEY CHECK (one = 1),
+               highest INTEGER NOT NULL
+           )"""
+    )
+    db.execute(
+        """INSERT INTO article_id_mark (one, highest) SELECT 1, max(coalesce((SELECT max(id) FROM articles), 0),
+                                                            coalesce((SELECT max(article_id) FROM trash), 0))"""
+    )
+    db.execute(
+        """CREATE TRIGGER articles_keep_their_ids AFTER DELETE ON articles BEGIN
+               UPDATE article_id_mark SET highest = max(highest, old.id) WHERE one = 1;
+           END"""
+    )
+
+
 class Migrations:
     """The ordered migrations of the library, and what a library has had of them."""
 
@@ -346,6 +371,41 @@ class Migrations:
         return done
 
 
+def m008_note_settings(db: sqlite3.Connection) -> None:
+    """How notes are written (the highlight form, each colour's callout type), and highlight ids never reused.
+
+    SQLite gives a new row the highest id + 1, so deleting the newest highlight handed its id to the
+    next one: an undone delete could not get its id back, and a vault's `^h-ID` link pointed to
+    another passage. The highest id ever deleted is kept (by a trigger, so that an article's deletion
+    counts too), and a new highlight's id is above it.
+    """
+    db.execute(
+        """CREATE TABLE note_settings (
+               key TEXT PRIMARY KEY,
+               value TEXT NOT NULL
+           )"""
+    )
+    db.execute(
+        """CREATE TABLE highlight_id_mark (
+               one INTEGER PRIMARY KEY CHECK (one = 1),
+               highest INTEGER NOT NULL
+           )"""
+    )
+    db.execute("INSERT INTO highlight_id_mark (one, highest) SELECT 1, coalesce(max(id), 0) FROM highlights")
+    db.execute(
+        """CREATE TRIGGER highlights_keep_their_ids AFTER DELETE ON highlights BEGIN
+               UPDATE highlight_id_mark SET highest = max(highest, old.id) WHERE one = 1;
+           END"""
+    )
+
+
 migrations = Migrations(
-    m001_initial, m002_search, m003_feeds, m004_colour_names, m005_accent_search, m006_trash_and_places
+    m001_initial,
+    m002_search,
+    m003_feeds,
+    m004_colour_names,
+    m005_accent_search,
+    m006_trash_and_places,
+    m008_note_settings,
+    m011_article_ids,
 )

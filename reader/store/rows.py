@@ -7,7 +7,6 @@ of the wrong type converted or replaced, so no read can forget and none can cras
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
@@ -82,6 +81,8 @@ def structure(value: object, body_length: int) -> tuple[list[Block], list[Span]]
     """Blocks and spans back from their JSON; what is malformed or outside the body is dropped."""
     if not value or not isinstance(value, str):
         return [], []
+    import json  # the structure of a web page only: not loaded with every command
+
     try:
         data = json.loads(value)
         blocks = [Block(text_of(k), int(s), int(e)) for k, s, e in data.get("blocks", [])]
@@ -120,6 +121,8 @@ def article(row: sqlite3.Row, tags: list[str]) -> Article:
 
 def feed(row: sqlite3.Row) -> Feed:
     """A Feed from a `feeds` row with its article counts."""
+    import json
+
     try:
         tags = [t for t in json.loads(text_of(row["tags"]) or "[]") if isinstance(t, str)]
     except ValueError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from reader.model import SearchResult
@@ -115,28 +115,45 @@ class Search:
         With `prefix_last` (search as you type) the last word also matches longer words;
         `accents` is smart, exact or ignore.
         """
+        return list(self.search_results(query, limit=limit, prefix_last=prefix_last, accents=accents))
+
+    def search_results(
+        self, query: str | Query, *, limit: int = 50, prefix_last: bool = False, accents: str = "smart"
+    ) -> Iterator[SearchResult]:
+        """search() one result at a time, each made as it is read: a long result list is never held.
+
+        A query that cannot be parsed raises QueryError here, before the first result.
+        """
         # The query parser (and `regex`) loads with the first search, not with every command.
-        from reader.query import Query, QueryError
+        from reader.query import Query
         from reader.query import parse as parse_query
 
         parsed = query if isinstance(query, Query) else parse_query(query, prefix_last=prefix_last, accents=accents)
+        return self._stream_results(parsed, limit)
+
+    def _stream_results(self, parsed: Query, limit: int) -> Iterator[SearchResult]:
+        from reader.query import QueryError
+
+        patterns = (parsed.hit_pattern(), parsed.hit_pattern("title"))
         try:
-            if parsed.positive and not self._rank_every_match():
-                rows = self._bounded_rows(parsed, limit)
+            if parsed.positive and limit <= self.BOUNDED_UP_TO_LIMIT and not self._rank_every_match():
+                rows: Iterable = self._bounded_rows(parsed, limit)
             else:
                 rows = self._ranked_rows(parsed, limit)
+            for row in rows:
+                yield self._result(row, *patterns)
         except ReadError as error:
             # The expression is built from quoted tokens only; this is a safety net, not a path.
             if error.cause is None or error.cause.sqlite_errorname != "SQLITE_ERROR":
                 raise  # a damaged or unreadable library, not a bad query
             raise QueryError(f"That search could not be run ({detail(error.cause)}).") from error
-        return self._results(parsed, rows)
 
     # Up to this many articles, SQLite ranks every match (≈10 ms at 10,000); beyond, each tier's
     # newest CANDIDATES matches are ranked (reader.ranking), so the first page does not grow with the
     # number of matches. Class attributes, so that a test can send a small library the bounded way.
     RANK_EVERY_MATCH_UP_TO = 20_000
     CANDIDATES = 200
+    BOUNDED_UP_TO_LIMIT = 1000  # a longer list (`reader search --limit 5000`) is streamed, every match ranked
 
     def _rank_every_match(self) -> bool:
         # max(id), not count(*): one b-tree lookup; deleted articles only make it err toward bounded.
@@ -153,10 +170,9 @@ class Search:
             return first
         return None  # none written so (in Vietnamese text, the usual case): no tier to rank
 
-    def _ranked_rows(self, parsed: Query, limit: int) -> list[sqlite3.Row]:
-        """The first `limit` rows, every match of each tier ranked by SQLite (small libraries, filters alone)."""
+    def _ranked_rows(self, parsed: Query, limit: int) -> Iterator[sqlite3.Row]:
+        """The first `limit` rows, every match of each tier ranked by SQLite, one at a time as read."""
         clauses, params = self._search_filters(parsed)
-        rows: list[sqlite3.Row] = []
         seen: set[int] = set()
         tiers = parsed.match_tiers()
         first = self._exact_first(parsed)
@@ -166,12 +182,11 @@ class Search:
         # tier holds the one before, so its first `limit` rows bring every row still missing.
         for match, tier_clauses, tier_params in plan:
             for row in self._search_rows(match, tier_clauses, tier_params, limit):
-                if row["id"] not in seen and len(rows) < limit:
+                if row["id"] not in seen:
                     seen.add(row["id"])
-                    rows.append(row)
-            if len(rows) >= limit:
-                break
-        return rows
+                    yield row
+                    if len(seen) >= limit:
+                        return
 
     def _bounded_rows(self, parsed: Query, limit: int) -> list[dict]:
         """The first `limit` rows, tier by tier, each tier's newest matches ranked in Python (large libraries).
@@ -240,7 +255,7 @@ class Search:
                 )
         return rows
 
-    def _search_rows(self, match: str | None, clauses: list[str], params: list, limit: int) -> list[sqlite3.Row]:
+    def _search_rows(self, match: str | None, clauses: list[str], params: list, limit: int) -> Iterator[sqlite3.Row]:
         """The first `limit` rows of one MATCH expression (folded index) under the query's filters."""
         if match and not clauses:
             # The ranked FTS5 query alone, then the rows of its top `limit`: ranking is the cost.
@@ -251,7 +266,7 @@ class Search:
                           WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
                     JOIN articles a ON a.id = s.rowid ORDER BY s.rank""",
                 (match, limit),
-            ).fetchall()
+            )
         if match:  # filters on the articles apply before the limit
             return self.conn.execute(
                 f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
@@ -260,7 +275,7 @@ class Search:
                     WHERE search_index MATCH ? AND {" AND ".join(clauses)}
                     ORDER BY s.rank LIMIT ?""",
                 (match, *params, limit),
-            ).fetchall()
+            )
         # filters only: newest first
         return self.conn.execute(
             f"""SELECT {_RESULT_COLUMNS}, NULL AS title_folded, NULL AS body_folded,
@@ -268,7 +283,7 @@ class Search:
                 FROM articles a WHERE {" AND ".join(clauses)}
                 ORDER BY a.date DESC, a.id DESC LIMIT ?""",
             (*params, limit),
-        ).fetchall()
+        )
 
     def _search_filters(self, query: Query, *, exact: bool = True) -> tuple[list[str], list]:
         """SQL conditions on `articles a` for a query's dates, tags, (alone) exclusions and (`exact`) accents."""
@@ -300,43 +315,37 @@ class Search:
             params += [unwanted] * (1 + notes_too)
         return clauses, params
 
-    def _results(self, query: Query, rows: list[sqlite3.Row]) -> list[SearchResult]:
+    def _result(self, row: sqlite3.Row, body_pattern, title_pattern) -> SearchResult:
+        """One search row as a result: its snippet and hits (the query's patterns, for the body and title)."""
         from reader.query import find_hits, snippet
 
         # The index holds the folded text: the hits are found in it, with no folding here.
-        body_pattern = query.hit_pattern()
-        title_pattern = query.hit_pattern("title")
-        results = []
-        for row in rows:
-            body = mapper.text_of(row["body"])
-            exact = None if row["body_exact"] is None else bool(row["body_exact"])
-            body_hits = find_hits(body, body_pattern, row["body_folded"], exact)
-            source, hits, where = body, body_hits, "body"
-            if not body_hits and body_pattern is not None and body_pattern.spans(row["notes_folded"] or ""):
-                # Found in a note (not in the body): show the note.
-                notes = self._notes_text(row["id"])
-                note_hits = find_hits(notes, body_pattern)
-                if note_hits:
-                    source, hits, where = notes, note_hits, "notes"
-            excerpt, excerpt_hits = snippet(source, hits)
-            results.append(
-                SearchResult(
-                    id=row["id"],
-                    title=mapper.text_of(row["title"]),
-                    date=mapper.optional_text(row["date"]),
-                    place=mapper.text_of(row["place"]),
-                    source=mapper.text_of(row["source"]),
-                    read=bool(row["read"]),
-                    tags=mapper.names_of(row["tag_names"]),
-                    snippet=excerpt,
-                    snippet_hits=tuple(excerpt_hits),
-                    title_hits=tuple(find_hits(mapper.text_of(row["title"]), title_pattern, row["title_folded"])),
-                    body_hits=tuple(body_hits),
-                    snippet_from=where,
-                    rank=row["rank"] or 0.0,
-                )
-            )
-        return results
+        body = mapper.text_of(row["body"])
+        exact = None if row["body_exact"] is None else bool(row["body_exact"])
+        body_hits = find_hits(body, body_pattern, row["body_folded"], exact)
+        source, hits, where = body, body_hits, "body"
+        if not body_hits and body_pattern is not None and body_pattern.spans(row["notes_folded"] or ""):
+            # Found in a note (not in the body): show the note.
+            notes = self._notes_text(row["id"])
+            note_hits = find_hits(notes, body_pattern)
+            if note_hits:
+                source, hits, where = notes, note_hits, "notes"
+        excerpt, excerpt_hits = snippet(source, hits)
+        return SearchResult(
+            id=row["id"],
+            title=mapper.text_of(row["title"]),
+            date=mapper.optional_text(row["date"]),
+            place=mapper.text_of(row["place"]),
+            source=mapper.text_of(row["source"]),
+            read=bool(row["read"]),
+            tags=mapper.names_of(row["tag_names"]),
+            snippet=excerpt,
+            snippet_hits=tuple(excerpt_hits),
+            title_hits=tuple(find_hits(mapper.text_of(row["title"]), title_pattern, row["title_folded"])),
+            body_hits=tuple(body_hits),
+            snippet_from=where,
+            rank=row["rank"] or 0.0,
+        )
 
     def _notes_text(self, article_id: int) -> str:
         """An article's note and its highlights' notes (and the quotes of orphans), as one text."""

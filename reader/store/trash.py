@@ -2,8 +2,8 @@
 
 Deleting moves the article's rows into one JSON snapshot in the `trash` table, so every other query
 of the library stays as it is: a trashed article is simply not in `articles`. Restoring puts the
-rows back under their own ids when those are free (a vault note and a `reader://` link keep
-pointing at them); an id another article took meanwhile is replaced by a new one, and said.
+rows back under their own ids (a vault note and a `reader://` link keep pointing at them): since
+m008 and m011 no id is given out twice, so they are free unless the library reused one before.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ class Trash:
                     f"the library holds the same text already as #{twin[0]}; article {article_id} stays in the trash"
                 )
             if unit.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
-                article.pop("id")  # another article has this id now: a new one
+                article["id"] = self._new_article_id()  # taken (a library from before m011): a new one
             if (
                 article.get("feed_id") is not None
                 and not unit.execute("SELECT 1 FROM feeds WHERE id = ?", (article["feed_id"],)).fetchone()
@@ -140,7 +140,7 @@ class Trash:
                 old = values["id"]
                 values = {**values, "article_id": new_id}
                 if unit.execute("SELECT 1 FROM highlights WHERE id = ?", (old,)).fetchone():
-                    values.pop("id")
+                    values["id"] = self._new_highlight_id()  # never one another highlight had
                 highlight_id = self._put("highlights", values)
                 self._add_tags(
                     "highlight_tags", "highlight_id", highlight_id, snapshot["highlight_tags"].get(str(old), [])

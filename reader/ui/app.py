@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
@@ -13,15 +15,18 @@ from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from reader.locations import resource_dir
-from reader.store import Library
+from reader.model import COLOUR_NAMES
+from reader.store import Library, LibraryError
 from reader.ui.jobs import LibraryJobs
 from reader.ui.messages import JobFailed, JobFinished
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane
+from reader.ui.widgets.reading_keys import colour_bindings
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
+from reader.ui.widgets.text_fields import deliver_backspace_in_order
 
 
 def plain_highlight(matcher: Matcher, candidate: str) -> Content:
@@ -47,7 +52,7 @@ class TagCommands(Provider):
         self._tags = self.app.library.tags()
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = self.matcher(unicodedata.normalize("NFC", query))  # typed marks (NFD) meet stored NFC names
         app = self.app
         for tag in self._tags:
             title = f"Show articles tagged {tag.name}"
@@ -59,7 +64,7 @@ class TagCommands(Provider):
                     plain_highlight(matcher, title),
                     partial(app.show_tag, tag.name),
                     text=title,
-                    help=f"{tag.count} articles and highlights",
+                    help=f"{tag.count} {'article or highlight' if tag.count == 1 else 'articles and highlights'}",
                 )
 
 
@@ -81,6 +86,11 @@ class ReaderApp(App):
         self.jobs = LibraryJobs(self, library.path, library)
         self._quitting = False
         self.open_at = open_at  # (article, highlight or None) to show first: `reader open URI`
+
+    async def on_event(self, event: events.Event) -> None:
+        # An input method's backspace must reach a text field in order with its letters (text_fields).
+        if not deliver_backspace_in_order(self, event):
+            await super().on_event(event)
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library))
@@ -155,14 +165,22 @@ class ReaderApp(App):
         """The main screen (under any dialog)."""
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
+    def colour_names(self) -> dict[int, str]:
+        """Every colour's name (1-5): the user's (`reader colors set`), else the default, read afresh."""
+        try:
+            named = self.library.colour_names()
+        except LibraryError:
+            named = {}
+        return {color: named.get(color) or default for color, default in COLOUR_NAMES.items()}
+
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
-        """Every binding, grouped by where it works."""
+        """Every binding, grouped by where it works (the colour keys say the library's colour names)."""
         from reader.ui.screens.editors import NoteEditor, TagEditor
 
         return [
             ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS]),
             ("Article list", ArticleList.BINDINGS),
-            ("Reading pane", ReadingPane.BINDINGS),
+            ("Reading pane", colour_bindings(ReadingPane.BINDINGS, self.colour_names())),
             ("Search bar (/)", SearchBar.BINDINGS),
             ("Notes pane", NotesPane.BINDINGS),
             ("Note editor", [*NoteEditor.BINDINGS, Binding("enter", "", "A new line in the note")]),

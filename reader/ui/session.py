@@ -6,6 +6,7 @@ classes, and tests drive them directly (tests/test_session.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum, StrEnum
 
@@ -151,6 +152,15 @@ class Session:
         """Show a new colour at once, while it is saved."""
         self.highlights = [replace(h, color=color) if _same(h, target) else h for h in self.highlights]
 
+    def overlapping(self, highlight: Highlight) -> list[Highlight]:
+        """The highlights in the text that share some of this one's passage (itself included), oldest first."""
+        if highlight.orphan:
+            return [highlight]
+        return sorted(
+            (h for h in self.highlights if not h.orphan and h.start < highlight.end and h.end > highlight.start),
+            key=age,
+        )
+
     def push_deleted(self, highlight: Highlight) -> None:
         """Remember a deleted highlight, so that u can restore it."""
         self.deleted.append(highlight)
@@ -169,6 +179,11 @@ def _same(h: Highlight, target: HighlightRef) -> bool:
     if target.id is not None:
         return h.id == target.id
     return h.article_id == target.article_id and (h.start, h.end) == target.span and not h.orphan
+
+
+def age(h: Highlight) -> tuple:
+    """Oldest first: by id (ids grow and are never reused; one being saved is the newest)."""
+    return (h.id is None, h.id or 0)
 
 
 def _reading_order(highlights: list[Highlight]) -> list[Highlight]:
@@ -196,9 +211,28 @@ def merge_note(start: str, theirs: str, ours: str) -> tuple[str, SaveOutcome]:
     return f"{theirs}\n\n{ours}", SaveOutcome.MERGED
 
 
-def parse_tags(value: str) -> list[str]:
-    """Tags as typed in the tag editor: comma-separated, blanks dropped."""
-    return [t.strip() for t in value.split(",") if t.strip()]
+def parse_tags(value: str, start: Sequence[str] = ()) -> list[str]:
+    """Tags as typed in the tag editor: comma-separated, blanks and a typed leading # dropped.
+
+    A tag the editor started with is read back whole, as it is: one made on the command line may
+    hold a comma or begin with #, and saving the editor unchanged must not split or rename it.
+    """
+    parts = value.split(",")
+    whole = sorted(start, key=lambda tag: -tag.count(","))  # "a, b, c" before "a, b"
+    tags, i = [], 0
+    while i < len(parts):
+        for tag in whole:
+            n = tag.count(",") + 1
+            if " ".join(",".join(parts[i : i + n]).split()) == " ".join(tag.split()):
+                tags.append(tag)
+                i += n
+                break
+        else:
+            name = parts[i].strip().lstrip("#").strip()  # `#tag` is how tags are shown: the # is not its name
+            if name:
+                tags.append(name)
+            i += 1
+    return tags
 
 
 def tag_changes(start: list[str], typed: list[str]) -> tuple[list[str], list[str]]:

@@ -27,7 +27,7 @@ from reader.ui.messages import (
     UndoRequested,
 )
 from reader.ui.session import SaveOutcome, parse_tags, ref
-from reader.ui.widgets.notes_pane import trim
+from reader.ui.widgets.notes_pane import length_of, trim
 
 
 def editors():
@@ -177,12 +177,24 @@ class AnnotatingMixin:
         if highlight is None:
             return
         target = ref(highlight)
+        # Found before it is forgotten: the message says which of the highlights over these words went.
+        others = [h for h in self.session.overlapping(highlight) if h.id != highlight.id]
         self.session.forget(target)
         self._show_annotations()
 
         def deleted(result: work.Annotations) -> None:
             self.session.push_deleted(result.highlight)
-            self.notify(f"Deleted “{trim(result.highlight.quote, 50)}” — press u to undo.")
+            names = self.app.colour_names()
+            gone = result.highlight
+            kept = ""
+            if len(others) == 1:
+                kept = f" The {names.get(others[0].color, '')} highlight over the same words stays."
+            elif others:
+                kept = f" The {len(others)} highlights over the same words stay."
+            self.notify(
+                f"Deleted the {names.get(gone.color, '')} highlight “{trim(gone.quote, 40)}” "
+                f"({length_of(gone.quote)}) — press u to undo.{kept}"
+            )
 
         self._annotate(partial(work.delete, target=target), failed="Not deleted", then=deleted)
 
@@ -194,7 +206,11 @@ class AnnotatingMixin:
             return
 
         def restored(result: work.Annotations) -> None:
-            self.notify(f"Restored “{trim(result.highlight.quote, 50)}”.")
+            back = result.highlight
+            self.notify(
+                f"Restored the {self.app.colour_names().get(back.color, '')} highlight “{trim(back.quote, 40)}”."
+            )
+            self.notes.select_highlight(back)
 
         def refused(message: str) -> None:
             self.session.push_deleted(highlight)  # still undoable
@@ -275,7 +291,7 @@ class AnnotatingMixin:
 
         def save(value: str, done) -> None:
             self._annotate(
-                partial(work.save_highlight_tags, target=target, start=start, typed=parse_tags(value)),
+                partial(work.save_highlight_tags, target=target, start=start, typed=parse_tags(value, start)),
                 failed="Tags not saved",
                 then=lambda result: (done(None), self._saved(result.outcome, "Tags saved.", "The tags")),
                 on_error=done,
@@ -330,7 +346,7 @@ class AnnotatingMixin:
         start = list(article.tags)
 
         def write(value: str, library: Library) -> work.ArticleEdit:
-            return work.save_article_tags(library, article_id, start, parse_tags(value))
+            return work.save_article_tags(library, article_id, start, parse_tags(value, start))
 
         save = self._article_saver(write, "Tags saved.", "The tags")
         known = [t.name for t in self.library.tags()]

@@ -13,6 +13,8 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from reader.tags import complete_tag
+from reader.ui.session import parse_tags
+from reader.ui.widgets.text_fields import NoteArea, TextInput
 
 # A save callback starts writing the text (in a worker) and later calls `done` on the UI thread:
 # with None once it is committed, or with a sentence saying why it was not.
@@ -70,7 +72,7 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="editor"):
             yield Static(Content(self.heading), id="editor-heading")
-            yield TextArea(self.original, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield NoteArea(self.original, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Static(Content.styled("ctrl+s save · escape close", "dim"), id="editor-status")
 
     def on_mount(self) -> None:
@@ -155,7 +157,7 @@ class TagEditor(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="tags"):
             yield Static(Content(self.heading), id="editor-heading")
-            yield Input(
+            yield TextInput(
                 ", ".join(self.tags),
                 placeholder="tag, another tag",
                 id="tag-input",
@@ -171,8 +173,7 @@ class TagEditor(ModalScreen[list[str] | None]):
     @property
     def unsaved(self) -> bool:
         """True if the tags typed differ from the ones the editor opened with."""
-        typed = [t.strip() for t in self.query_one(Input).value.split(",") if t.strip()]
-        return not self.saving and typed != self.tags
+        return not self.saving and parse_tags(self.query_one(Input).value, self.tags) != self.tags
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -188,7 +189,7 @@ class TagEditor(ModalScreen[list[str] | None]):
         if not self.is_attached:
             return
         if error is None:
-            self.dismiss([t.strip() for t in value.split(",") if t.strip()])
+            self.dismiss(parse_tags(value, self.tags))
         else:
             self.query_one("#editor-status", Static).update(Content.styled(f"Not saved: {error}", "bold $error"))
             self.notify(f"Not saved: {error}", severity="error")
@@ -211,7 +212,7 @@ class PromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="tags"):
             yield Static(Content(self.heading), id="editor-heading")
-            yield Input(self.value, id="prompt-input", suggester=TagSuggester(self.suggestions))
+            yield TextInput(self.value, id="prompt-input", suggester=TagSuggester(self.suggestions))
             yield Static(Content.styled("enter ok · escape cancel", "dim"))
 
     def on_mount(self) -> None:

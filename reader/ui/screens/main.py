@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
+from reader.tags import tag_label
 from reader.ui import work
 from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
 from reader.ui.jobs import Job
@@ -161,7 +162,7 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
         count = f"{len(window):,}" if window.exact else f"{len(window):,}+"
         self.query_one("#list-pane").border_title = Content(
             f"Articles ({count})"
-            + (f" · #{self.tag_filter}" if self.tag_filter else "")
+            + (f" · {tag_label(self.tag_filter)}" if self.tag_filter else "")
             + (f" · {self.sort.label}" if self.sort != SortOrder.DATE else "")
         )
 
@@ -279,10 +280,10 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
             if article_ids:
                 items = [(a, h) for a, h in items if exporting.has_notes(a, h)]
             existing = [a for a, _ in items if exporting.file_path(a, folder, "markdown").exists()]
-            return items, existing, library.colour_names()
+            return items, existing, library.colour_names(), library.note_style()
 
         def planned(result: tuple) -> None:
-            items, existing, colour_names = result
+            items, existing, colour_names, style = result
             if not items:
                 what = "this article has no highlights or notes yet" if article_ids else "no notes yet"
                 self.notify(f"Nothing to export: {what}.", severity="warning")
@@ -294,7 +295,9 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
                     return
 
                 def run(library: Library) -> list:
-                    return exporting.write_files(items, folder, "markdown", force=True, colour_names=colour_names)
+                    return exporting.write_files(
+                        items, folder, "markdown", force=True, colour_names=colour_names, style=style
+                    )
 
                 def done(written: list) -> None:
                     where = str(written[0].path) if len(written) == 1 else f"{len(written)} files in {folder}"

@@ -44,7 +44,7 @@ class VaultSyncMixin:
                 self._article_changed(article)
         summary = (
             f"Synced {vault}: {len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.read_back)} edits read back"
+            f"{len(report.read_back)} {'edit' if len(report.read_back) == 1 else 'edits'} read back"
         )
         trouble = report.conflicts + report.problems
         self.notify(

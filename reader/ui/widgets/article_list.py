@@ -14,6 +14,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import ArticleSummary, SearchResult
+from reader.tags import tag_label
 
 UNREAD_MARK, OPEN_MARK = "●", "▶"  # before a title: not read yet; open in the reading pane
 ROW_HEIGHT = 2
@@ -185,7 +186,9 @@ class ArticleList(ScrollView, can_focus=True):
             meta = "  " + " · ".join(p for p in (summary.date, summary.place, summary.source) if p)
             segments = [Segment(meta, style + Style(dim=True))]
             if summary.tags:
-                segments.append(Segment("  " + " ".join(f"#{t}" for t in summary.tags), style + Style(color="cyan")))
+                segments.append(
+                    Segment("  " + " ".join(tag_label(t) for t in summary.tags), style + Style(color="cyan"))
+                )
         strip = Strip(segments)
         if strip.cell_length > width and width > 1:  # cut with an ellipsis, as the border cuts a title
             strip = Strip([*strip.crop(0, width - 1), Segment("…", style + Style(dim=True))])

@@ -8,7 +8,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader import text
-from reader.model import Article, Highlight
+from reader.model import COLOUR_NAMES, Article, Highlight
+from reader.tags import tag_label
 from reader.ui.messages import (
     ArticleNoteRequested,
     ArticleTagsRequested,
@@ -29,14 +30,29 @@ def trim(s: str, length: int) -> str:
     return text.shorten(s, length)
 
 
-def highlight_prompt(h: Highlight) -> Content:
-    """How one highlight reads in the list: colour swatch, quote, note, tags."""
-    swatch = Content.styled("▌", HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1]))
-    parts = [swatch, Content.styled(f"“{trim(h.quote, QUOTE_LENGTH)}”", "italic")]
+def length_of(quote: str) -> str:
+    """A passage's length as the notes pane says it: "12 words" ("1 word")."""
+    words = len(quote.split())
+    return f"{words} word{'s' if words != 1 else ''}"
+
+
+def highlight_prompt(h: Highlight, names: dict[int, str] | None = None) -> Content:
+    """How one highlight reads in the list: colour swatch and name, length, quote, note, tags.
+
+    The colour's name and the passage's length tell apart highlights that start alike (overlapping ones).
+    """
+    colour = HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1])
+    name = (names or {}).get(h.color) or COLOUR_NAMES.get(h.color, f"colour {h.color}")
+    parts = [
+        Content.styled("▌ ", colour),
+        Content.styled(name, f"bold {colour}"),
+        Content.styled(f" · {length_of(h.quote)}\n  ", "dim"),
+        Content.styled(f"“{trim(h.quote, QUOTE_LENGTH)}”", "italic"),
+    ]
     if h.note:
         parts += [Content("\n  "), Content(trim(h.note, 400))]
     if h.tags:
-        parts += [Content("\n  "), Content.styled(" ".join(f"#{t}" for t in h.tags), "$accent")]
+        parts += [Content("\n  "), Content.styled(" ".join(tag_label(t) for t in h.tags), "$accent")]
     if h.id is None:
         parts += [Content("\n  "), Content.styled("saving…", "dim italic")]
     return Content("").join(parts)
@@ -72,6 +88,7 @@ class NotesPane(OptionList):
         """List an article's note and highlights, keeping the cursor on the same item if it is still there."""
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
         self.article, self.highlights = article, highlights
+        names = self.app.colour_names() if article is not None and highlights else {}
         options: list[Option | None] = []
         if article is None:
             options.append(Option(Content.styled("Open an article to see its notes here.", "dim"), disabled=True))
@@ -95,7 +112,7 @@ class NotesPane(OptionList):
                         disabled=True,
                     )
                 )
-            options += [Option(highlight_prompt(h), id=_option_id(h)) for h in placed]
+            options += [Option(highlight_prompt(h, names), id=_option_id(h)) for h in placed]
             if orphans:
                 options.append(None)
                 options.append(
@@ -106,7 +123,7 @@ class NotesPane(OptionList):
                         disabled=True,
                     )
                 )
-                options += [Option(highlight_prompt(h), id=_option_id(h)) for h in orphans]
+                options += [Option(highlight_prompt(h, names), id=_option_id(h)) for h in orphans]
         self.clear_options()
         self.add_options(options)
         ids = [o.id for o in self.options]

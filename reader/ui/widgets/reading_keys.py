@@ -1,14 +1,19 @@
-"""The reading pane's keys and colours, kept apart from the widget that draws them."""
+"""The reading pane's keys and colours (and how highlights are painted), kept apart from the widget that draws them."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from rich.style import Style
 from textual.binding import Binding
 
-from reader.model import COLOUR_NAMES
+from reader.model import COLOUR_NAMES, Highlight
+from reader.ui.session import age
 
 # Background colours of highlight colours 1-5, readable on dark and light themes with black text.
 HIGHLIGHT_COLOURS = {1: "#f2d65c", 2: "#8fd694", 3: "#8cc4f2", 4: "#f29ac0", 5: "#c6a8f0"}
+# The text colour where a newer highlight covers an older one: the older one's colour, dark enough to read.
+OVERLAP_TEXT = {1: "#6e5500", 2: "#135e1c", 3: "#0b4a8c", 4: "#8c1450", 5: "#51248f"}
 
 CURSOR_STYLE = Style(underline=True, bold=True)
 SELECTION_STYLE = Style(reverse=True)
@@ -29,6 +34,12 @@ STRUCTURE_STYLES = {
     "link": Style(underline=True, color="bright_blue"),
 }
 MARGIN_MARKS = {"list item": "•", "quote": "│"}  # on a block's first line (a quote: every line)
+
+
+def colour_key_description(n: int, name: str) -> str:
+    """What key n does: colour n, by its name."""
+    return f"Colour {n}: {name} (highlighting the selection, if there is one)"
+
 
 READING_BINDINGS = [
     Binding("j,down", "cursor_down", "Next sentence", id="reading.down", show=False),
@@ -101,13 +112,42 @@ READING_BINDINGS = [
     Binding("d", "delete", "Delete highlight", id="reading.delete", show=False),
     Binding("u", "undo", "Undo delete", id="reading.undo", show=False),
     *[
-        Binding(
-            str(n),
-            f"color({n})",
-            f"Colour {n} ({COLOUR_NAMES[n]}), highlighting the selection",
-            id=f"reading.color{n}",
-            show=False,
-        )
+        Binding(str(n), f"color({n})", colour_key_description(n, COLOUR_NAMES[n]), id=f"reading.color{n}", show=False)
         for n in range(1, 6)
     ],
 ]
+
+
+def colour_bindings(bindings: list[Binding], names: dict[int, str]) -> list[Binding]:
+    """The bindings with the colour keys 1-5 described by these colour names (as help lists them)."""
+    out = []
+    for binding in bindings:
+        if binding.id and binding.id.startswith("reading.color"):
+            n = int(binding.id.removeprefix("reading.color"))
+            binding = replace(binding, description=colour_key_description(n, names.get(n, COLOUR_NAMES[n])))
+        out.append(binding)
+    return out
+
+
+def highlight_ranges(highlights: list[Highlight], current: Highlight | None) -> list[tuple[int, int, Style]]:
+    """The styled ranges of highlights: the newer on top; where two overlap, the text takes the colour of
+    the one beneath (dark), so both show. The one the keys act on is bold and italic."""
+    placed = sorted((h for h in highlights if not h.orphan), key=age)
+    ranges = []
+    for h in placed:
+        style = Style(bgcolor=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1]), color="black")
+        if current is not None and h is current:
+            style += Style(bold=True, italic=True)
+        ranges.append((h.start, h.end, style))
+    pairs = []  # (lower, upper) of every two that overlap, found in order of their starts
+    by_start = sorted(placed, key=lambda h: h.start)
+    for k, a in enumerate(by_start):
+        for b in by_start[k + 1 :]:
+            if b.start >= a.end:
+                break
+            pairs.append((a, b) if age(a) < age(b) else (b, a))
+    # In the order of the upper one, so where three overlap the text shows the middle one.
+    for lower, upper in sorted(pairs, key=lambda pair: (age(pair[1]), age(pair[0]))):
+        start, end = max(lower.start, upper.start), min(lower.end, upper.end)
+        ranges.append((start, end, Style(color=OVERLAP_TEXT.get(lower.color, OVERLAP_TEXT[1]))))
+    return ranges

@@ -12,6 +12,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Highlight
+from reader.tags import tag_label
 from reader.ui.layout import CHARS_PER_MINUTE, Line, line_at, pieces, place_line, wrap_body  # noqa: F401
 from reader.ui.reading_cursor import ReadingCursor
 from reader.ui.widgets.reading_actions import AnnotatingKeys, MouseSelecting
@@ -28,6 +29,7 @@ from reader.ui.widgets.reading_keys import (  # noqa: F401 - the colours are the
     SELECTION_STYLE,
     STRUCTURE_STYLES,
     WORD_STYLE,
+    highlight_ranges,
 )
 
 
@@ -215,7 +217,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
         if meta:
             rows.append([Segment(meta, Style(dim=True))])
         if article.tags:
-            rows.append([Segment(" ".join(f"#{t}" for t in article.tags), Style(color="cyan"))])
+            rows.append([Segment(" ".join(tag_label(t) for t in article.tags), Style(color="cyan"))])
         rows.append([Segment("─" * width, Style(dim=True))])
         return rows
 
@@ -297,13 +299,7 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, ScrollView, can_focus=True):
     def _spans(self) -> list[tuple[int, int, Style]]:
         """Every styled range of the body, lowest layer first (the page's structure at the bottom)."""
         spans: list[tuple[int, int, Style]] = list(self._structure_ranges)
-        current = self.current_highlight
-        # Longer highlights first, so a short one inside a long one paints on top.
-        for h in sorted((h for h in self.highlights if not h.orphan), key=lambda h: -(h.end - h.start)):
-            style = Style(bgcolor=HIGHLIGHT_COLOURS.get(h.color, HIGHLIGHT_COLOURS[1]), color="black")
-            if current is not None and h.id == current.id:
-                style += Style(bold=True, italic=True)
-            spans.append((h.start, h.end, style))
+        spans.extend(highlight_ranges(self.highlights, self.current_highlight))
         for number, (start, end) in enumerate(self.hits):
             spans.append((start, end, CURRENT_HIT_STYLE if number == self.hit_index else HIT_STYLE))
         if self.selection_span is not None:

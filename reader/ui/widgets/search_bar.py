@@ -11,6 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from reader.query import ACCENT_MODES
+from reader.ui.widgets.text_fields import TextInput
 
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = 'Search: words, "a phrase", tag:…, place:…, source:…, after:2024, -word'
@@ -72,7 +73,7 @@ class SearchBar(Vertical):
         if self.input is None:
             await self.mount(
                 Horizontal(
-                    Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False, compact=True),
+                    TextInput(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False, compact=True),
                     Static(Content(ACCENT_LABELS[self.accents]), id="search-accents", markup=False),
                     id="search-row",
                 ),
