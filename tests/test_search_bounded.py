@@ -150,3 +150,21 @@ def test_real_ha_noi_is_first_and_only_it_is_marked_there_bounded(corpus, monkey
     monkeypatch.setattr(Search, "RANK_EVERY_MATCH_UP_TO", 0)
     monkeypatch.setattr(Search, "CANDIDATES", 3)
     accents.test_ha_noi_ranks_real_ha_noi_first_and_marks_only_it_there(corpus)
+
+
+def test_a_long_list_is_streamed_with_every_match_ranked(bounded, library, monkeypatch):
+    together = add(library, "Old news", "Trời mưa ở Hà Nội hôm qua.")
+    library.add_articles_bulk([scattered(i) for i in range(12)])
+    monkeypatch.setattr(Search, "BOUNDED_UP_TO_LIMIT", 5)  # a limit above it takes the ranked way
+    streamed = library.search_results("ha noi", limit=10)
+    assert next(streamed).id == together
+    rest = [r.id for r in streamed]
+    expected = [
+        rowid
+        for (rowid,) in library.conn.execute(
+            """SELECT rowid FROM search_index WHERE search_index MATCH '"ha" AND "noi"' AND rowid != ?
+               ORDER BY rank LIMIT 9""",
+            (together,),
+        )
+    ]
+    assert rest == expected
