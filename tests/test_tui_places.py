@@ -209,3 +209,19 @@ async def test_a_long_list_shows_its_first_rows_at_once_and_its_count_when_count
     finally:
         Library.count_articles = count
     library.close()
+
+
+async def test_the_notes_pane_keeps_a_notes_line_breaks(tmp_path):
+    from reader.services.annotations import highlight_span
+
+    library = library_with(tmp_path)
+    article_id = library.page_articles(limit=2)[1].id
+    highlight_span(library, article_id, 0, 8, note="Dòng một\n\n\nDòng  hai\n- ba")
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        lines = [line.strip() for line in widget_text(app.screen.query_one(NotesPane)).splitlines()]
+        at = lines.index("Dòng một")
+        assert lines[at : at + 4] == ["Dòng một", "", "Dòng hai", "- ba"]
+    library.close()

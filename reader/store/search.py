@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from reader import text
 from reader.model import Article, SearchResult
 from reader.store import rows as mapper
+from reader.store.candidates import Tier, folded_rows, newest
 from reader.store.errors import ReadError, detail
 from reader.store.tags import tagged_articles
 
@@ -164,35 +165,126 @@ class Search:
     def _stream_results(self, parsed: Query, limit: int) -> Iterator[SearchResult]:
         from reader.query import QueryError
 
-        clauses, params = self._search_filters(parsed)
-        seen: set[int] = set()
-        tiers = parsed.match_tiers()
-        first = parsed.exact_first()  # words together as typed, without accents, before with them
-        if (
-            first
-            and not self.conn.execute(
-                "SELECT 1 FROM search_exact WHERE search_exact MATCH ? LIMIT 1", (first,)
-            ).fetchone()
-        ):
-            first = None  # none written so (in Vietnamese text, the usual case): no tier to rank
-        plan = [(tiers[0], [*clauses, _EXACT_IN], [*params, first])] if first else []
-        plan += [(match, clauses, params) for match in tiers]
         patterns = (parsed.hit_pattern(), parsed.hit_pattern("title"))
         try:
-            # Tier by tier (words together, near, anywhere), each best first, until `limit`: each
-            # tier holds the one before, so its first `limit` rows bring every row still missing.
-            for match, tier_clauses, tier_params in plan:
-                for row in self._search_rows(match, tier_clauses, tier_params, limit):
-                    if row["id"] not in seen:
-                        seen.add(row["id"])
-                        yield self._result(row, *patterns)
-                        if len(seen) >= limit:
-                            return
+            if parsed.positive and limit <= self.BOUNDED_UP_TO_LIMIT and not self._rank_every_match():
+                rows: Iterable = self._bounded_rows(parsed, limit)
+            else:
+                rows = self._ranked_rows(parsed, limit)
+            for row in rows:
+                yield self._result(row, *patterns)
         except ReadError as error:
             # The expression is built from quoted tokens only; this is a safety net, not a path.
             if error.cause is None or error.cause.sqlite_errorname != "SQLITE_ERROR":
                 raise  # a damaged or unreadable library, not a bad query
             raise QueryError(f"That search could not be run ({detail(error.cause)}).") from error
+
+    # Up to this many articles, SQLite ranks every match (≈10 ms at 10,000); beyond, each tier's
+    # newest CANDIDATES matches are ranked (reader.ranking), so the first page does not grow with the
+    # number of matches. Class attributes, so that a test can send a small library the bounded way.
+    RANK_EVERY_MATCH_UP_TO = 20_000
+    CANDIDATES = 200
+    BOUNDED_UP_TO_LIMIT = 1000  # a longer list (`reader search --limit 5000`) is streamed, every match ranked
+
+    def _rank_every_match(self) -> bool:
+        # max(id), not count(*): one b-tree lookup; deleted articles only make it err toward bounded.
+        largest = self.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+        return largest <= self.RANK_EVERY_MATCH_UP_TO
+
+    def _exact_first(self, parsed: Query) -> str | None:
+        """The accent-kept phrase of unaccented words typed alone, when some article writes it so."""
+        first = parsed.exact_first()  # words together as typed, without accents, before with them
+        if (
+            first
+            and self.conn.execute("SELECT 1 FROM search_exact WHERE search_exact MATCH ? LIMIT 1", (first,)).fetchone()
+        ):
+            return first
+        return None  # none written so (in Vietnamese text, the usual case): no tier to rank
+
+    def _ranked_rows(self, parsed: Query, limit: int) -> Iterator[sqlite3.Row]:
+        """The first `limit` rows, every match of each tier ranked by SQLite, one at a time as read."""
+        clauses, params = self._search_filters(parsed)
+        seen: set[int] = set()
+        tiers = parsed.match_tiers()
+        first = self._exact_first(parsed)
+        plan = [(tiers[0], [*clauses, _EXACT_IN], [*params, first])] if first else []
+        plan += [(match, clauses, params) for match in tiers]
+        # Tier by tier (words together, near, anywhere), each best first, until `limit`: each
+        # tier holds the one before, so its first `limit` rows bring every row still missing.
+        for match, tier_clauses, tier_params in plan:
+            for row in self._search_rows(match, tier_clauses, tier_params, limit):
+                if row["id"] not in seen:
+                    seen.add(row["id"])
+                    yield row
+                    if len(seen) >= limit:
+                        return
+
+    def _bounded_rows(self, parsed: Query, limit: int) -> list[dict]:
+        """The first `limit` rows, tier by tier, each tier's newest matches ranked in Python (large libraries).
+
+        Tiers come in the same order as in _ranked_rows (as typed, together, near, anywhere), so
+        the best kind of match is never lost: only which equals of one kind show is bounded.
+        """
+        from reader import ranking
+
+        clauses, params = self._search_filters(parsed, exact=False)
+        any_of = [
+            [("search_exact", e), *([("search_exact_notes", e)] if notes else [])]
+            for e, notes in parsed.exact_clauses()
+        ]
+        none_of = [
+            pair
+            for e, notes in parsed.exact_exclusions()
+            for pair in [("search_exact", e), *([("search_exact_notes", e)] if notes else [])]
+        ]
+        conditions = {"any_of": any_of, "none_of": none_of, "clauses": clauses, "params": params}
+        tiers = parsed.match_tiers()
+        first = self._exact_first(parsed)
+        # Written as typed: rare, so that index drives and the folded phrase is the condition.
+        plan = [Tier(("search_exact", first), [("search_index", tiers[0])], **conditions)] if first else []
+        plan += [Tier(("search_index", match), **conditions) for match in tiers]
+        chosen: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        kept: dict[int, sqlite3.Row] = {}  # the folded rows of the chosen
+        for tier in plan:
+            # Enough that, once the rows already taken are left out, a page still remains.
+            ids, _ = newest(self.conn, tier, max(self.CANDIDATES, limit) + len(seen))
+            fresh = [i for i in ids if i not in seen]
+            folded = folded_rows(self.conn, fresh)
+            fresh = [i for i in fresh if i in folded]
+            scores = ranking.bm25(parsed.positive, [folded[i] for i in fresh])
+            # sorted() is stable: among equal scores the newest stays first.
+            for k in sorted(range(len(fresh)), key=lambda k: -scores[k]):
+                if len(chosen) < limit:
+                    seen.add(fresh[k])
+                    kept[fresh[k]] = folded[fresh[k]]
+                    chosen.append((fresh[k], -scores[k]))
+            if len(chosen) >= limit:
+                break
+        if not chosen:
+            return []
+        ids = [i for i, _ in chosen]
+        articles = {
+            row["id"]: row
+            for row in self.conn.execute(
+                f"SELECT {_RESULT_COLUMNS} FROM articles a WHERE a.id IN ({mapper.marks(ids)})", ids
+            )
+        }
+        rows = []
+        for article_id, rank in chosen:
+            if article_id in articles:
+                f = kept[article_id]
+                rows.append(
+                    {
+                        **dict(articles[article_id]),
+                        "title_folded": f["title"],
+                        "body_folded": f["body"],
+                        "notes_folded": f["notes"],
+                        "body_exact": f["body_exact"],
+                        "rank": rank,
+                    }
+                )
+        return rows
 
     def _search_rows(self, match: str | None, clauses: list[str], params: list, limit: int) -> Iterator[sqlite3.Row]:
         """The first `limit` rows of one MATCH expression (folded index) under the query's filters."""
@@ -224,8 +316,8 @@ class Search:
             (*params, limit),
         )
 
-    def _search_filters(self, query: Query) -> tuple[list[str], list]:
-        """SQL conditions on `articles a` for a query's dates, tags and (alone) exclusions."""
+    def _search_filters(self, query: Query, *, exact: bool = True) -> tuple[list[str], list]:
+        """SQL conditions on `articles a` for a query's dates, tags, (alone) exclusions and (`exact`) accents."""
         from reader.query import after_bound
 
         clauses: list[str] = []
@@ -243,6 +335,8 @@ class Search:
         if not query.positive and query.exclusion_expression():
             clauses.append("a.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
             params.append(query.exclusion_expression())
+        if not exact:
+            return clauses, params
         # Words typed with their accents: the accent-kept index must (or must not) hold them.
         for wanted, notes_too in query.exact_clauses():
             clauses.append(f"({_EXACT_IN} OR {_EXACT_NOTES_IN})" if notes_too else _EXACT_IN)

@@ -30,6 +30,24 @@ def trim(s: str, length: int) -> str:
     return text.shorten(s, length)
 
 
+def note_lines(note: str, length: int = 400) -> str:
+    """A note as the pane shows it, indented under its quote: its own line breaks kept, cut at `length`."""
+    shown: list[str] = []
+    left = length
+    for line in note.splitlines():
+        if left <= 0:
+            shown[-1] = shown[-1].rstrip("…") + "…"
+            break
+        line = " ".join(line.split())
+        if not line and (not shown or not shown[-1]):
+            continue  # runs of blank lines show as one
+        shown.append(trim(line, left) if len(line) > left else line)
+        left -= len(line) + 1
+    while shown and not shown[-1]:
+        shown.pop()
+    return "\n  ".join(shown)
+
+
 def length_of(quote: str) -> str:
     """A passage's length as the notes pane says it: "12 words" ("1 word")."""
     words = len(quote.split())
@@ -50,7 +68,7 @@ def highlight_prompt(h: Highlight, names: dict[int, str] | None = None) -> Conte
         Content.styled(f"“{trim(h.quote, QUOTE_LENGTH)}”", "italic"),
     ]
     if h.note:
-        parts += [Content("\n  "), Content(trim(h.note, 400))]
+        parts += [Content("\n  "), Content(note_lines(h.note))]
     if h.tags:
         parts += [Content("\n  "), Content.styled(" ".join(tag_label(t) for t in h.tags), "$accent")]
     if h.id is None:
