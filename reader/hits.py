@@ -120,12 +120,17 @@ class HitFinder:
         return True
 
 
-def folds_exactly(original: str) -> bool:
+def folds_exactly(original: str, folded: str | None = None) -> bool:
     """True if every character folds to exactly one: offsets in the folded text are offsets in this.
 
     So it is for NFC Vietnamese. Not for "ß" (→ "ss") or a lone combining mark (→ nothing).
+    `folded` is text.fold(original), when the caller has it.
     """
-    return original.isascii() or (len(text.fold(original)) == len(original) and not _MARK.search(original))
+    if original.isascii():
+        return True
+    if folded is None:
+        folded = text.fold(original)
+    return len(folded) == len(original) and not _MARK.search(original)
 
 
 def find_hits(

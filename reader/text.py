@@ -61,8 +61,18 @@ _VI_TONE = _LazyPattern("[\u0300\u0301\u0303\u0309\u0323]")
 _STRAY_TONE = _LazyPattern("(?<![aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
+def too_large(size: int, limit: int = MAX_BYTES) -> str:
+    """Why a file of `size` bytes is refused, both sizes shown precisely enough that they differ."""
+    for digits in (1, 2, 3):
+        shown, most = (f"{n / (1024 * 1024):.{digits}f}" for n in (size, limit))
+        if shown != most:
+            return f"file is {shown} MB; the limit is {most} MB"
+    return f"file is {size:,} bytes; the limit is {limit:,} bytes ({limit / (1024 * 1024):.1f} MB)"
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 file', '2 files', '0 files' (`nouns` for an irregular plural)."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def _codec_name(encoding: str) -> str:
@@ -114,13 +124,19 @@ def _detect(data: bytes) -> str | None:
     return guess
 
 
-def decode(data: bytes, encoding: str | None = None) -> str:
-    """Decode a file's bytes (BOM, UTF-8, the given encoding, detection) into clean text, or refuse."""
+def decode(data: bytes, encoding: str | None = None, *, force: bool = False) -> str:
+    """Decode a file's bytes (BOM, UTF-8, the given encoding, detection) into clean text, or refuse.
+
+    With `force` the given encoding decodes the bytes even where they would read as UTF-8 (the
+    user said what they are); only a UTF-8 byte-order mark is dropped, UTF-16/32 read their own.
+    """
     if not data:
         raise InputError("empty file")
     if len(data) > MAX_BYTES:
-        raise InputError(f"file is {_mb(len(data))}; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+        raise InputError(too_large(len(data)))
     codec = _codec_name(encoding) if encoding else None
+    if codec and force:
+        return _checked(_forced(data, codec, encoding))
 
     decoded = None
     # A BOM is checked before the NUL test because UTF-16/32 text is full of NUL bytes.
@@ -157,6 +173,22 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         decoded = _detect(data)
     if decoded is None:
         raise InputError("cannot decode: not UTF-8, and no encoding detected; try --encoding")
+    return _checked(decoded)
+
+
+def _forced(data: bytes, codec: str, encoding: str) -> str:
+    """The bytes decoded with the codec the user named, or a refusal saying where they do not fit."""
+    if not codec.startswith(("utf-16", "utf-32")):  # their text is full of NULs; in others NUL is binary
+        nul = data.find(b"\0", 0, BINARY_SCAN_BYTES)
+        if nul >= 0:
+            raise InputError(f"binary file (NUL byte at offset {nul})")
+    try:
+        return data.decode("utf-8-sig" if codec == "utf-8" else codec)
+    except UnicodeDecodeError as e:
+        raise InputError(f"cannot decode as {encoding} (bad bytes at offset {e.start})") from None
+
+
+def _checked(decoded: str) -> str:
     decoded = clean(decoded)
     if not decoded.strip():
         raise InputError("no text in file (only blanks or control characters)")
@@ -252,10 +284,18 @@ def _sanitise_match(m: re.Match) -> str:
 
 def sanitise(s: str) -> str:
     """Remove control characters and whole escape sequences; make format characters and fillers visible."""
-    # The output has no ESC, control or invisible mark left, so a second pass finds nothing: idempotent.
+    # The output has no ESC, control or invisible mark left, so a later pass finds nothing: idempotent.
     if not _HAS_TRIGGER.search(s):
         return s
-    return _SANITISE.sub(_sanitise_match, s)
+    once = _SANITISE.sub(_sanitise_match, s)
+    # What was removed may have stood before a variation selector ("\xad\ufe0f", "\n\x1b[0m\ufe0f"):
+    # now stray, it is shown by one more pass (rare: only when something was changed).
+    return _SANITISE.sub(_sanitise_match, once) if once != s and _HAS_TRIGGER.search(once) else once
+
+
+def one_line(s: str) -> str:
+    """Outside text (a file name, a title) as one printable line: sanitised, ␤ for a line break, ␉ for a tab."""
+    return sanitise(s).replace("\n", "␤").replace("\t", "␉")  # sanitise removed \r already
 
 
 _NEWLINES = re.compile(r"\r\n?|\u2028")
@@ -300,7 +340,6 @@ class _FoldTable(dict):
 
 
 _FOLD_TABLE = _FoldTable()
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _RUN_CACHE: dict[str, str] = {}
 
 
@@ -308,8 +347,12 @@ class _NotLowerStable(Exception):
     """A folded character that str.lower() would change (Cherokee): fold that text char by char."""
 
 
-def _fold_run(m: re.Match) -> str:
-    run = m.group()
+def _fold_runs(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    """The encoding error handler fold() uses: a run of non-ASCII characters, folded (as UTF-8)."""
+    return _fold_run(error.object[error.start : error.end]).encode("utf-8", "surrogatepass"), error.end
+
+
+def _fold_run(run: str) -> str:
     folded = _RUN_CACHE.get(run)
     if folded is None:
         folded = "".join(_fold_char(ch) for ch in run)
@@ -333,7 +376,9 @@ def fold(s: str) -> str:
     # text dense in accents (Vietnamese) goes through a translate table.
     if (len(s.encode("utf-8", "surrogatepass")) - len(s)) * 8 < len(s):
         try:
-            return _NON_ASCII.sub(_fold_run, s).lower()
+            # The ASCII encoder skips ASCII in C and hands each non-ASCII run to _fold_runs:
+            # twice as fast as finding the runs with a regex.
+            return s.encode("ascii", "reader-fold").decode("utf-8", "surrogatepass").lower()
         except _NotLowerStable:
             return "".join(_fold_char(ch) for ch in s)
     return s.translate(_FOLD_TABLE)
@@ -353,6 +398,9 @@ def fold_with_offsets(s: str) -> tuple[str, list[int]]:
         out.append(f)
         offsets.extend([i] * len(f))
     return "".join(out), offsets
+
+
+codecs.register_error("reader-fold", _fold_runs)
 
 
 def shorten(s: str, limit: int) -> str:

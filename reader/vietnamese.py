@@ -171,6 +171,7 @@ _VI_PRIMARY = {letter: chr(0x41 + rank) for rank, letter in enumerate(_VI_LETTER
 # Tones, ordered as ICU's `vi` tailoring does: ngang < huyền < hỏi < ngã < sắc < nặng.
 _VI_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _SORT_CACHE: dict[str, tuple[str, str, str]] = {}
+_WORD_CACHE: dict[tuple[str, bool], tuple[str, str, str]] = {}
 _LEVEL = "\x01"  # between the levels: lower than any weight, so a shorter string sorts first
 _SPACE_WEIGHT = "\x02"
 _PUNCT_WEIGHT = "\x03"  # followed by the character itself; punctuation < digits < letters, as in ICU
@@ -205,25 +206,45 @@ def vi_sort_key(s: str) -> str:
     Three levels, as a collation has: letters (a < ă < â < b ... d < đ ...), then tones
     (Ha < Hà < Hả < Hã < Há < Hạ), then case (lower first). Runs of white space count as one.
     """
+    # Word by word, each word's levels remembered: titles repeat their words, and a word's
+    # letters need not be weighed again (the same key as weighing the whole line letter by letter).
+    words = [_word_levels(word, k == 0) for k, word in enumerate(s.split())]
+    return (
+        _SPACE_WEIGHT.join(w[0] for w in words)
+        + _LEVEL
+        + "0".join(w[1] for w in words)
+        + _LEVEL
+        + "0".join(w[2] for w in words)
+    )
+
+
+def _word_levels(word: str, first: bool) -> tuple[str, str, str]:
+    """The three levels of one word; after a space, marks the space carries (a stray mark) weigh nothing."""
+    levels = _WORD_CACHE.get((word, first))
+    if levels is not None:
+        return levels
+    decomposed = unicodedata.normalize("NFD", word)
+    i, n = 0, len(decomposed)
+    if not first:  # the line's space before this word takes the marks that follow it
+        while i < n and unicodedata.combining(decomposed[i]):
+            i += 1
     primary: list[str] = []
     secondary: list[str] = []
     tertiary: list[str] = []
-    decomposed = unicodedata.normalize("NFD", " ".join(s.split()))
-    i, n = 0, len(decomposed)
     while i < n:
         base = decomposed[i]
         j = i + 1
         while j < n and unicodedata.combining(decomposed[j]):
             j += 1
-        if base == " ":
-            unit = (_SPACE_WEIGHT, "0", "0")
-        else:
-            marks = decomposed[i + 1 : j]
-            unit = _SORT_CACHE.get(base + marks)
-            if unit is None:
-                unit = _SORT_CACHE[base + marks] = _sort_unit(base, marks)
+        marks = decomposed[i + 1 : j]
+        unit = _SORT_CACHE.get(base + marks)
+        if unit is None:
+            unit = _SORT_CACHE[base + marks] = _sort_unit(base, marks)
         primary.append(unit[0])
         secondary.append(unit[1])
         tertiary.append(unit[2])
         i = j
-    return "".join(primary) + _LEVEL + "".join(secondary) + _LEVEL + "".join(tertiary)
+    levels = ("".join(primary), "".join(secondary), "".join(tertiary))
+    if len(_WORD_CACHE) < 200_000:
+        _WORD_CACHE[(word, first)] = levels
+    return levels

@@ -254,7 +254,7 @@ def test_empty_refused():
 
 def test_oversized_refused():
     data = b"a" * (21 * 1024 * 1024)
-    with pytest.raises(text.InputError, match=r"^file is 21\.0 MB; the limit is 20 MB$"):
+    with pytest.raises(text.InputError, match=r"^file is 21\.0 MB; the limit is 20\.0 MB$"):
         parse(data, "big.txt")
 
 

@@ -119,7 +119,7 @@ def test_pipes_and_devices_are_refused_without_reading_them(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "l.db"), "import", str(fifo), "/dev/zero", str(big)])
     assert result.output.count("refused    ") == 3, result.output
     assert "not a regular file" in result.output
-    assert "the limit is 20 MB" in result.output
+    assert "the limit is 20.0 MB" in result.output
 
 
 async def test_a_library_error_quoting_hostile_text_reaches_the_toast_as_plain_text(tmp_path):

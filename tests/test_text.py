@@ -187,6 +187,16 @@ _ESCAPEY = st.sampled_from(
 _MESSY = st.text(alphabet=st.one_of(st.characters(), _ESCAPEY))
 
 
+@pytest.mark.parametrize(
+    "s",
+    ["T\n\xad\ufe0f", "\n\x1b[0m\ufe0f", "\u034f\ufe0f", "a \x07\ufe0fb", "\x1b]0;x\x07\ufe0f", "\n\xad\ufe0f\u200b"],
+)
+def test_sanitise_shows_a_variation_selector_left_stray_by_what_it_removed(s):
+    once = text.sanitise(s)
+    assert text.sanitise(once) == once
+    assert "⟨U+FE0F⟩" in once and "\ufe0f" not in once
+
+
 @given(_MESSY)
 def test_sanitise_idempotent_and_leaves_no_controls(s):
     once = text.sanitise(s)

@@ -50,7 +50,7 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 def shown_path(path: Path | str) -> str:
     """A file name as one printable line: controls removed, undecodable bytes and newlines made visible."""
-    return text.sanitise(str(path)).replace("\n", "␤").replace("\t", "␉")
+    return text.one_line(str(path))
 
 
 def _add_samples(library: Library) -> None:

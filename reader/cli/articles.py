@@ -13,23 +13,28 @@ from reader.store import SORT_ORDERS, Library, default_db_path
 
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--encoding", help="Decode files with this codec when they are not UTF-8 (e.g. cp1258).")
+@click.option("--encoding", help="Decode every file with this codec (e.g. cp1258), even one that would read as UTF-8.")
 @click.pass_context
 def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | None) -> None:
-    """Import .txt, .md and saved .html pages, and folders of them (recursively)."""
-    from reader.services.imports import import_paths
+    """Import .txt, .md and saved .html pages, and folders of them (recursively; dot-files are skipped).
+
+    A line per file on stdout; on a terminal, a progress bar on stderr while it runs.
+    """
+    from reader.cli.progress import ProgressBar
+    from reader.services.imports import ImportRun, result_line
 
     library = _library(ctx)
-    counts = {"imported": 0, "updated": 0, "unchanged": 0, "refused": 0}
-    for result in import_paths(library, paths, encoding):
-        counts[result.status] += 1
-        if result.status == "refused":
-            say(f"refused    {shown_path(result.path)}: {result.detail}")
-        else:
-            say(f"{result.status:<10} {shown_path(result.path)} → #{result.article_id} {result.detail}")
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
-    say(f"{sum(counts.values())} files: {summary}")
-    if counts["refused"]:
+    run = ImportRun(paths, encoding)
+    bar = ProgressBar()
+    try:
+        for result in run.results(library, on_progress=bar.update):
+            bar.clear()
+            say(result_line(result, shown_path(result.path)))
+    finally:
+        bar.clear()
+    for line in run.summary():
+        say(line)
+    if run.counts["refused"]:
         ctx.exit(1)
 
 

@@ -10,12 +10,19 @@ SUPPORTED_SUFFIXES = (".txt", ".md", *html.SUFFIXES)
 
 
 def parse(data: bytes, name: str, encoding: str | None = None) -> Article:
-    """Decode a file's bytes and parse them into an Article; raises text.InputError on refusal."""
+    """Decode a file's bytes and parse them into an Article; raises text.InputError on refusal.
+
+    `encoding` is the user's word: it decodes the file even where the bytes would read as UTF-8.
+    """
     if name.lower().endswith(html.SUFFIXES):
-        return html.parse(data, name, charset=encoding)
-    decoded = text.decode(data, encoding)
+        return html.parse(data, name, charset=encoding, force=encoding is not None)
+    decoded = text.decode(data, encoding, force=True)
+    # A plain text's or wire story's body is the decoded (clean) text's lines, stripped and joined
+    # by spaces, which keeps it clean (tests/test_import_bulk.py): it is not scanned a second time.
+    body_is_clean = True
     if name.lower().endswith(".md") or decoded.startswith("---\n"):
         article = markdown.parse_text(decoded, name)
+        body_is_clean = False
     elif seed.matches(decoded):
         article = seed.parse_text(decoded, name)
     else:
@@ -23,4 +30,4 @@ def parse(data: bytes, name: str, encoding: str | None = None) -> Article:
     article.path = name
     article.content_hash = text.content_hash(decoded)
     # html.finish: a Markdown body has structure, whose offsets must still fit after the final clean.
-    return html.finish(article)
+    return html.finish(article, body_is_clean=body_is_clean)

@@ -99,8 +99,13 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
-def decode_page(data: bytes, charset: str | None = None) -> str:
-    """Decode HTML bytes: BOM, strict UTF-8, the declared charset, then detection (a wrong declaration is survived)."""
+def decode_page(data: bytes, charset: str | None = None, *, force: bool = False) -> str:
+    """Decode HTML bytes: BOM, strict UTF-8, the declared charset, then detection (a wrong declaration is survived).
+
+    With `force` (the user named the charset) that charset decodes the page, or it is refused.
+    """
+    if charset and force:
+        return text.decode(data, charset, force=True)
     for encoding in (charset, declared_charset(data)):
         if encoding:
             try:
@@ -358,9 +363,9 @@ def extract(page: str, url: str = "") -> Article | None:
     )
 
 
-def parse(data: bytes, name: str, *, url: str = "", charset: str | None = None) -> Article:
+def parse(data: bytes, name: str, *, url: str = "", charset: str | None = None, force: bool = False) -> Article:
     """Decode a page's bytes and extract its article; raises text.InputError when there is none."""
-    page = decode_page(data, charset)
+    page = decode_page(data, charset, force=force)
     try:
         article = extract(page, url)
     except (ValueError, TypeError, RecursionError, AttributeError) as error:
@@ -376,10 +381,10 @@ def parse(data: bytes, name: str, *, url: str = "", charset: str | None = None) 
     return finish(article)
 
 
-def finish(article: Article) -> Article:
+def finish(article: Article, *, body_is_clean: bool = False) -> Article:
     """common.finish for an article with structure: the body is clean already, so offsets keep their meaning."""
     body = article.body
-    article = common.finish(article)
+    article = common.finish(article, body_is_clean=body_is_clean)
     if article.body != body:  # cannot happen with text cleaned piece by piece; if it did, drop the offsets
         article.blocks, article.spans = [], []
     article.url = common.one_line(article.url)

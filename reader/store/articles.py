@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -14,6 +15,10 @@ from reader.store.sorting import place_key
 from reader.tags import clean_tags
 
 MAX_ID = 2**63 - 1  # SQLite's integers; an id from outside beyond them names nothing
+
+
+# Articles a bulk insert holds at once (one statement and one index fill each).
+_CHUNK = 2000
 
 
 def now() -> str:
@@ -134,25 +139,27 @@ class Articles:
         stay), so the write-ahead log stays the size of a batch instead of growing to the library's.
         Inside a caller's transaction the batches are part of it.
         """
-        if batch_size is None:
-            return self._add_bulk(articles)
-        if batch_size < 1:
+        if batch_size is not None and batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         source = iter(articles)
         added = 0
-        while batch := list(islice(source, batch_size)):
-            added += self._add_bulk(batch)
+        with self.write() if batch_size is None else nullcontext():
+            # A chunk at a time even in one transaction: the articles of a chunk are held, not all.
+            while batch := list(islice(source, batch_size or _CHUNK)):
+                added += sum(i is not None for i in self._add_bulk(batch))
         return added
 
-    def _add_bulk(self, articles: Iterable[Article]) -> int:
+    def _add_bulk(self, articles: list[Article]) -> list[int | None]:
+        """Insert new articles in one statement and index them in bulk; each one's id (None: a duplicate)."""
         stamp = now()
+        hashes = [_hash(a) for a in articles]
         with self.write() as unit:
             last_id = unit.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
             first_id = self._new_article_id()
             values = (
                 (
                     first_id + number,  # explicit: above every id an article ever had (a duplicate leaves a gap)
-                    _hash(a),
+                    h,
                     a.path,
                     a.title,
                     a.body,
@@ -165,7 +172,7 @@ class Articles:
                     vietnamese.vi_sort_key(a.title),
                     place_key(a.place, a.date),
                 )
-                for number, a in enumerate(articles)
+                for number, (a, h) in enumerate(zip(articles, hashes, strict=True))
             )
             unit.executemany(
                 """INSERT OR IGNORE INTO articles (id, content_hash, path, title, body, date, dateline,
@@ -173,13 +180,21 @@ class Articles:
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 values,
             )
-            # Counted, not taken from total_changes: the unit's triggers add changes of their own.
-            added = unit.execute("SELECT count(*) FROM articles WHERE id > ?", (last_id,)).fetchone()[0]
-            # Insert first, index after, in one statement: per-row work on a bulk import is twice as
-            # slow. Without AUTOINCREMENT a new row's id is above every existing one.
-            self._index_above(last_id)
+            # The new rows are the ones above every id before. A content already stored was ignored:
+            # the first of the list with that content is the one stored.
+            found = unit.execute("SELECT content_hash, id FROM articles WHERE id > ?", (last_id,))
+            new = {r[0]: r[1] for r in found}
+            ids: list[int | None] = []
+            stored: list[tuple[int, Article]] = []
+            for a, h in zip(articles, hashes, strict=True):
+                article_id = new.pop(h, None)
+                ids.append(article_id)
+                if article_id is not None:
+                    stored.append((article_id, a))
+            # Insert first, index after, in bulk: per-row work on a bulk import is twice as slow.
+            self._index_new_rows(stored, last_id)
             unit.forget("article_id > ?", (last_id,))
-            return added
+            return ids
 
     def plain_new(self, articles: list[Article]) -> list[bool]:
         """For each article, True if one plain INSERT stores it right: no tags, and neither its
@@ -206,16 +221,10 @@ class Articles:
 
     def add_plain_new(self, articles: list[Article]) -> list[int]:
         """Insert articles plain_new() accepted, in one statement, indexed after; their ids, in order."""
-        with self.write():
-            self._add_bulk(articles)
-            hashes = [_hash(a) for a in articles]
-            ids: dict[str, int] = {}
-            for chunk in rows.chunks(hashes):
-                found = self.conn.execute(
-                    f"SELECT content_hash, id FROM articles WHERE content_hash IN ({rows.marks(chunk)})", chunk
-                )
-                ids.update((r[0], r[1]) for r in found)
-            return [ids[h] for h in hashes]
+        ids = self._add_bulk(articles)
+        if None in ids:  # plain_new() said none is stored; another program stored one meanwhile
+            raise LibraryError("an article was stored by another program meanwhile; try again")
+        return ids
 
     def delete_article(self, article_id: int) -> None:
         """Delete an article with its highlights, notes and reading state (its search row goes too)."""

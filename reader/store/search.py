@@ -6,7 +6,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from reader.model import SearchResult
+from reader import text
+from reader.model import Article, SearchResult
 from reader.store import rows as mapper
 from reader.store.candidates import Tier, folded_rows, newest
 from reader.store.errors import ReadError, detail
@@ -31,6 +32,32 @@ _INDEX_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tag
                FROM highlights h WHERE h.article_id = a.id), '')),
            reader_folds_exactly(a.body)
     FROM articles a"""
+
+_INDEX_VALUES_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tags, notes, body_exact)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def new_index_row(article_id: int, article: Article) -> tuple:
+    """The search_index row _INDEX_SQL makes for a new article (no tags, note or highlights).
+
+    Made in Python so that a bulk insert folds each body once (in SQL, reader_fold and
+    reader_folds_exactly fold it twice); tests/test_import_bulk.py checks it against _INDEX_SQL.
+    """
+    from reader.hits import folds_exactly
+
+    place, dateline = text.fold(article.place or ""), text.fold(article.dateline or "")
+    body = text.fold(article.body or "")
+    return (
+        article_id,
+        text.fold(article.title or ""),
+        place if dateline == place else f"{place} {dateline}",
+        text.fold(article.source or ""),
+        body,
+        "",
+        "\n",  # notes: the article's note (a bulk insert stores none), a line feed, no highlights
+        int(folds_exactly(article.body or "", body)),
+    )
+
 
 # New articles into the accent-kept index (changes and deletions: triggers of m003_accent_search).
 _EXACT_INDEX_SQL = """INSERT INTO search_exact (rowid, title, place, source, body, note)
@@ -84,11 +111,15 @@ class Search:
             self.conn.execute(f"DELETE FROM search_exact_notes WHERE rowid IN ({marks})", chunk)
             self.conn.execute(_EXACT_NOTES_SQL.format(where=f"a.id IN ({marks})"), chunk)
 
-    def _index_above(self, last_id: int) -> None:
-        """Index every article with an id above `last_id` (new rows of a bulk insert), in one statement."""
-        self.conn.execute(_INDEX_SQL + " WHERE a.id > ?", (last_id,))
+    def _index_new_rows(self, stored: list[tuple[int, Article]], last_id: int) -> None:
+        """Index the new articles of a bulk insert (every id above `last_id`, none with tags or highlights).
+
+        Both indexes are filled in bulk: the folded one from rows made in Python (each body folded
+        once), the accent-kept one in one statement from the rows just written. Having no tags,
+        note or highlights, they have no row in search_exact_notes.
+        """
+        self.conn.executemany(_INDEX_VALUES_SQL, (new_index_row(i, a) for i, a in stored))
         self.conn.execute(_EXACT_INDEX_SQL + " WHERE id > ?", (last_id,))
-        self.conn.execute(_EXACT_NOTES_SQL.format(where="a.id > ?"), (last_id,))
 
     def _index_new(self, article_id: int) -> None:
         """Put a new article in the accent-kept index (its changes and deletion: m005's triggers)."""

@@ -176,6 +176,7 @@ class ReaderApp(App):
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every binding, grouped by where it works (the colour keys say the library's colour names)."""
         from reader.ui.screens.editors import NoteEditor, TagEditor
+        from reader.ui.screens.importing import ImportPathDialog
 
         return [
             ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS]),
@@ -193,6 +194,7 @@ class ReaderApp(App):
                 ],
             ),
             ("Questions (yes/no)", [Binding("y", "", "Yes"), Binding("n / escape", "", "No")]),
+            ("Import path (i)", ImportPathDialog.BINDINGS),
         ]
 
     def action_help(self) -> None:
@@ -206,6 +208,7 @@ class ReaderApp(App):
             else:
                 yield command
         main = self.main
+        yield SystemCommand("Import files", "A file or a folder of .txt, .md and .html (i)", main.action_import_files)
         yield SystemCommand("Filter by tag", "Show only the articles with one tag", main.action_filter_tag)
         yield SystemCommand("Search", "Find articles, highlights and notes, accents or not (/)", main.action_search)
         yield SystemCommand("Show all articles", "Clear the tag filter", self._show_all)

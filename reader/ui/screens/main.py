@@ -17,6 +17,7 @@ from reader.store import Library, LibraryError
 from reader.tags import tag_label
 from reader.ui import work
 from reader.ui.feeds import FEED_BINDINGS, FeedsMixin
+from reader.ui.imports import IMPORT_BINDINGS, ImportMixin
 from reader.ui.jobs import Job
 from reader.ui.list_source import ArticleWindow
 from reader.ui.screens.annotating import AnnotatingMixin, editors
@@ -35,7 +36,9 @@ from reader.ui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 110  # below this, only the focused pane is shown
 
 
-class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen):
+class MainScreen(
+    LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, ImportMixin, AnnotatingMixin, SearchMixin, VaultSyncMixin, Screen
+):
     """Three panes side by side; on a narrow terminal, the focused one alone."""
 
     BINDINGS = [
@@ -46,6 +49,7 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
         Binding("slash", "search", "Search", key_display="/", id="main.search"),
         Binding("escape", "clear_search", "Clear the search", id="main.clear_search", show=False),
         *FEED_BINDINGS,
+        *IMPORT_BINDINGS,
     ]
 
     def __init__(self, library: Library) -> None:
@@ -145,7 +149,7 @@ class MainScreen(LiveMixin, PlacesMixin, TrashMixin, FeedsMixin, AnnotatingMixin
         if self.tag_filter:
             empty = f"No article is tagged “{self.tag_filter}”. Press f to change the filter."
         else:
-            empty = "No articles yet. Add some with: reader import PATH"
+            empty = "No articles yet: press i to import a file or a folder."
         self.article_list.set_window(window, empty)
         self._title_list(window)
         if not window.exact:  # more rows than the first page: counted in a worker, shown when ready
