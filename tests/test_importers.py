@@ -570,3 +570,13 @@ def test_hostile_files_import_cleanly_and_the_same_every_time(data, name):
             a.source,
             sorted(a.tags, key=str.casefold),
         )
+
+
+def test_markdown_without_front_matter_or_h1_takes_its_title_from_a_heading_or_its_first_line():
+    assert parse(b"\n## Hai\n\nBody.\n", "x.md").title == "Hai"
+    first = parse("**Lũ lớn** ở Huế\n\nNước dâng cao.\n".encode(), "tin.md")
+    assert (first.title, first.body) == ("Lũ lớn ở Huế", "Nước dâng cao.")
+    long = "Một đoạn rất dài. " * 20
+    assert parse(f"{long}\n\nThêm.\n".encode(), "dai.md").title == "Một đoạn rất dài"
+    assert parse(b"- one\n- two\n", "list.md").title == "list"
+    assert parse(b"Only this line.\n", "only.md").title == "only"

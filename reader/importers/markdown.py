@@ -9,6 +9,7 @@ import yaml
 
 from reader import text, vietnamese
 from reader.importers import common, html
+from reader.importers.plaintext import HEADLINE_MAX
 from reader.model import Article, Block, Span
 from reader.tags import clean_tags
 
@@ -32,6 +33,8 @@ _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)
 
 _FRONT_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _HEADING = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
+_NOT_A_TITLE = re.compile(r"[-*+][ \t]|\d+[.)][ \t]|[>|<]|```|~~~")  # a list, quote, table, HTML or code
+_ANY_HEADING = re.compile(r"#{2,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
 _FENCE = re.compile(r"[ \t]{0,3}(```|~~~)")
 
 
@@ -97,21 +100,39 @@ def split_front_matter(s: str) -> tuple[dict, str]:
     return data, s[end.end() :]
 
 
-def _pop_heading(body: str) -> tuple[str, str]:
-    """Find the first level-1 heading outside code fences: (heading text, body without it)."""
-    lines = body.split("\n")
+def _outside_code(lines: list[str]):
+    """(index, line) of the lines outside code fences."""
     fence = None
     for i, line in enumerate(lines):
         f = _FENCE.match(line)
         if f:
             fence = None if fence == f.group(1) else (fence or f.group(1))
             continue
-        if fence:
-            continue
-        h = _HEADING.fullmatch(line.strip())
-        if h:
-            return h.group(1).strip(), "\n".join(lines[:i] + lines[i + 1 :])
-    return "", body
+        if not fence:
+            yield i, line
+
+
+def _pop_heading(body: str) -> tuple[str, str]:
+    """The title of a file without one in its front matter, and the body without it.
+
+    The first level-1 heading; else the first heading of any level; else the first line, when it is
+    a short plain line with more text after it (as in a plain text file); else none ("").
+    """
+    lines = body.split("\n")
+    found = list(_outside_code(lines))
+    for pattern in (_HEADING, _ANY_HEADING):
+        for i, line in found:
+            h = pattern.fullmatch(line.strip())
+            if h:
+                return h.group(1).strip(), "\n".join(lines[:i] + lines[i + 1 :])
+    at = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if at is None or not found or found[0][0] > at:
+        return "", body  # empty, or it opens with code
+    first = lines[at].strip()
+    rest = "\n".join(lines[:at] + lines[at + 1 :])
+    if len(first) > HEADLINE_MAX or _NOT_A_TITLE.match(first) or first.endswith(":") or not rest.strip():
+        return "", body  # a paragraph, a list, a quote, a table, what introduces the next lines, or all there is
+    return structure(first)[0].strip(), rest  # its emphasis and links as plain words
 
 
 # Markdown's inline tokens that open a span, by the span kind they make (reader.model SPAN_KINDS).
@@ -194,8 +215,16 @@ def _html_block(builder: html.StructureBuilder, source: str, kind: str) -> None:
     builder.walk(root, kind)
 
 
+def _lead_or_name(plain: str, body: str, name: str) -> str:
+    """No heading or title line: a long first paragraph's lead sentence, else the file's name."""
+    first = body.strip().split("\n", 1)[0]
+    if len(first) > HEADLINE_MAX and not _NOT_A_TITLE.match(first):
+        return common.title_from_body(plain, name)
+    return common.name_title(name)
+
+
 def parse_text(s: str, name: str) -> Article:
-    """Parse Markdown: front matter fields, title from it or the first '# ' heading or the file name."""
+    """Parse Markdown: front matter fields; the title from them, a heading, the first line or the lead sentence."""
     meta, body = split_front_matter(s)
     # YAML keys may be anything hashable; only text keys are ours.
     meta = {k.lower(): v for k, v in meta.items() if isinstance(k, str)}
@@ -208,7 +237,7 @@ def parse_text(s: str, name: str) -> Article:
     # the file's, so a file imported before (its body the Markdown as written) is still "unchanged".
     plain, blocks, spans = structure(body)
     return Article(
-        title=title or common.name_title(name),
+        title=title or _lead_or_name(plain, body, name),
         body=plain,
         blocks=blocks,
         spans=spans,
