@@ -7,31 +7,23 @@ import re
 import unicodedata
 
 
-class _LazyPattern:
-    """A `re` pattern compiled on first use: a command that never meets what it finds does not pay for it."""
-
-    def __init__(self, pattern: str) -> None:
-        self._pattern = pattern
-        self._compiled: re.Pattern | None = None
-
-    def __getattr__(self, name: str):
-        if self._compiled is None:
-            self._compiled = re.compile(self._pattern)
-        return getattr(self._compiled, name)
-
-
 class LazyRegex:
-    """A `regex` pattern compiled on first use: the module (~20 ms) loads only for what needs it."""
+    """A pattern compiled on first use, by `regex` (whose module, ~20 ms, loads only for what needs
+    it) or, with `plain`, by `re`: a command that never meets what it finds does not pay for it."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, *, plain: bool = False) -> None:
         self._pattern = pattern
+        self._plain = plain
         self._compiled = None
 
     def __getattr__(self, name: str):
         if self._compiled is None:
-            import regex
+            if self._plain:
+                self._compiled = re.compile(self._pattern)
+            else:
+                import regex
 
-            self._compiled = regex.compile(self._pattern)
+                self._compiled = regex.compile(self._pattern)
         return getattr(self._compiled, name)
 
 
@@ -56,9 +48,9 @@ _BOMS = (
 )
 
 # Windows-1258 writes most tones as separate combining bytes: grave, acute, tilde, hook, dot below.
-_VI_TONE = _LazyPattern("[\u0300\u0301\u0303\u0309\u0323]")
+_VI_TONE = LazyRegex("[\u0300\u0301\u0303\u0309\u0323]", plain=True)
 # A tone not sitting on a vowel as Windows-1258 writes them (precomposed with breve, circumflex, horn).
-_STRAY_TONE = _LazyPattern("(?<![aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
+_STRAY_TONE = LazyRegex("(?<![aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]", plain=True)
 
 
 def too_large(size: int, limit: int = MAX_BYTES) -> str:
@@ -68,11 +60,6 @@ def too_large(size: int, limit: int = MAX_BYTES) -> str:
         if shown != most:
             return f"file is {shown} MB; the limit is {most} MB"
     return f"file is {size:,} bytes; the limit is {limit:,} bytes ({limit / (1024 * 1024):.1f} MB)"
-
-
-def plural(n: int, noun: str, nouns: str | None = None) -> str:
-    """'1 file', '2 files', '0 files' (`nouns` for an irregular plural)."""
-    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def _codec_name(encoding: str) -> str:
@@ -250,7 +237,7 @@ _BMP_HIDDEN = "".join(
 _TRIGGER = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_BMP_HIDDEN}{_DROPPED}\\U00010000-\\U0010ffff]"
 _HAS_TRIGGER = re.compile(_TRIGGER)
 # Compiled when a text first holds a trigger (1.4 ms): most output never does.
-_SANITISE = _LazyPattern(
+_SANITISE = LazyRegex(
     f"(?={_TRIGGER})(?:"
     + "|".join(
         (
@@ -263,7 +250,8 @@ _SANITISE = _LazyPattern(
             f"(?P<vis>[{_INVISIBLE}]|(?:^|(?<=[\\s\\x00-\\x1f\\x7f-\\x9f{_VS}{_INVISIBLE}]))[{_VS}])",
         )
     )
-    + ")"
+    + ")",
+    plain=True,
 )
 # What _sanitise_match writes for a shown character: search reads through it (see fold).
 _MARKER = re.compile(r"⟨U\+[0-9A-F]{4,6}⟩")
@@ -291,11 +279,6 @@ def sanitise(s: str) -> str:
     # What was removed may have stood before a variation selector ("\xad\ufe0f", "\n\x1b[0m\ufe0f"):
     # now stray, it is shown by one more pass (rare: only when something was changed).
     return _SANITISE.sub(_sanitise_match, once) if once != s and _HAS_TRIGGER.search(once) else once
-
-
-def one_line(s: str) -> str:
-    """Outside text (a file name, a title) as one printable line: sanitised, ␤ for a line break, ␉ for a tab."""
-    return sanitise(s).replace("\n", "␤").replace("\t", "␉")  # sanitise removed \r already
 
 
 _NEWLINES = re.compile(r"\r\n?|\u2028")
@@ -401,23 +384,6 @@ def fold_with_offsets(s: str) -> tuple[str, list[int]]:
 
 
 codecs.register_error("reader-fold", _fold_runs)
-
-
-def shorten(s: str, limit: int) -> str:
-    """Cut `s` to at most `limit` characters at a word boundary, marking the cut with "…"."""
-    s = " ".join(s.split())
-    if len(s) <= limit:
-        return s
-    head = s[:limit]
-    space = head.rfind(" ")
-    if space > limit // 3:
-        head = head[:space]
-    else:
-        from reader.segment import grapheme_start  # loads `regex`: only for a cut inside a word
-
-        # One enormous word: cut inside it, but never between a letter and its marks.
-        head = head[: grapheme_start(s, limit - 1)]
-    return head.rstrip(" ,;:—–-") + "…"
 
 
 # --------------------------------------------------------------------------- identity

@@ -7,7 +7,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from reader import text
+from reader import text, wording
 from reader.cli import main
 from reader.store import Library
 
@@ -115,5 +115,5 @@ def test_sizes_just_over_the_limit_never_read_as_the_limit(extra):
 
 
 def test_plural():
-    assert [text.plural(n, "file") for n in (0, 1, 2, 1000)] == ["0 files", "1 file", "2 files", "1,000 files"]
-    assert text.plural(1, "link to a folder", "links to folders") == "1 link to a folder"
+    assert [wording.plural(n, "file") for n in (0, 1, 2, 1000)] == ["0 files", "1 file", "2 files", "1,000 files"]
+    assert wording.plural(1, "link to a folder", "links to folders") == "1 link to a folder"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from reader import __version__, text
+from reader import __version__, text, wording
 from reader.model import Article
 from reader.store import Library, LibraryError, default_db_path
 
@@ -50,7 +50,7 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 def shown_path(path: Path | str) -> str:
     """A file name as one printable line: controls removed, undecodable bytes and newlines made visible."""
-    return text.one_line(str(path))
+    return wording.one_line(str(path))
 
 
 def _add_samples(library: Library) -> None:

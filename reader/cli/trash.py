@@ -8,10 +8,7 @@ import click
 
 from reader.cli import _library, main, reads_only, say
 from reader.store import LibraryError
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+from reader.wording import plural
 
 
 def _each(ctx, article_ids, act, line) -> None:
@@ -37,7 +34,7 @@ def delete_command(ctx, article_ids) -> None:
     """Move articles to the trash, with their highlights, notes and tags (`reader restore ID` brings one back)."""
 
     def line(entry) -> str:
-        kept = f", with {_count(entry.highlights, 'highlight')}" if entry.highlights else ""
+        kept = f", with {plural(entry.highlights, 'highlight')}" if entry.highlights else ""
         return f"trashed    #{entry.id} {entry.title}{kept}"
 
     _each(ctx, article_ids, _library(ctx).trash_article, line)
@@ -67,7 +64,7 @@ def trash_command(ctx, empty, as_json) -> None:
     library = _library(ctx)
     if empty:
         removed = library.empty_trash()
-        say(f"Removed {_count(removed, 'article')} from the trash for good." if removed else "The trash is empty.")
+        say(f"Removed {plural(removed, 'article')} from the trash for good." if removed else "The trash is empty.")
         return
     entries = library.trashed()
     if as_json:
@@ -78,5 +75,5 @@ def trash_command(ctx, empty, as_json) -> None:
         say("The trash is empty.")
         return
     for e in entries:
-        noted = f" · {_count(e.highlights, 'highlight')}" if e.highlights else ""
+        noted = f" · {plural(e.highlights, 'highlight')}" if e.highlights else ""
         say(f"#{e.id:<6} {e.deleted_at[:16].replace('T', ' ')}  {e.title}{noted}")

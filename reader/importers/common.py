@@ -6,7 +6,7 @@ import dataclasses
 import re
 from pathlib import PurePath
 
-from reader import segment, text
+from reader import segment, text, wording
 from reader.model import Article
 
 TITLE_MAX = 90
@@ -42,8 +42,8 @@ def lead_sentence(s: str) -> str:
 
 
 def shorten(s: str, limit: int = TITLE_MAX) -> str:
-    """A title cut to `limit` characters (text.shorten)."""
-    return text.shorten(s, limit)
+    """A title cut to `limit` characters (wording.shorten)."""
+    return wording.shorten(s, limit)
 
 
 def title_from_body(body: str, name: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader import importers, text
+from reader import importers, text, wording
 from reader.importers import SUPPORTED_SUFFIXES
 from reader.locations import resource_dir
 from reader.store import Library, LibraryError
@@ -46,7 +46,7 @@ class Skipped:
             common = sorted(self.kinds.items(), key=lambda kind: (-kind[1], kind[0]))[:_NAMED]
             kinds = ", ".join(k or "no extension" for k, _ in common)
             more = ", …" if len(self.kinds) > _NAMED else ""
-            noun = text.plural(self.kinds.total(), "file of another kind", "files of other kinds")
+            noun = wording.plural(self.kinds.total(), "file of another kind", "files of other kinds")
             parts.append(f"{noun} ({kinds}{more})")
         for paths, noun, nouns in (
             (self.broken, "broken link", None),
@@ -55,8 +55,8 @@ class Skipped:
         ):
             if paths:
                 shown = sorted(paths)[:_NAMED]
-                names = ", ".join(text.one_line(str(p)) for p in shown) + (", …" if len(paths) > _NAMED else "")
-                parts.append(f"{text.plural(len(paths), noun, nouns)} ({names})")
+                names = ", ".join(wording.one_line(str(p)) for p in shown) + (", …" if len(paths) > _NAMED else "")
+                parts.append(f"{wording.plural(len(paths), noun, nouns)} ({names})")
         return "skipped: " + ", ".join(parts) if parts else ""
 
 
@@ -358,7 +358,7 @@ class ImportRun:
         """The closing lines: what was skipped (if anything), then '3 files: 2 imported, …'."""
         counts = ", ".join(f"{n:,} {status}" for status, n in self.counts.items())
         skipped = self.skipped.line()
-        return [*([skipped] if skipped else []), f"{text.plural(sum(self.counts.values()), 'file')}: {counts}"]
+        return [*([skipped] if skipped else []), f"{wording.plural(sum(self.counts.values()), 'file')}: {counts}"]
 
 
 def _size(path: Path) -> int:

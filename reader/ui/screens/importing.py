@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Log, Static
 
-from reader import text
+from reader import wording
 from reader.ui.widgets.text_fields import TextInput
 
 COMPLETIONS_LISTED = 2000  # entries looked at per folder: a huge folder must not stall a key press
@@ -98,7 +98,7 @@ class ImportPathDialog(ModalScreen[Path | None]):
             return
         path = Path(os.path.expanduser(value))
         if not path.exists() and not path.is_symlink():
-            shown = text.one_line(value)
+            shown = wording.one_line(value)
             self.query_one("#editor-status", Static).update(Content.styled(f"Nothing at {shown}.", "bold $error"))
             return
         self.dismiss(path)
@@ -129,15 +129,15 @@ class ImportReport(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(text.one_line(self.heading)), id="report-heading")
-            yield Static(Content("\n".join(text.one_line(line) for line in self.summary)), id="report-summary")
+            yield Static(Content(wording.one_line(self.heading)), id="report-heading")
+            yield Static(Content("\n".join(wording.one_line(line) for line in self.summary)), id="report-summary")
             # Log draws each line as plain text (no markup), a screenful at a time: fit for 10,000 lines.
             yield Log(id="report-lines", auto_scroll=False)
             yield Static(Content.styled("escape or enter close · ↑↓ scroll", "dim"), id="report-keys")
 
     def on_mount(self) -> None:
         log = self.query_one(Log)
-        log.write_lines([text.one_line(line) for line in self.lines] or ["(no files)"])
+        log.write_lines([wording.one_line(line) for line in self.lines] or ["(no files)"])
         log.scroll_home(animate=False)
         log.focus()
 

@@ -15,10 +15,7 @@ from reader.store.trash import Restored, TrashEntry
 from reader.ui.jobs import Job
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import trim
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+from reader.wording import plural
 
 
 class TrashMixin:
@@ -53,7 +50,7 @@ class TrashMixin:
             self.notes.show(None, [])
             self.query_one("#reading-pane").border_title = Content("Reading")
         self.load_list()  # the cursor keeps its row: on the article that followed
-        kept = f" with {_plural(entry.highlights, 'highlight')}" if entry.highlights else ""
+        kept = f" with {plural(entry.highlights, 'highlight')}" if entry.highlights else ""
         self.notify(f"Moved “{trim(entry.title, 50)}”{kept} to the trash — press u to undo.")
 
     def on_article_list_undo_delete_requested(self, message: ArticleList.UndoDeleteRequested) -> None:

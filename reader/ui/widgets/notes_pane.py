@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader import text
+from reader import wording
 from reader.model import COLOUR_NAMES, Article, Highlight
 from reader.tags import tag_label
 from reader.ui.messages import (
@@ -27,7 +27,7 @@ QUOTE_LENGTH = 140
 
 def trim(s: str, length: int) -> str:
     """Cut text to `length` characters at a word, with an ellipsis (never inside a letter and its marks)."""
-    return text.shorten(s, length)
+    return wording.shorten(s, length)
 
 
 def note_lines(note: str, length: int = 400) -> str:
