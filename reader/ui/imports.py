@@ -7,7 +7,6 @@ Kept apart from main.py as a mixin of MainScreen, which provides `library`, `art
 from __future__ import annotations
 
 import time
-from functools import partial
 from pathlib import Path
 
 from textual.binding import Binding
@@ -16,7 +15,6 @@ from textual.message import Message
 
 from reader import text
 from reader.store import Library, LibraryError
-from reader.ui.jobs import Job
 
 IMPORT_BINDINGS = [Binding("i", "import_files", "Import", id="main.import")]
 PROGRESS_EVERY = 0.1  # seconds between progress messages: the border need not change faster
@@ -131,5 +129,4 @@ class ImportMixin:
         self.refresh_view(keep_cursor=True)
         if current is None or self.view.kind != "all":
             return
-        row_of = partial(Library.row_of, article_id=current.id, tag=self.tag_filter, sort=self.sort.value)
-        self.jobs.read(Job(row_of, done=self._restore_row, quiet=True))
+        self.cursor_to(current.id)

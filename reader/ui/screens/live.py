@@ -80,14 +80,7 @@ class LiveMixin:
         current = self.article_list.current
         self.load_list(count=count)
         if current is not None:  # the cursor stays on its article, wherever it is now
-            tag, sort = self.tag_filter, self.sort.value
-            self.jobs.read(
-                Job(
-                    partial(Library.row_of, article_id=current.id, tag=tag, sort=sort),
-                    done=self._restore_row,
-                    quiet=True,
-                )
-            )
+            self.cursor_to(current.id)
 
     def _refresh_article(self, article_id: int, opened: work.Opened | None) -> None:
         if not self.session.is_open(article_id):

@@ -39,12 +39,7 @@ class PlacesMixin:
         self._saved_places = dict(places)
         row_id = _number(places.get("row"))
         if row_id is not None:
-            tag, sort = self.tag_filter, self.sort.value
-
-            def find(library: Library) -> int | None:  # counting the rows before it can take a moment at 1M
-                return library.row_of(row_id, tag, sort)
-
-            self.jobs.read(Job(find, done=self._restore_row, quiet=True))
+            self.cursor_to(row_id)
         article_id = _number(places.get("article"))
         pane = places.get("pane") if places.get("pane") in PANES else "list"
         if open_article and article_id is not None:
@@ -53,6 +48,11 @@ class PlacesMixin:
             self.focus_pane({"reading": self.reading, "notes": self.notes}[pane])
 
     _pending_row: int | None = None
+
+    def cursor_to(self, article_id: int) -> None:
+        """Put the list's cursor on an article, its row found in a worker (counting the rows before it takes a moment at 1M)."""
+        find = partial(Library.row_of, article_id=article_id, tag=self.tag_filter, sort=self.sort.value)
+        self.jobs.read(Job(find, done=self._restore_row, quiet=True))
 
     def _restore_row(self, row: int | None) -> None:
         window = self.article_list.window

@@ -69,10 +69,5 @@ class TrashMixin:
 
     def _restored(self, restored: Restored) -> None:
         self.load_list()
-        tag, sort = self.tag_filter, self.sort.value
-
-        def find(library: Library) -> int | None:
-            return library.row_of(restored.id, tag, sort)
-
-        self.jobs.read(Job(find, done=self._restore_row, quiet=True))
+        self.cursor_to(restored.id)
         self.notify(f"Restored “{trim(restored.title, 50)}”.")
