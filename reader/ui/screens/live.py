@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.content import Content
-
 from reader.store import Library, LibraryError
 from reader.ui import work
 from reader.ui.jobs import Job
@@ -86,10 +84,7 @@ class LiveMixin:
         if not self.session.is_open(article_id):
             return  # another article was opened meanwhile
         if opened is None:
-            self.session.close()
-            self.reading.show(None, [])
-            self.notes.show(None, [])
-            self.query_one("#reading-pane").border_title = Content("Reading")
+            self.close_article()
             self.notify("The open article was deleted by another program (see `reader trash`).", severity="warning")
             return
         article, before = opened.article, list(self.highlights)

@@ -124,9 +124,7 @@ class MainScreen(
     def on_mount(self) -> None:
         # Kept for on_unmount, when the widgets are already gone.
         self._reading, self._list = self.reading, self.article_list
-        self.reading.show(None, [])
-        self.notes.show(None, [])
-        self.query_one("#reading-pane").border_title = Content("Reading")
+        self.close_article()
         self.query_one("#notes-pane").border_title = Content("Notes")
         self.article_list.focus()
         self._mark_current_pane(self.article_list)
@@ -177,6 +175,13 @@ class MainScreen(
         self.article_list.set_window(window, empty)
         self._title_list(window)
         self.counted_rows()
+
+    def close_article(self) -> None:
+        """No article open: the reading and notes panes say how to open one."""
+        self.session.close()
+        self.reading.show(None, [])
+        self.notes.show(None, [])
+        self.query_one("#reading-pane").border_title = Content("Reading")
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.open_article(message.article_id)

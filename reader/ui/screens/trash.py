@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.content import Content
-
 from reader.store import Library
 from reader.store.trash import Restored, TrashEntry
 from reader.ui.jobs import Job
@@ -45,10 +43,7 @@ class TrashMixin:
     def _trashed_one(self, entry: TrashEntry) -> None:
         self.session.trashed.append(entry.id)
         if self.article is not None and self.article.id == entry.id:
-            self.session.close()
-            self.reading.show(None, [])
-            self.notes.show(None, [])
-            self.query_one("#reading-pane").border_title = Content("Reading")
+            self.close_article()
         self.load_list()  # the cursor keeps its row: on the article that followed
         kept = f" with {plural(entry.highlights, 'highlight')}" if entry.highlights else ""
         self.notify(f"Moved “{trim(entry.title, 50)}”{kept} to the trash — press u to undo.")
