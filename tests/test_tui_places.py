@@ -225,3 +225,19 @@ async def test_the_notes_pane_keeps_a_notes_line_breaks(tmp_path):
         at = lines.index("Dòng một")
         assert lines[at : at + 4] == ["Dòng một", "", "Dòng hai", "- ba"]
     library.close()
+
+
+async def test_a_long_question_wraps_inside_its_dialog_at_80_columns(tmp_path):
+    from textual.widgets import Label
+
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("D")
+        await pilot.pause()
+        label = app.screen.query_one(Label)
+        dialog = app.screen.query_one("#dialog")
+        assert label.size.height >= 2  # wrapped, not cut at the dialog's edge
+        assert label.region.right <= dialog.region.right
+        await pilot.press("n")
+    library.close()
