@@ -108,8 +108,7 @@ def test_an_nfd_body_maps_its_hits_back_whole(library):
 def test_a_body_that_does_not_fold_letter_for_letter_still_maps_exactly(library):
     # ß folds to two letters and the lone mark to none: same length, shifted offsets in between.
     body = "Straße x\u0301 ở Hà Nội."
-    article_id = add(library, "Tên", body)
-    assert library.conn.execute("SELECT body_exact FROM search_index WHERE rowid = ?", (article_id,)).fetchone()[0] == 0
+    add(library, "Tên", body)
     (result,) = library.search("ha noi")
     assert [body[s:e] for s, e in result.body_hits] == ["Hà Nội"]
 

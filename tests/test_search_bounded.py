@@ -44,6 +44,18 @@ def test_the_oldest_article_with_the_words_together_still_comes_first(bounded, l
     assert [r.id for r in results[2:]] == sorted((r.id for r in results[2:]), reverse=True)
 
 
+def test_words_together_are_looked_for_among_the_newest_widest_articles_holding_them(bounded, library, monkeypatch):
+    # Words together in no article cost FTS5 a look at every article holding them all: the tiers
+    # above "anywhere" look among the newest WIDEST of those only, so an older phrase drops to the rest.
+    together = add(library, "Old news", "Trời mưa ở Hà Nội hôm qua.")
+    library.add_articles_bulk([scattered(i) for i in range(30)])
+    monkeypatch.setattr(Search, "WIDEST", 31)
+    assert library.search("ha noi", limit=3)[0].id == together
+    monkeypatch.setattr(Search, "WIDEST", 30)
+    results = library.search("ha noi", limit=3)
+    assert together not in [r.id for r in results] and len(results) == 3
+
+
 def test_the_oldest_article_written_as_typed_comes_first_too(bounded, library):
     plain = add(library, "Old", "It rained in Ha Noi today.")
     library.add_articles_bulk([Article(title=f"Tin {i}", body=f"Trời mưa ở Hà Nội {i}.") for i in range(40)])

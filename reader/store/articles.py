@@ -184,15 +184,9 @@ class Articles:
             # the first of the list with that content is the one stored.
             found = unit.execute("SELECT content_hash, id FROM articles WHERE id > ?", (last_id,))
             new = {r[0]: r[1] for r in found}
-            ids: list[int | None] = []
-            stored: list[tuple[int, Article]] = []
-            for a, h in zip(articles, hashes, strict=True):
-                article_id = new.pop(h, None)
-                ids.append(article_id)
-                if article_id is not None:
-                    stored.append((article_id, a))
+            ids: list[int | None] = [new.pop(h, None) for h in hashes]
             # Insert first, index after, in bulk: per-row work on a bulk import is twice as slow.
-            self._index_new_rows(stored, last_id)
+            self._index_new_rows(last_id)
             unit.forget("article_id > ?", (last_id,))
             return ids
 

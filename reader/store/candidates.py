@@ -12,8 +12,6 @@ import sqlite3
 from dataclasses import dataclass, field
 
 FIRST_WINDOW = 512  # rowids taken from the driver at first; each next window is 4× wider
-# The folded columns a candidate is ranked and shown by.
-FOLDED_COLUMNS = "title, place, source, body, tags, notes, body_exact"
 
 
 @dataclass
@@ -26,6 +24,19 @@ class Tier:
     none_of: list[tuple[str, str]] = field(default_factory=list)  # (table, MATCH) a row must not be in
     clauses: list[str] = field(default_factory=list)  # SQL on `articles a`
     params: list = field(default_factory=list)
+    floor: int = 0  # the driver's rowids below this are not looked at
+
+
+def floor_of(conn: sqlite3.Connection, table: str, match: str, widest: int) -> int:
+    """The rowid of the `widest`-th newest match (0 when there are fewer): where a narrower tier stops looking.
+
+    Words together in no article cost FTS5 a look at the positions of every article holding all of
+    them; among the newest `widest` of those, the cost stays bounded however large the library.
+    """
+    row = conn.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?", (match, widest - 1)
+    ).fetchone()
+    return row[0] if row else 0
 
 
 def _in_window(conn: sqlite3.Connection, table: str, match: str, low: int, high: int) -> set[int]:
@@ -38,7 +49,8 @@ def _in_window(conn: sqlite3.Connection, table: str, match: str, low: int, high:
 def _may_have_rows(conn: sqlite3.Connection, tier: Tier) -> bool:
     """False when a condition holds for no row at all: the windows would otherwise walk every match to say so."""
     for table, match in [tier.driver, *tier.matches]:
-        if not conn.execute(f"SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT 1", (match,)).fetchone():
+        found = conn.execute(f"SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid >= ? LIMIT 1", (match, tier.floor))
+        if not found.fetchone():
             return False
     for choices in tier.any_of:
         if not any(conn.execute(f"SELECT 1 FROM {t} WHERE {t} MATCH ? LIMIT 1", (m,)).fetchone() for t, m in choices):
@@ -61,10 +73,10 @@ def newest(conn: sqlite3.Connection, tier: Tier, wanted: int) -> tuple[list[int]
         ids = [
             r[0]
             for r in conn.execute(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid >= ?"
                 + (" AND rowid < ?" if below is not None else "")
                 + " ORDER BY rowid DESC LIMIT ?",
-                (match, *([below] if below is not None else []), window),
+                (match, tier.floor, *([below] if below is not None else []), window),
             )
         ]
         if not ids:
@@ -89,16 +101,3 @@ def newest(conn: sqlite3.Connection, tier: Tier, wanted: int) -> tuple[list[int]
         below = low
         window *= 4
     return found[:wanted], False
-
-
-def folded_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
-    """The folded index row of each article id (its columns by name)."""
-    out: dict[int, sqlite3.Row] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        for row in conn.execute(
-            f"SELECT rowid AS id, {FOLDED_COLUMNS} FROM search_index WHERE rowid IN ({marks})", chunk
-        ):
-            out[row["id"]] = row
-    return out

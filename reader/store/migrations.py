@@ -308,6 +308,47 @@ def m009_feed_view_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX articles_by_feed ON articles (feed_id, date DESC, id DESC)")
 
 
+def m012_contentless_search_index(db: sqlite3.Connection) -> None:
+    """The folded index keeps no copy of the text (4 KB an article): contentless, kept by plain-SQL triggers.
+
+    A contentless FTS5 table forgets a row only when told the values it indexed, and those are
+    folded by Python (reader_fold), which another program writing to the library does not have.
+    So the triggers, in plain SQL, set aside the indexed state of an article before its first change
+    (its columns, and its tags and notes as search_exact_notes holds them) in `search_stale`; the
+    reader folds and forgets it, then indexes the article anew, before the next COMMIT it makes
+    (reader.store.search). A change of reader.text.fold needs a migration that rebuilds the index.
+    """
+    columns = "title, place, dateline, source, body, note"
+    capture = f"""INSERT INTO search_stale (article_id, {columns}, tags, notes)
+        SELECT old.id, {", ".join(f"old.{c.strip()}" for c in columns.split(","))},
+               (SELECT tags FROM search_exact_notes WHERE rowid = old.id),
+               (SELECT notes FROM search_exact_notes WHERE rowid = old.id)
+        WHERE NOT EXISTS (SELECT 1 FROM search_stale WHERE article_id = old.id)
+          AND EXISTS (SELECT 1 FROM search_index WHERE rowid = old.id);"""
+    for statement in (
+        "DROP TRIGGER articles_leave_search_index",
+        "DROP TABLE search_index",
+        """CREATE VIRTUAL TABLE search_index USING fts5(title, place, source, body, tags, notes, content='',
+               tokenize = 'unicode61 remove_diacritics 0')""",
+        "INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(8.0, 3.0, 2.0, 1.0, 4.0, 2.0)')",
+        f"""CREATE TABLE search_stale (
+               article_id INTEGER PRIMARY KEY,  -- what the folded index holds for it, until the reader forgets it
+               {", ".join(f"{c.strip()} TEXT" for c in columns.split(","))}, tags TEXT, notes TEXT
+           )""",
+        f"CREATE TRIGGER articles_set_aside_search_row BEFORE UPDATE OF {columns} ON articles BEGIN {capture} END",
+        f"CREATE TRIGGER articles_set_aside_deleted_search_row BEFORE DELETE ON articles BEGIN {capture} END",
+        """INSERT INTO search_index (rowid, title, place, source, body, tags, notes)
+            SELECT a.id, reader_fold(a.title),
+                   reader_fold(a.place) || CASE WHEN reader_fold(a.dateline) = reader_fold(a.place) THEN ''
+                                                ELSE ' ' || reader_fold(a.dateline) END,
+                   reader_fold(a.source), reader_fold(a.body), reader_fold(coalesce(n.tags, '')),
+                   reader_fold(a.note || char(10) || coalesce(n.notes, ''))
+            FROM articles a LEFT JOIN search_exact_notes n ON n.rowid = a.id""",
+        "INSERT INTO search_index (search_index) VALUES ('optimize')",
+    ):
+        db.execute(statement)
+
+
 migrations = Migrations(
     m001_initial,
     m002_search,
@@ -318,4 +359,5 @@ migrations = Migrations(
     m008_note_settings,
     m009_feed_view_index,
     m011_article_ids,
+    m012_contentless_search_index,
 )

@@ -6,58 +6,39 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from reader import text
-from reader.model import Article, SearchResult
+from reader.model import SearchResult
 from reader.store import rows as mapper
-from reader.store.candidates import Tier, folded_rows, newest
+from reader.store.candidates import Tier, floor_of, newest
 from reader.store.errors import ReadError, detail
 from reader.store.tags import tagged_articles
 
-# The row the search index holds for an article, every column folded (reader.text.fold) so that
-# offsets found in the folded body are offsets in the body. tags: the article's and its
-# highlights'; notes: the article note and every highlight's quote and note.
-_INDEX_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tags, notes, body_exact)
-    SELECT a.id, reader_fold(a.title),
-           reader_fold(a.place) || CASE WHEN reader_fold(a.dateline) = reader_fold(a.place) THEN ''
-                                        ELSE ' ' || reader_fold(a.dateline) END,
-           reader_fold(a.source), reader_fold(a.body),
-           reader_fold(coalesce((
-               SELECT group_concat(name, ' ; ') FROM (
-                   SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id
-                   UNION
-                   SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
-                          JOIN tags t ON t.id = x.tag_id WHERE h.article_id = a.id)), '')),
-           reader_fold(a.note || char(10) || coalesce((
-               SELECT group_concat(h.quote || char(10) || h.note, char(10))
-               FROM highlights h WHERE h.article_id = a.id), '')),
-           reader_folds_exactly(a.body)
-    FROM articles a"""
-
-_INDEX_VALUES_SQL = """INSERT INTO search_index (rowid, title, place, source, body, tags, notes, body_exact)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
-
-
-def new_index_row(article_id: int, article: Article) -> tuple:
-    """The search_index row _INDEX_SQL makes for a new article (no tags, note or highlights).
-
-    Made in Python so that a bulk insert folds each body once (in SQL, reader_fold and
-    reader_folds_exactly fold it twice); tests/test_import_bulk.py checks it against _INDEX_SQL.
-    """
-    from reader.hits import folds_exactly
-
-    place, dateline = text.fold(article.place or ""), text.fold(article.dateline or "")
-    body = text.fold(article.body or "")
-    return (
-        article_id,
-        text.fold(article.title or ""),
-        place if dateline == place else f"{place} {dateline}",
-        text.fold(article.source or ""),
-        body,
-        "",
-        "\n",  # notes: the article's note (a bulk insert stores none), a line feed, no highlights
-        int(folds_exactly(article.body or "", body)),
-    )
-
+# The folded index's row of an article (m012: contentless, so these values are also what it must be
+# told to forget the row), from a source with the columns title, place, dateline, source, body, note
+# (of the article) and tags, notes (as search_exact_notes holds them). Every column is folded
+# (reader.text.fold). tags: the article's and its highlights'; notes: the article note and every
+# highlight's quote and note.
+_FOLDED_COLUMNS = """reader_fold(title) AS title,
+    reader_fold(place) || CASE WHEN reader_fold(dateline) = reader_fold(place) THEN ''
+                               ELSE ' ' || reader_fold(dateline) END AS place,
+    reader_fold(source) AS source, reader_fold(body) AS body, reader_fold(coalesce(tags, '')) AS tags,
+    reader_fold(note || char(10) || coalesce(notes, '')) AS notes"""
+# An article as it is now, in those columns.
+ARTICLE_NOW = """(SELECT a.id, a.title, a.place, a.dateline, a.source, a.body, a.note, n.tags, n.notes
+    FROM articles a LEFT JOIN search_exact_notes n ON n.rowid = a.id)"""
+FOLDED_NOW = f"SELECT id, {_FOLDED_COLUMNS} FROM {ARTICLE_NOW}"
+_INDEX_SQL = f"INSERT INTO search_index (rowid, title, place, source, body, tags, notes) {FOLDED_NOW}"
+# Tell the index to forget what it holds of the articles set aside in search_stale.
+_FORGET_SQL = f"""INSERT INTO search_index (search_index, rowid, title, place, source, body, tags, notes)
+    SELECT 'delete', article_id, {_FOLDED_COLUMNS} FROM search_stale"""
+# Set aside the indexed state of articles that are not yet (as the triggers of m012 do).
+_SET_ASIDE_SQL = (
+    """INSERT INTO search_stale (article_id, title, place, dateline, source, body, note, tags, notes)
+    SELECT id, title, place, dateline, source, body, note, tags, notes FROM """
+    + ARTICLE_NOW
+    + """
+    WHERE id IN ({marks}) AND id NOT IN (SELECT article_id FROM search_stale)
+      AND EXISTS (SELECT 1 FROM search_index WHERE rowid = id)"""
+)
 
 # New articles into the accent-kept index (changes and deletions: triggers of m003_accent_search).
 _EXACT_INDEX_SQL = """INSERT INTO search_exact (rowid, title, place, source, body, note)
@@ -86,6 +67,15 @@ _RESULT_COLUMNS = """a.id, a.title, a.date, a.place, a.source, a.body,
     )) AS tag_names"""
 
 
+def folded_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
+    """The folded index row of each article id (its columns by name), as the index was given it."""
+    out: dict[int, sqlite3.Row] = {}
+    for chunk in mapper.chunks(ids):
+        for row in conn.execute(f"{FOLDED_NOW} WHERE id IN ({mapper.marks(chunk)})", chunk):
+            out[row["id"]] = row
+    return out
+
+
 if TYPE_CHECKING:
     from reader.query import Query
 
@@ -96,7 +86,8 @@ class Search:
     def _index(self, ids: Iterable[int], *, keys: bool = False) -> None:
         """Bring the search rows (and, with `keys`, the sort keys) of some articles up to date.
 
-        The unit of work calls this before COMMIT with every article its statements touched.
+        The unit of work calls this before COMMIT with every article its statements touched, and
+        every article set aside in search_stale (by this connection or another program).
         """
         for chunk in mapper.chunks(list(dict.fromkeys(ids))):
             marks = mapper.marks(chunk)
@@ -106,19 +97,21 @@ class Search:
                         place_key = reader_place_key(place, date) WHERE id IN ({marks})""",
                     chunk,
                 )
-            self.conn.execute(f"DELETE FROM search_index WHERE rowid IN ({marks})", chunk)
-            self.conn.execute(_INDEX_SQL + f" WHERE a.id IN ({marks})", chunk)
+            # The folded index forgets the values it was given, so it forgets before the notes change.
+            self.conn.execute(_SET_ASIDE_SQL.format(marks=marks), chunk)
+            self.conn.execute(_FORGET_SQL + f" WHERE article_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM search_stale WHERE article_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM search_exact_notes WHERE rowid IN ({marks})", chunk)
             self.conn.execute(_EXACT_NOTES_SQL.format(where=f"a.id IN ({marks})"), chunk)
+            self.conn.execute(_INDEX_SQL + f" WHERE id IN ({marks})", chunk)
 
-    def _index_new_rows(self, stored: list[tuple[int, Article]], last_id: int) -> None:
+    def _index_new_rows(self, last_id: int) -> None:
         """Index the new articles of a bulk insert (every id above `last_id`, none with tags or highlights).
 
-        Both indexes are filled in bulk: the folded one from rows made in Python (each body folded
-        once), the accent-kept one in one statement from the rows just written. Having no tags,
+        Both indexes are filled in one statement each from the rows just written. Having no tags,
         note or highlights, they have no row in search_exact_notes.
         """
-        self.conn.executemany(_INDEX_VALUES_SQL, (new_index_row(i, a) for i, a in stored))
+        self.conn.execute(_INDEX_SQL + " WHERE id > ?", (last_id,))
         self.conn.execute(_EXACT_INDEX_SQL + " WHERE id > ?", (last_id,))
 
     def _index_new(self, article_id: int) -> None:
@@ -128,13 +121,14 @@ class Search:
     def rebuild_search_index(self) -> int:
         """Build the search index afresh from every article; returns how many rows it holds."""
         with self.write() as unit:
-            unit.execute("DELETE FROM search_index")
+            unit.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+            unit.execute("DELETE FROM search_stale")
+            unit.execute("DELETE FROM search_exact_notes")
+            unit.execute(_EXACT_NOTES_SQL.format(where="1"))
             unit.execute(_INDEX_SQL)
             # Merge the index into one b-tree: later queries read fewer segments.
             unit.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
             unit.execute("INSERT INTO search_exact (search_exact) VALUES ('rebuild')")
-            unit.execute("DELETE FROM search_exact_notes")
-            unit.execute(_EXACT_NOTES_SQL.format(where="1"))
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def search(
@@ -184,6 +178,7 @@ class Search:
     # number of matches. Class attributes, so that a test can send a small library the bounded way.
     RANK_EVERY_MATCH_UP_TO = 20_000
     CANDIDATES = 200
+    WIDEST = 20_000  # the newest articles holding every word that the tiers above "anywhere" look among
     BOUNDED_UP_TO_LIMIT = 1000  # a longer list (`reader search --limit 5000`) is streamed, every match ranked
 
     def _rank_every_match(self) -> bool:
@@ -239,10 +234,14 @@ class Search:
         ]
         conditions = {"any_of": any_of, "none_of": none_of, "clauses": clauses, "params": params}
         tiers = parsed.match_tiers()
-        first = self._exact_first(parsed)
+        first = parsed.exact_first()  # an empty tier costs little: newest() looks above the floor only
+        # The narrower tiers (words as typed, together, near) look among the newest WIDEST articles
+        # that hold every word; the last tier (anywhere) is not bounded.
+        floor = floor_of(self.conn, "search_index", tiers[-1], self.WIDEST) if len(tiers) > 1 else 0
         # Written as typed: rare, so that index drives and the folded phrase is the condition.
-        plan = [Tier(("search_exact", first), [("search_index", tiers[0])], **conditions)] if first else []
-        plan += [Tier(("search_index", match), **conditions) for match in tiers]
+        plan = [Tier(("search_exact", first), [("search_index", tiers[0])], **conditions, floor=floor)] if first else []
+        plan += [Tier(("search_index", match), **conditions, floor=floor) for match in tiers[:-1]]
+        plan.append(Tier(("search_index", tiers[-1]), **conditions))
         chosen: list[tuple[int, float]] = []
         seen: set[int] = set()
         kept: dict[int, sqlite3.Row] = {}  # the folded rows of the chosen
@@ -273,17 +272,7 @@ class Search:
         rows = []
         for article_id, rank in chosen:
             if article_id in articles:
-                f = kept[article_id]
-                rows.append(
-                    {
-                        **dict(articles[article_id]),
-                        "title_folded": f["title"],
-                        "body_folded": f["body"],
-                        "notes_folded": f["notes"],
-                        "body_exact": f["body_exact"],
-                        "rank": rank,
-                    }
-                )
+                rows.append({**dict(articles[article_id]), "notes_folded": kept[article_id]["notes"], "rank": rank})
         return rows
 
     def _search_rows(self, match: str | None, clauses: list[str], params: list, limit: int) -> Iterator[sqlite3.Row]:
@@ -291,17 +280,14 @@ class Search:
         if match and not clauses:
             # The ranked FTS5 query alone, then the rows of its top `limit`: ranking is the cost.
             return self.conn.execute(
-                f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
-                           s.notes AS notes_folded, s.body_exact, s.rank AS rank
-                    FROM (SELECT rowid, title, body, notes, body_exact, rank FROM search_index
-                          WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
+                f"""SELECT {_RESULT_COLUMNS}, s.rank AS rank
+                    FROM (SELECT rowid, rank FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?) s
                     JOIN articles a ON a.id = s.rowid ORDER BY s.rank""",
                 (match, limit),
             )
         if match:  # filters on the articles apply before the limit
             return self.conn.execute(
-                f"""SELECT {_RESULT_COLUMNS}, s.title AS title_folded, s.body AS body_folded,
-                           s.notes AS notes_folded, s.body_exact, s.rank AS rank
+                f"""SELECT {_RESULT_COLUMNS}, s.rank AS rank
                     FROM search_index s JOIN articles a ON a.id = s.rowid
                     WHERE search_index MATCH ? AND {" AND ".join(clauses)}
                     ORDER BY s.rank LIMIT ?""",
@@ -309,8 +295,7 @@ class Search:
             )
         # filters only: newest first
         return self.conn.execute(
-            f"""SELECT {_RESULT_COLUMNS}, NULL AS title_folded, NULL AS body_folded,
-                       NULL AS notes_folded, NULL AS body_exact, 0.0 AS rank
+            f"""SELECT {_RESULT_COLUMNS}, 0.0 AS rank
                 FROM articles a WHERE {" AND ".join(clauses)}
                 ORDER BY a.date DESC, a.id DESC LIMIT ?""",
             (*params, limit),
@@ -350,12 +335,10 @@ class Search:
         """One search row as a result: its snippet and hits (the query's patterns, for the body and title)."""
         from reader.query import find_hits, snippet
 
-        # The index holds the folded text: the hits are found in it, with no folding here.
         body = mapper.text_of(row["body"])
-        exact = None if row["body_exact"] is None else bool(row["body_exact"])
-        body_hits = find_hits(body, body_pattern, row["body_folded"], exact)
+        body_hits = find_hits(body, body_pattern)
         source, hits, where = body, body_hits, "body"
-        if not body_hits and body_pattern is not None and body_pattern.spans(row["notes_folded"] or ""):
+        if not body_hits and body_pattern is not None and self._notes_match(row, body_pattern):
             # Found in a note (not in the body): show the note.
             notes = self._notes_text(row["id"])
             note_hits = find_hits(notes, body_pattern)
@@ -372,11 +355,22 @@ class Search:
             tags=mapper.names_of(row["tag_names"]),
             snippet=excerpt,
             snippet_hits=tuple(excerpt_hits),
-            title_hits=tuple(find_hits(mapper.text_of(row["title"]), title_pattern, row["title_folded"])),
+            title_hits=tuple(find_hits(mapper.text_of(row["title"]), title_pattern)),
             body_hits=tuple(body_hits),
             snippet_from=where,
             rank=row["rank"] or 0.0,
         )
+
+    def _notes_match(self, row, pattern) -> bool:
+        """Whether the folded notes of a result's article (its note, its highlights) hold the pattern."""
+        folded = row["notes_folded"] if "notes_folded" in row.keys() else None  # noqa: SIM118 (a Row too)
+        if folded is None:
+            found = self.conn.execute(
+                f"SELECT reader_fold(note || char(10) || coalesce(notes, '')) FROM {ARTICLE_NOW} WHERE id = ?",
+                (row["id"],),
+            ).fetchone()
+            folded = found[0] if found else ""
+        return bool(pattern.spans(folded or ""))
 
     def _notes_text(self, article_id: int) -> str:
         """An article's note and its highlights' notes (and the quotes of orphans), as one text."""

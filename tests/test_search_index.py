@@ -1,0 +1,111 @@
+"""The folded search index keeps no copy of the text (m012) and stays in step with every write, another program's too."""
+
+from __future__ import annotations
+
+import collections
+import re
+import sqlite3
+
+from reader import anchoring, text
+from reader.model import Article
+from reader.store import Library
+from tests.test_search import add, ids
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(*values: str) -> collections.Counter:
+    return collections.Counter(w for v in values for w in _WORD.findall(text.fold(v)))
+
+
+def held(library: Library) -> dict[int, collections.Counter]:
+    """What the folded index holds, word by word, for each article."""
+    library.conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.folded_words USING fts5vocab(main, search_index, 'instance')"
+    )
+    out: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
+    for term, doc in library.conn.execute("SELECT term, doc FROM temp.folded_words"):
+        out[doc][term] += 1
+    return dict(out)
+
+
+def wanted(library: Library) -> dict[int, collections.Counter]:
+    """The words each article has now, worked out in Python from its rows: every field, tags, notes and highlights."""
+    out = {}
+    conn = library.conn
+    for a in conn.execute("SELECT id, title, place, dateline, source, body, note FROM articles").fetchall():
+        dateline = "" if text.fold(a["dateline"]) == text.fold(a["place"]) else a["dateline"]
+        tags = {
+            r[0]
+            for r in conn.execute(
+                """SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?
+                   UNION SELECT t.name FROM highlights h JOIN highlight_tags x ON x.highlight_id = h.id
+                   JOIN tags t ON t.id = x.tag_id WHERE h.article_id = ?""",
+                (a["id"], a["id"]),
+            )
+        }
+        marks = [
+            v for r in conn.execute("SELECT quote, note FROM highlights WHERE article_id = ?", (a["id"],)) for v in r
+        ]
+        words = _words(a["title"], a["place"], dateline, a["source"], a["body"], a["note"], *tags, *marks)
+        if words:
+            out[a["id"]] = words
+    return out
+
+
+def test_the_folded_index_keeps_no_copy_of_the_text(tmp_path):
+    library = Library(tmp_path / "lib.db")
+    add(library, "Hà Nội", "Một bài báo dài về Hà Nội.")
+    tables = {r[0] for r in library.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "search_index_content" not in tables and "search_index_docsize" in tables
+    assert ids(library.search("ha noi")) == {1}
+    library.close()
+
+
+def test_the_folded_index_stays_in_step_with_every_write(tmp_path):
+    library = Library(tmp_path / "lib.db")
+    body = "Đà Nẵng đón khách. Biển Mỹ Khê rất đẹp."
+    a = add(library, "Du lịch", body, path="/a.txt", place="Đà Nẵng", dateline="ĐÀ NẴNG")
+    b = add(library, "Kinh tế", "Hà Nội thu hút đầu tư.", source="VNA")
+    library.add_articles_bulk([Article(title=f"Bài {i}", body=f"Huế số {i}.") for i in range(5)])
+    assert held(library) == wanted(library)
+    library.add_article(Article(title="Du lịch mới", body="Hội An về đêm.", path="/a.txt"))  # re-import: an update
+    library.set_article_note(b, "ghi chú về Cần Thơ")
+    library.set_article_tags(b, ["Kinh tế", "Xã hội"])
+    h = library.add_highlight(b, anchoring.make_anchor("Hà Nội thu hút đầu tư.", 0, 6), note="thủ đô", tags=["Thủ đô"])
+    assert held(library) == wanted(library)
+    library.rename_tag("Thủ đô", "Thủ phủ")
+    library.set_highlight_note(h.id, "nghìn năm")
+    assert held(library) == wanted(library)
+    assert ids(library.search("nghin nam")) == {b} and ids(library.search("thu do")) == set()
+    library.delete_highlight(h.id)
+    library.trash_article(a)
+    assert held(library) == wanted(library)
+    library.restore_article(a)
+    library.delete_article(b)
+    assert held(library) == wanted(library)
+    assert library.conn.execute("SELECT count(*) FROM search_stale").fetchone()[0] == 0
+    library.rebuild_search_index()
+    assert held(library) == wanted(library)
+    library.close()
+
+
+def test_another_programs_writes_are_indexed_by_the_next_write(tmp_path):
+    # Another program (no reader functions on its connection) edits and deletes articles: it may,
+    # and the reader catches the index up before its own next COMMIT.
+    path = tmp_path / "lib.db"
+    library = Library(path)
+    first = add(library, "Hà Nội", "Phố cổ Hà Nội.")
+    second = add(library, "Huế", "Kinh thành Huế.")
+    third = add(library, "Cần Thơ", "Chợ nổi Cái Răng.")
+    other = sqlite3.connect(path)
+    with other:
+        other.execute("UPDATE articles SET body = 'Hồ Gươm mùa thu.' WHERE id = ?", (first,))
+        other.execute("UPDATE articles SET body = 'Hồ Gươm lần hai.' WHERE id = ?", (first,))  # set aside once
+        other.execute("DELETE FROM articles WHERE id = ?", (second,))
+    other.close()
+    library.set_article_note(third, "miền Tây")  # the reader's next write
+    assert held(library) == wanted(library)
+    assert ids(library.search("ho guom")) == {first} and ids(library.search("pho co")) == set()
+    assert ids(library.search("kinh thanh")) == set() and ids(library.search("mien tay")) == {third}
+    library.close()
