@@ -51,6 +51,8 @@ QUERIES = [
     # (FTS5 must look at the positions in every article holding all three to say so).
     ("accented 1", "Huế"),
     ("3 words", "ha noi investment"),
+    # A word whose matches nearly all hold an excluded accented word: few results, many to look at.
+    ("near-empty", "-Hà noi"),
 ]
 RAW_SQL = "SELECT rowid, rank FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?"
 NEWEST_SQL = "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?"

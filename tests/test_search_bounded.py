@@ -180,3 +180,13 @@ def test_a_long_list_is_streamed_with_every_match_ranked(bounded, library, monke
         )
     ]
     assert rest == expected
+
+
+def test_an_excluded_word_in_nearly_every_match_leaves_the_few_others(bounded, library):
+    # 3,000 newer articles hold "noi" and the excluded "Hà": the windows widen past them all (each
+    # window is one statement: only the rows that pass reach Python), down to the one that is left.
+    left = add(library, "Old", "Anh ấy nói rằng trời đẹp.")
+    library.add_articles_bulk([Article(title=f"T {i}", body=f"Hà Nội {i}.") for i in range(3000)])
+    also = add(library, "New", "Hạ Long, nơi đẹp.")  # "hạ", not "hà": kept
+    assert [r.id for r in library.search("-Hà noi", limit=10)] == [also, left]
+    assert library.search("-Hà -Hạ noi", limit=10)[0].id == left

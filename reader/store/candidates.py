@@ -39,11 +39,11 @@ def floor_of(conn: sqlite3.Connection, table: str, match: str, widest: int) -> i
     return row[0] if row else 0
 
 
-def _in_window(conn: sqlite3.Connection, table: str, match: str, low: int, high: int) -> set[int]:
-    rows = conn.execute(
-        f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ?", (match, low, high)
-    )
-    return {r[0] for r in rows}
+def _in_window(table: str, match: str, named: dict) -> str:
+    """SQL for "rowid is in this index's matches within the window" (:low to :high); its MATCH goes into `named`."""
+    key = f"m{len(named)}"
+    named[key] = match
+    return f"rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH :{key} AND rowid >= :low AND rowid < :high)"
 
 
 def _may_have_rows(conn: sqlite3.Connection, tier: Tier) -> bool:
@@ -61,43 +61,50 @@ def _may_have_rows(conn: sqlite3.Connection, tier: Tier) -> bool:
     return True
 
 
+def _named(sql: str, count: int) -> str:
+    """The clauses' positional ?s as :p0, :p1, … (one statement cannot mix the two kinds)."""
+    parts = sql.split("?")
+    if len(parts) - 1 != count:
+        raise ValueError("the clauses and their parameters differ in number")
+    return "".join(part + (f":p{i}" if i < count else "") for i, part in enumerate(parts))
+
+
 def newest(conn: sqlite3.Connection, tier: Tier, wanted: int) -> tuple[list[int], bool]:
-    """Up to `wanted` rowids of the tier, newest first, and whether they are all it has."""
+    """Up to `wanted` rowids of the tier, newest first, and whether they are all it has.
+
+    Each window is two statements: where the driver's next `window` rowids end, and the rowids in
+    it that pass every condition. Only those reach Python, so a window where few pass (a word
+    whose matches nearly all hold an excluded one) costs what SQLite costs.
+    """
     if not _may_have_rows(conn, tier):
         return [], True
     table, match = tier.driver
+    named: dict = {"driver": match}
+    conditions = [_in_window(t, m, named) for t, m in tier.matches]
+    conditions += ["(" + " OR ".join(_in_window(t, m, named) for t, m in choices) + ")" for choices in tier.any_of]
+    conditions += ["NOT " + _in_window(t, m, named) for t, m in tier.none_of]
+    if tier.clauses:
+        named.update((f"p{i}", value) for i, value in enumerate(tier.params))
+        where = _named(" AND ".join(tier.clauses), len(tier.params))
+        conditions.append(f"rowid IN (SELECT a.id FROM articles a WHERE a.id >= :low AND a.id < :high AND {where})")
+    kept_sql = (
+        f"SELECT rowid FROM {table} WHERE {table} MATCH :driver AND rowid >= :low AND rowid < :high"
+        + "".join(f" AND {sql}" for sql in conditions)
+        + " ORDER BY rowid DESC"
+    )
     found: list[int] = []
-    below = None
+    high = 1 << 62  # the window's end (not in it)
     window = max(FIRST_WINDOW, 2 * wanted)
     while len(found) < wanted:
-        ids = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid >= ?"
-                + (" AND rowid < ?" if below is not None else "")
-                + " ORDER BY rowid DESC LIMIT ?",
-                (match, tier.floor, *([below] if below is not None else []), window),
-            )
-        ]
-        if not ids:
-            return found, True
-        low, high = ids[-1], ids[0]
-        keep = set(ids)
-        for other_table, other in tier.matches:
-            keep &= _in_window(conn, other_table, other, low, high)
-        for choices in tier.any_of:
-            keep &= set().union(*(_in_window(conn, t, m, low, high) for t, m in choices))
-        for other_table, other in tier.none_of:
-            keep -= _in_window(conn, other_table, other, low, high)
-        if tier.clauses and keep:
-            rows = conn.execute(
-                f"SELECT a.id FROM articles a WHERE a.id BETWEEN ? AND ? AND {' AND '.join(tier.clauses)}",
-                (low, high, *tier.params),
-            )
-            keep &= {r[0] for r in rows}
-        found += [i for i in ids if i in keep]
-        if len(ids) < window:
+        end = conn.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid >= ? AND rowid < ? "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, tier.floor, high, window - 1),
+        ).fetchone()
+        low = end[0] if end else tier.floor
+        found += [r[0] for r in conn.execute(kept_sql, {**named, "low": low, "high": high})]
+        if end is None:
             return found[:wanted], len(found) <= wanted
-        below = low
+        high = low
         window *= 4
     return found[:wanted], False

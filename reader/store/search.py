@@ -244,19 +244,18 @@ class Search:
         plan.append(Tier(("search_index", tiers[-1]), **conditions))
         chosen: list[tuple[int, float]] = []
         seen: set[int] = set()
-        kept: dict[int, sqlite3.Row] = {}  # the folded rows of the chosen
+        folded: dict[int, sqlite3.Row] = {}  # each candidate's folded row, folded once for every tier
         for tier in plan:
             # Enough that, once the rows already taken are left out, a page still remains.
             ids, _ = newest(self.conn, tier, max(self.CANDIDATES, limit) + len(seen))
             fresh = [i for i in ids if i not in seen]
-            folded = folded_rows(self.conn, fresh)
+            folded.update(folded_rows(self.conn, [i for i in fresh if i not in folded]))
             fresh = [i for i in fresh if i in folded]
             scores = ranking.bm25(parsed.positive, [folded[i] for i in fresh])
             # sorted() is stable: among equal scores the newest stays first.
             for k in sorted(range(len(fresh)), key=lambda k: -scores[k]):
                 if len(chosen) < limit:
                     seen.add(fresh[k])
-                    kept[fresh[k]] = folded[fresh[k]]
                     chosen.append((fresh[k], -scores[k]))
             if len(chosen) >= limit:
                 break
@@ -272,7 +271,7 @@ class Search:
         rows = []
         for article_id, rank in chosen:
             if article_id in articles:
-                rows.append({**dict(articles[article_id]), "notes_folded": kept[article_id]["notes"], "rank": rank})
+                rows.append({**dict(articles[article_id]), "rank": rank})
         return rows
 
     def _search_rows(self, match: str | None, clauses: list[str], params: list, limit: int) -> Iterator[sqlite3.Row]:
@@ -338,7 +337,7 @@ class Search:
         body = mapper.text_of(row["body"])
         body_hits = find_hits(body, body_pattern)
         source, hits, where = body, body_hits, "body"
-        if not body_hits and body_pattern is not None and self._notes_match(row, body_pattern):
+        if not body_hits and body_pattern is not None and self._notes_match(row["id"], body_pattern):
             # Found in a note (not in the body): show the note.
             notes = self._notes_text(row["id"])
             note_hits = find_hits(notes, body_pattern)
@@ -361,16 +360,13 @@ class Search:
             rank=row["rank"] or 0.0,
         )
 
-    def _notes_match(self, row, pattern) -> bool:
-        """Whether the folded notes of a result's article (its note, its highlights) hold the pattern."""
-        folded = row["notes_folded"] if "notes_folded" in row.keys() else None  # noqa: SIM118 (a Row too)
-        if folded is None:
-            found = self.conn.execute(
-                f"SELECT reader_fold(note || char(10) || coalesce(notes, '')) FROM {ARTICLE_NOW} WHERE id = ?",
-                (row["id"],),
-            ).fetchone()
-            folded = found[0] if found else ""
-        return bool(pattern.spans(folded or ""))
+    def _notes_match(self, article_id: int, pattern) -> bool:
+        """Whether the folded notes of an article (its note, its highlights) hold the pattern."""
+        found = self.conn.execute(
+            f"SELECT reader_fold(note || char(10) || coalesce(notes, '')) FROM {ARTICLE_NOW} WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        return bool(found and pattern.spans(found[0] or ""))
 
     def _notes_text(self, article_id: int) -> str:
         """An article's note and its highlights' notes (and the quotes of orphans), as one text."""
