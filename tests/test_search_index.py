@@ -109,3 +109,26 @@ def test_another_programs_writes_are_indexed_by_the_next_write(tmp_path):
     assert ids(library.search("ho guom")) == {first} and ids(library.search("pho co")) == set()
     assert ids(library.search("kinh thanh")) == set() and ids(library.search("mien tay")) == {third}
     library.close()
+
+
+def test_reader_check_reindex_builds_the_indexes_afresh(tmp_path):
+    from click.testing import CliRunner
+
+    from reader.cli import main
+
+    path = tmp_path / "lib.db"
+    library = Library(path)
+    add(library, "Hà Nội", "Phố cổ Hà Nội.")
+    library.close()
+    other = sqlite3.connect(path)  # another program empties both indexes
+    with other:
+        other.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+        other.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
+    other.close()
+    runner = CliRunner()
+    assert "No article matches" in runner.invoke(main, ["--db", str(path), "search", "pho co"]).output
+    out = runner.invoke(main, ["--db", str(path), "check", "--reindex"])
+    assert out.exit_code == 0, out.output
+    assert "rebuilding the search indexes of 1 article" in out.output and "integrity   ok" in out.output
+    assert "Hà Nội" in runner.invoke(main, ["--db", str(path), "search", "pho co"]).output
+    assert "Hà Nội" in runner.invoke(main, ["--db", str(path), "search", "Phố cổ"]).output

@@ -277,12 +277,22 @@ def backup_command(ctx: click.Context, path: Path, force: bool, raw: bool) -> No
 
 
 @main.command("check")
+@click.option("--reindex", is_flag=True, help="First build the search indexes afresh from the articles.")
 @click.pass_context
-def check_command(ctx: click.Context) -> None:
+def check_command(ctx: click.Context, reindex: bool) -> None:
     """Check the library for damage; show its schema version and counts (exit status 1 if damaged)."""
     path = ctx.find_root().params.get("db") or default_db_path()
     if not path.exists():
         raise click.ClickException(f"there is no library at {path}")
+    if reindex:
+        import time
+
+        with Library(path) as library:
+            count = library.count_articles()
+            say(f"rebuilding the search indexes of {plural(count, 'article')} (about {max(1, count // 2000)} s) …")
+            started = time.monotonic()
+            library.rebuild_search_index()
+            say(f"search indexes rebuilt in {time.monotonic() - started:.1f} s")
     library = Library(path, look_only=True)  # change nothing, not even by an upgrade
     with library:
         report = library.check()
