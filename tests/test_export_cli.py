@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from reader.cli import main
 from reader.ui.app import make_app
-from tests.tui_helpers import SAMPLES, library_with
+from tests.tui_helpers import SAMPLES, library_with, settle
 
 
 @pytest.fixture
@@ -117,16 +117,16 @@ async def test_e_in_the_tui_exports_the_article(tmp_path, reader_home):
     app = make_app(library)
     async with app.run_test(size=(180, 50)) as pilot:
         await pilot.press("j", "enter", "h", "e")
-        await pilot.pause()
+        await settle(pilot)
         files = list((reader_home / "exports").iterdir())
         assert len(files) == 1 and files[0].suffix == ".md"
         assert "> Việt Nam consistently considers Japan" in files[0].read_text(encoding="utf-8")
         assert any(str(files[0]) in n.message for n in app._notifications)
         # Pressing e again after more notes asks, then (y) updates the same file.
         await pilot.press("n", *"thêm ghi chú", "ctrl+s", "e")
-        await pilot.pause()
+        await settle(pilot)
         assert "thêm ghi chú" not in files[0].read_text(encoding="utf-8")
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert [f.name for f in (reader_home / "exports").iterdir()] == [files[0].name]
         assert "thêm ghi chú" in files[0].read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from reader.importers import vault_note
 from reader.model import HIGHLIGHT_FORMS, Anchor, NoteStyle
 from reader.services.vault import SyncOptions, remembered_vault, sync
 from reader.store import Library, LibraryError
-from tests.tui_helpers import library_with
+from tests.tui_helpers import library_with, settle
 
 MD = MarkdownIt("commonmark")
 
@@ -168,8 +168,7 @@ async def test_e_in_the_tui_exports_in_the_librarys_form(library, reader_home):
     app = make_app(library)
     async with app.run_test(size=(180, 50)) as pilot:
         await pilot.press("j", "enter", "e")
-        await pilot.pause()
-        await pilot.app.jobs.wait_idle()
+        await settle(pilot)
         [written] = list((reader_home / "exports").iterdir())
         text = written.read_text(encoding="utf-8")
         assert "> [!success] green\n> " in text and "> [!info] blue\n> " in text

@@ -21,7 +21,7 @@ from reader.model import Anchor, Article, Highlight
 from reader.services import vault as syncing
 from reader.services.vault import SyncOptions, sync
 from reader.store import Library
-from tests.tui_helpers import library_with
+from tests.tui_helpers import library_with, settle
 
 MD = MarkdownIt("commonmark")
 
@@ -354,11 +354,11 @@ async def test_the_palette_syncs_the_remembered_vault(library, tmp_path):
     async with app.run_test(size=(180, 50)) as pilot:
         assert any(c.title == "Sync vault" for c in app.get_system_commands(app.screen))
         app.main.sync_vault()
-        await pilot.pause()
+        await settle(pilot)
         assert len(list((vault / "Reader").glob("*.md"))) == 1
         edit(the_note(vault), "**Note:** first note", "**Note:** typed in the vault")
         app.main.sync_vault()
-        await pilot.pause()
+        await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any("1 edit read back" in m for m in messages), messages
     assert library.highlights(hanoi(library).id)[0].note == "typed in the vault"

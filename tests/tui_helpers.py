@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from reader.services.imports import import_paths
@@ -28,8 +29,17 @@ def library_with(tmp_path: Path, *paths: Path, name: str = "tui.db") -> Library:
     return library
 
 
-async def settle(pilot) -> None:
-    """Wait until every library job the keys started (they run in workers) is done and shown."""
+async def settle(pilot, timeout: float = 60) -> None:
+    """Wait until every library job the keys started (they run in workers) is done and shown.
+
+    Not past the app's exit: a job still running when the app quits is cancelled with its worker
+    and never reports, so waiting for it would wait for ever.
+    """
     await pilot.pause()
-    await pilot.app.jobs.wait_idle()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while pilot.app.jobs.busy and pilot.app.is_running:
+        if loop.time() > deadline:
+            raise AssertionError(f"library jobs still running after {timeout:.0f} s")
+        await asyncio.sleep(0.01)
     await pilot.pause()
