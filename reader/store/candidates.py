@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-FIRST_WINDOW = 512  # rowids taken from the driver at first; each next window is 4× wider
+FIRST_WINDOW = 4096  # the newest rowids looked at first; each next window is 4× wider
 
 
 @dataclass
@@ -39,10 +39,16 @@ def floor_of(conn: sqlite3.Connection, table: str, match: str, widest: int) -> i
     return row[0] if row else 0
 
 
-def _in_window(table: str, match: str, named: dict) -> str:
-    """SQL for "rowid is in this index's matches within the window" (:low to :high); its MATCH goes into `named`."""
+def _key(match: str, named: dict) -> str:
+    """A new named parameter holding `match`; its name."""
     key = f"m{len(named)}"
     named[key] = match
+    return key
+
+
+def _in_window(table: str, match: str, named: dict) -> str:
+    """SQL for "rowid is in this index's matches within the window" (:low to :high); its MATCH goes into `named`."""
+    key = _key(match, named)
     return f"rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH :{key} AND rowid >= :low AND rowid < :high)"
 
 
@@ -72,9 +78,9 @@ def _named(sql: str, count: int) -> str:
 def newest(conn: sqlite3.Connection, tier: Tier, wanted: int) -> tuple[list[int], bool]:
     """Up to `wanted` rowids of the tier, newest first, and whether they are all it has.
 
-    Each window is two statements: where the driver's next `window` rowids end, and the rowids in
-    it that pass every condition. Only those reach Python, so a window where few pass (a word
-    whose matches nearly all hold an excluded one) costs what SQLite costs.
+    Each window, a range of rowids, is one statement that returns the driver's rowids in it that
+    pass every condition. Only those reach Python, so a window where few pass (a word whose matches
+    nearly all hold an excluded one) costs what SQLite costs; a rare driver takes a few windows more.
     """
     if not _may_have_rows(conn, tier):
         return [], True
@@ -82,29 +88,28 @@ def newest(conn: sqlite3.Connection, tier: Tier, wanted: int) -> tuple[list[int]
     named: dict = {"driver": match}
     conditions = [_in_window(t, m, named) for t, m in tier.matches]
     conditions += ["(" + " OR ".join(_in_window(t, m, named) for t, m in choices) + ")" for choices in tier.any_of]
-    conditions += ["NOT " + _in_window(t, m, named) for t, m in tier.none_of]
     if tier.clauses:
         named.update((f"p{i}", value) for i, value in enumerate(tier.params))
         where = _named(" AND ".join(tier.clauses), len(tier.params))
         conditions.append(f"rowid IN (SELECT a.id FROM articles a WHERE a.id >= :low AND a.id < :high AND {where})")
+    # What must not match is taken away with EXCEPT: SQLite sorts both sides once, where a NOT IN
+    # looks each row up (nearly 3× slower when the exclusion holds for most of a large window).
+    excluded = "".join(
+        f" EXCEPT SELECT rowid FROM {t} WHERE {t} MATCH :{_key(m, named)} AND rowid >= :low AND rowid < :high"
+        for t, m in tier.none_of
+    )
     kept_sql = (
         f"SELECT rowid FROM {table} WHERE {table} MATCH :driver AND rowid >= :low AND rowid < :high"
         + "".join(f" AND {sql}" for sql in conditions)
-        + " ORDER BY rowid DESC"
+        + excluded
+        + " ORDER BY 1 DESC LIMIT :need"
     )
     found: list[int] = []
-    high = 1 << 62  # the window's end (not in it)
-    window = max(FIRST_WINDOW, 2 * wanted)
-    while len(found) < wanted:
-        end = conn.execute(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid >= ? AND rowid < ? "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (match, tier.floor, high, window - 1),
-        ).fetchone()
-        low = end[0] if end else tier.floor
-        found += [r[0] for r in conn.execute(kept_sql, {**named, "low": low, "high": high})]
-        if end is None:
-            return found[:wanted], len(found) <= wanted
-        high = low
-        window *= 4
-    return found[:wanted], False
+    high = (conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1  # the window's end (not in it)
+    span = FIRST_WINDOW
+    while len(found) <= wanted and high > tier.floor:
+        low = max(tier.floor, high - span)
+        need = wanted + 1 - len(found)  # one more than wanted: whether there are more is known
+        found += [r[0] for r in conn.execute(kept_sql, {**named, "low": low, "high": high, "need": need})]
+        high, span = low, span * 4
+    return found[:wanted], len(found) <= wanted and high <= tier.floor
