@@ -132,3 +132,22 @@ def test_reader_check_reindex_builds_the_indexes_afresh(tmp_path):
     assert "rebuilding the search indexes of 1 article" in out.output and "integrity   ok" in out.output
     assert "Hà Nội" in runner.invoke(main, ["--db", str(path), "search", "pho co"]).output
     assert "Hà Nội" in runner.invoke(main, ["--db", str(path), "search", "Phố cổ"]).output
+
+
+def test_a_python_with_another_unicode_version_rebuilds_the_folded_index_on_opening(tmp_path):
+    import unicodedata
+
+    path = tmp_path / "lib.db"
+    library = Library(path)
+    add(library, "Hà Nội", "Phố cổ Hà Nội.")
+    library.close()
+    other = sqlite3.connect(path)  # as if an older Python had folded it, and left a word behind
+    with other:
+        other.execute("UPDATE search_fold SET unicode = '9.0.0'")
+        other.execute("INSERT INTO search_index (rowid, body) VALUES (1, 'leftover')")
+    other.close()
+    library = Library(path)
+    assert library.conn.execute("SELECT unicode FROM search_fold").fetchone()[0] == unicodedata.unidata_version
+    assert held(library) == wanted(library)
+    assert ids(library.search("pho co")) == {1} and ids(library.search("leftover")) == set()
+    library.close()

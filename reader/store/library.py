@@ -240,6 +240,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Trash, P
             if migrations.pending(conn):
                 self._migrate()
             install_bookkeeping(conn)
+            self._refold_if_unicode_changed()
         except BaseException:
             conn.close()
             raise

@@ -316,8 +316,12 @@ def m012_contentless_search_index(db: sqlite3.Connection) -> None:
     So the triggers, in plain SQL, set aside the indexed state of an article before its first change
     (its columns, and its tags and notes as search_exact_notes holds them) in `search_stale`; the
     reader folds and forgets it, then indexes the article anew, before the next COMMIT it makes
-    (reader.store.search). A change of reader.text.fold needs a migration that rebuilds the index.
+    (reader.store.search). A change of reader.text.fold needs a migration that rebuilds the index;
+    so does a Python with another Unicode version (its folding of newly assigned characters
+    differs), which the Library notices by `search_fold` when it opens the library.
     """
+    import unicodedata
+
     columns = "title, place, dateline, source, body, note"
     capture = f"""INSERT INTO search_stale (article_id, {columns}, tags, notes)
         SELECT old.id, {", ".join(f"old.{c.strip()}" for c in columns.split(","))},
@@ -345,8 +349,13 @@ def m012_contentless_search_index(db: sqlite3.Connection) -> None:
                    reader_fold(a.note || char(10) || coalesce(n.notes, ''))
             FROM articles a LEFT JOIN search_exact_notes n ON n.rowid = a.id""",
         "INSERT INTO search_index (search_index) VALUES ('optimize')",
+        """CREATE TABLE search_fold (
+               one INTEGER PRIMARY KEY CHECK (one = 1),
+               unicode TEXT NOT NULL  -- the Unicode version of the Python that folded the index
+           )""",
     ):
         db.execute(statement)
+    db.execute("INSERT INTO search_fold (one, unicode) VALUES (1, ?)", (unicodedata.unidata_version,))
 
 
 migrations = Migrations(
