@@ -19,7 +19,6 @@ from reader.model import COLOUR_NAMES
 from reader.store import Library, LibraryError
 from reader.ui.jobs import LibraryJobs
 from reader.ui.messages import JobFailed, JobFinished
-from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane
@@ -198,6 +197,8 @@ class ReaderApp(App):
         ]
 
     def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections()))
 

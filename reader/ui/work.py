@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from reader import anchoring
 from reader.model import Article, Highlight
-from reader.services.annotations import highlight_span
 from reader.store import Library, LibraryError
 from reader.ui.session import HighlightRef, SaveOutcome, merge_note, tag_changes
 
@@ -74,6 +73,9 @@ def resolve(library: Library, target: HighlightRef, *, create: bool) -> tuple[Hi
             raise LibraryError("that highlight is no longer in the library")
         return highlight, False
     if create:
+        # Imported here: the service brings the importers (YAML, Markdown) the first screen never needs.
+        from reader.services.annotations import highlight_span
+
         return highlight_span(library, target.article_id, *target.span, seen=target.anchor)
     for highlight in library.highlights(target.article_id):
         if not highlight.orphan and (highlight.start, highlight.end) == target.span:
