@@ -91,8 +91,13 @@ class ReaderApp(App):
         if not deliver_backspace_in_order(self, event):
             await super().on_event(event)
 
+    def get_default_screen(self) -> Screen:
+        # The main screen is the first screen rather than pushed from on_mount: a screen pushed there
+        # is laid out and drawn while Textual's start-up still holds its batch update, which drops
+        # that frame (~70 ms of drawing), so the first screen the terminal saw was the second one drawn.
+        return MainScreen(self.library)
+
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.library))
         if self.open_at is not None:
             self.call_after_refresh(self._open_at, *self.open_at)
 
