@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import unicodedata
 from collections.abc import Iterable
 from functools import partial
@@ -80,6 +81,9 @@ class ReaderApp(App):
     ]
 
     def __init__(self, library: Library, open_at: tuple[int, int | None] | None = None) -> None:
+        # The modules and classes loaded so far live as long as the app: out of the garbage collector's
+        # sight, a full pass while the first screen is drawn costs ~1 ms instead of ~20.
+        gc.freeze()
         super().__init__()
         self.library = library
         self.jobs = LibraryJobs(self, library.path, library)
