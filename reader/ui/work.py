@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader import anchoring
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
 from reader.ui.session import HighlightRef, SaveOutcome, merge_note, tag_changes
@@ -107,6 +106,8 @@ def set_range(library: Library, target: HighlightRef, span: tuple[int, int]) -> 
     article = library.get_article(highlight.article_id)
     if article is None:
         raise LibraryError("that article is no longer in the library")
+    from reader import anchoring  # with `regex`: loaded by the first change of a passage, not at start-up
+
     moved = library.set_highlight_range(highlight.id, anchoring.make_anchor(article.body, *span))
     return _after(library, moved)
 
