@@ -57,7 +57,6 @@ class LibraryJobs:
         self._timer: Timer | None = None
         self._idle_waiters: list[asyncio.Future] = []
         self.waiting = False  # True while a write has been waiting on the library for a while
-        self._held: list[Job] | None = None  # reads submitted between hold() and release(), not started yet
 
     # -- submitting ------------------------------------------------------------------------
 
@@ -72,10 +71,7 @@ class LibraryJobs:
         """Run a read now, beside any writes."""
         job.writes = False
         self._reads.add(job)
-        if self._held is not None:
-            self._held.append(job)
-        else:
-            self._start(job)
+        self._start(job)
         return job
 
     @property
@@ -104,22 +100,10 @@ class LibraryJobs:
 
         self.app.run_worker(wait(), group="library-idle", exit_on_error=False)
 
-    def hold(self) -> None:
-        """Start no job until release(); they wait in order and count as busy (the first screen is drawn first)."""
-        if self._held is None:
-            self._held = []
-
-    def release(self) -> None:
-        """Start the jobs held since hold(): the reads at once, the writes in order as ever."""
-        held, self._held = self._held or [], None
-        for job in held:
-            self._start(job)
-        self._next_write()
-
     # -- running ---------------------------------------------------------------------------
 
     def _next_write(self) -> None:
-        if self._writing is not None or not self._writes or self._held is not None:
+        if self._writing is not None or not self._writes:
             return
         self._writing = self._writes.popleft()
         self._timer = self.app.set_timer(WAITING_AFTER, self._say_waiting)

@@ -128,19 +128,11 @@ class MainScreen(
         self.query_one("#notes-pane").border_title = Content("Notes")
         self.article_list.focus()
         self._mark_current_pane(self.article_list)
-        # The first frame needs the list's first page (read here) and nothing else: the workers for
-        # the count (the whole index, ~0.4 s from a cold disk at 1M), the restored row and article
-        # start once it is drawn, instead of competing with it for the disk and the interpreter.
-        self.jobs.hold()
         self.restore_places(open_article=self.app.open_at is None)  # where the last session left off
         self.watch_library()  # other programs' changes show up within a second
-        self.call_after_refresh(self._first_frame_drawn)
-
-    def _first_frame_drawn(self) -> None:
-        self.jobs.release()
         # Everything built so far lives as long as the app: keep it out of the garbage collector's
         # full passes, which otherwise stall a keypress for ~100 ms every few dozen steps.
-        gc.freeze()
+        self.call_after_refresh(gc.freeze)
 
     def on_unmount(self) -> None:
         # q saved these already through the jobs; this covers every other way out.
