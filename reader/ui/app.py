@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import unicodedata
 from collections.abc import Iterable
 from functools import partial
@@ -19,7 +20,6 @@ from reader.model import COLOUR_NAMES
 from reader.store import Library, LibraryError
 from reader.ui.jobs import LibraryJobs
 from reader.ui.messages import JobFailed, JobFinished
-from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane
@@ -81,6 +81,9 @@ class ReaderApp(App):
     ]
 
     def __init__(self, library: Library, open_at: tuple[int, int | None] | None = None) -> None:
+        # The modules and classes loaded so far live as long as the app: out of the garbage collector's
+        # sight, a full pass while the first screen is drawn costs ~1 ms instead of ~20.
+        gc.freeze()
         super().__init__()
         self.library = library
         self.jobs = LibraryJobs(self, library.path, library)
@@ -92,8 +95,13 @@ class ReaderApp(App):
         if not deliver_backspace_in_order(self, event):
             await super().on_event(event)
 
+    def get_default_screen(self) -> Screen:
+        # The main screen is the first screen rather than pushed from on_mount: a screen pushed there
+        # is laid out and drawn while Textual's start-up still holds its batch update, which drops
+        # that frame (~70 ms of drawing), so the first screen the terminal saw was the second one drawn.
+        return MainScreen(self.library)
+
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.library))
         if self.open_at is not None:
             self.call_after_refresh(self._open_at, *self.open_at)
 
@@ -198,6 +206,8 @@ class ReaderApp(App):
         ]
 
     def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections()))
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import regex
 from rich.cells import cell_len
 
 from reader.model import Article
 
-_WORD = regex.compile(r"\S+")
-_GRAPHEME = regex.compile(r"\X")
+
+@functools.cache
+def _regex():
+    """`regex`'s word and grapheme patterns, loaded by the first article shown (not for the first screen)."""
+    import regex
+
+    return regex.compile(r"\S+"), regex.compile(r"\X")
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,8 @@ def _wrap_row_general(row: str, base: int, width: int, paragraph: int) -> list[L
     out: list[Line] = []
     start = end = None
     used = 0
-    for match in _WORD.finditer(row):
+    words, graphemes = _regex()
+    for match in words.finditer(row):
         word_start, word_end = match.span()
         word_width = cell_len(match.group())
         if start is not None and used + 1 + word_width <= width:
@@ -85,7 +91,7 @@ def _wrap_row_general(row: str, base: int, width: int, paragraph: int) -> list[L
             continue
         # A word wider than the line is cut between graphemes, never inside one.
         piece_start, used = word_start, 0
-        for grapheme in _GRAPHEME.finditer(match.group()):
+        for grapheme in graphemes.finditer(match.group()):
             g_width = cell_len(grapheme.group())
             if used + g_width > width and used:
                 out.append(Line(base + piece_start, base + word_start + grapheme.start(), paragraph))
@@ -120,7 +126,7 @@ def pieces(start: int, end: int, spans: list[tuple[int, int, object]]) -> list[t
 def column_offset(body: str, line: Line, column: int) -> int:
     """The body offset of the grapheme drawn at `column` cells into a line (its last one past the end)."""
     used, last = 0, line.start
-    for grapheme in _GRAPHEME.finditer(body, line.start, line.end):
+    for grapheme in _regex()[1].finditer(body, line.start, line.end):
         last = grapheme.start()
         used += 1 if grapheme.group() == "\t" else cell_len(grapheme.group())  # a tab is drawn as a space
         if used > column:

@@ -12,8 +12,6 @@ import re
 from bisect import bisect_right
 from collections import OrderedDict
 
-from reader import segment
-
 Span = tuple[int, int]
 
 CHUNK = 4_096
@@ -21,6 +19,13 @@ _KEEP = 64  # chunks whose sentences stay in memory
 # Where a giant paragraph may be cut: after a sentence-ending mark and its space; else after any space.
 _AFTER_STOP = re.compile(r"[.!?…‽][\"'”’»)\]]*\s+(?=\S)")
 _AFTER_SPACE = re.compile(r"\s+(?=\S)")
+
+
+def _segment():
+    """reader.segment, imported at the first body segmented: it loads `regex`, which the first screen does not need."""
+    from reader import segment
+
+    return segment
 
 
 def chunk_bounds(body: str, start: int = 0, size: int = CHUNK) -> list[int]:
@@ -34,9 +39,9 @@ def chunk_bounds(body: str, start: int = 0, size: int = CHUNK) -> list[int]:
             m = _AFTER_STOP.search(body, pos + size, pos + 4 * size) or _AFTER_SPACE.search(
                 body, pos + size, pos + 4 * size
             )
-            cut = m.end() if m else segment.grapheme_start(body, pos + size)
+            cut = m.end() if m else _segment().grapheme_start(body, pos + size)
             if cut <= pos:
-                cut = segment.grapheme_end(body, pos + size)
+                cut = _segment().grapheme_end(body, pos + size)
         if cut >= n:
             break
         bounds.append(cut)
@@ -58,7 +63,7 @@ class SentenceIndex:
         found = self._chunks.get(number)
         if found is None:
             lo, hi = self.bounds[number], self.bounds[number + 1]
-            found = self._chunks[number] = segment.sentences_between(self.body, lo, hi)
+            found = self._chunks[number] = _segment().sentences_between(self.body, lo, hi)
             while len(self._chunks) > _KEEP:
                 self._chunks.popitem(last=False)
         else:

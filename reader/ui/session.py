@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum, StrEnum
 
-from reader import anchoring
 from reader.model import Anchor, Article, Highlight
 from reader.ui.reading_cursor import ReadingCursor  # noqa: F401 - the screen and tests import it from here
 
@@ -116,6 +115,8 @@ class Session:
         existing = self.at_span(span)
         if existing is not None:
             return existing, False
+        from reader import anchoring  # with `regex`: loaded by the first highlight, not at start-up
+
         start, end = span
         body = self.article.body
         seen = anchoring.make_anchor(body, start, end)  # its quote and context, as on the screen

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader import anchoring
 from reader.model import Article, Highlight
-from reader.services.annotations import highlight_span
 from reader.store import Library, LibraryError
 from reader.ui.session import HighlightRef, SaveOutcome, merge_note, tag_changes
 
@@ -74,6 +72,9 @@ def resolve(library: Library, target: HighlightRef, *, create: bool) -> tuple[Hi
             raise LibraryError("that highlight is no longer in the library")
         return highlight, False
     if create:
+        # Imported here: the service brings the importers (YAML, Markdown) the first screen never needs.
+        from reader.services.annotations import highlight_span
+
         return highlight_span(library, target.article_id, *target.span, seen=target.anchor)
     for highlight in library.highlights(target.article_id):
         if not highlight.orphan and (highlight.start, highlight.end) == target.span:
@@ -105,6 +106,8 @@ def set_range(library: Library, target: HighlightRef, span: tuple[int, int]) -> 
     article = library.get_article(highlight.article_id)
     if article is None:
         raise LibraryError("that article is no longer in the library")
+    from reader import anchoring  # with `regex`: loaded by the first change of a passage, not at start-up
+
     moved = library.set_highlight_range(highlight.id, anchoring.make_anchor(article.body, *span))
     return _after(library, moved)
 

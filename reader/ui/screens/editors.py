@@ -14,7 +14,8 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from reader.tags import complete_tag
 from reader.ui.session import parse_tags
-from reader.ui.widgets.text_fields import NoteArea, TextInput
+from reader.ui.widgets.note_area import NoteArea
+from reader.ui.widgets.text_fields import TextInput
 
 # A save callback starts writing the text (in a worker) and later calls `done` on the UI thread:
 # with None once it is committed, or with a sentence saying why it was not.

@@ -14,7 +14,6 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from reader.model import SearchResult
-from reader.query import QueryError
 from reader.store import Library, LibraryError
 from reader.ui.list_source import ResultsWindow
 from reader.ui.widgets.article_list import ArticleList
@@ -37,6 +36,8 @@ def search_in_thread(
     path: Path, query: str, limit: int, accents: str = "smart"
 ) -> tuple[list[SearchResult] | None, str | None]:
     """Run one search on a connection of this thread's own; (results, None) or (None, message)."""
+    from reader.query import QueryError  # the query language loads with the first search, not at start
+
     try:
         library = Library(path)
     except LibraryError as error:

@@ -10,9 +10,6 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from reader.query import ACCENT_MODES
-from reader.ui.widgets.text_fields import TextInput
-
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = 'Search: words, "a phrase", tag:…, place:…, source:…, after:2024, -word'
 # What each accent mode means, as the bar shows it (ctrl+t goes to the next).
@@ -71,6 +68,8 @@ class SearchBar(Vertical):
     async def open(self) -> None:
         """Show the bar and put the cursor in it."""
         if self.input is None:
+            from reader.ui.widgets.text_fields import TextInput
+
             await self.mount(
                 Horizontal(
                     TextInput(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False, compact=True),
@@ -127,6 +126,8 @@ class SearchBar(Vertical):
 
     def action_next_accents(self) -> None:
         """Smart → exact → ignored → smart; the query runs again at once."""
+        from reader.query import ACCENT_MODES  # the query language loads with the first search, not at start
+
         self.accents = ACCENT_MODES[(ACCENT_MODES.index(self.accents) + 1) % len(ACCENT_MODES)]
         found = self.query("#search-accents")
         if found:

@@ -6,7 +6,8 @@ which Textual both reads as `backspace`) and then the composed letter, often in 
 the key has bubbled back up to the app, by which time the field has already taken the letters that
 followed it in the burst: `tie⌫ê` became `tieê` less its last letter, "tiếng" became "tieng".
 `deliver_backspace_in_order` queues the deletion behind the keys before it instead. Some input
-methods send combining marks (NFD); the fields here keep their text NFC, the caret where it was.
+methods send combining marks (NFD); the fields here (and NoteArea, in note_area.py) keep their text NFC,
+the caret where it was.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import unicodedata
 from textual import events
 from textual.app import App
 from textual.geometry import Offset
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 
 def _nfc(text: str) -> str:
@@ -32,10 +33,12 @@ def deliver_backspace_in_order(app: App, event: events.Event) -> bool:
     if not isinstance(event, events.Key) or event.key != "backspace" or event.is_forwarded:
         return False
     field = app.focused
-    if isinstance(field, TextArea) and not field.read_only:
+    if isinstance(field, Input):
         field.call_later(field.action_delete_left)
         return True
-    if isinstance(field, Input):
+    from textual.widgets import TextArea  # loaded by the first note editor: not needed to start
+
+    if isinstance(field, TextArea) and not field.read_only:
         field.call_later(field.action_delete_left)
         return True
     return False
@@ -65,17 +68,3 @@ class TextInput(Input):
         caret = len(_nfc(value[:start] + text))  # a mark typed after its letter joins it
         super().replace(_nfc(joined), 0, len(value))
         self.cursor_position = caret
-
-
-class NoteArea(TextArea):
-    """A multi-line field whose text is always NFC (the caret stays after what was typed)."""
-
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        text = self.text
-        if unicodedata.is_normalized("NFC", text):
-            return
-        row, column = self.cursor_location
-        lines = self.document.lines
-        before = _nfc("\n".join([*lines[:row], lines[row][:column]]))
-        self.replace(_nfc(text), (0, 0), self.document.end)  # one edit: ctrl+z takes it back whole
-        self.move_cursor((before.count("\n"), len(before) - before.rfind("\n") - 1))
