@@ -132,6 +132,7 @@ def first_screen(kind: str, db: str | None, profile: bool = False) -> None:
 
         result["t_after_reader"] = time.perf_counter()
         library = Library(db)
+        library.check_readable()  # what `reader` reads before its screen (a small library's whole list too)
         result["t_after_open"] = time.perf_counter()
         if profile:  # from make_app to the first frame
             import cProfile

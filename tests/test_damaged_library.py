@@ -3,6 +3,7 @@ changed, can still be read and copied where possible; first launches at once all
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
@@ -53,6 +54,22 @@ def byte_flipped(path: Path) -> Path:
     return path
 
 
+def list_index_flipped(path: Path) -> Path:
+    """The last leaf page of the list's date index flipped: the first page of the list still reads."""
+    sound(path, 3000, rollback=False)
+    conn = sqlite3.connect(path)
+    leaves = conn.execute(
+        "SELECT pageno FROM dbstat WHERE name = 'articles_by_date' AND pagetype = 'leaf' ORDER BY path"
+    )
+    last = leaves.fetchall()[-1][0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for k in range(8):
+        data[(last - 1) * 4096 + k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
 def not_sqlite(path: Path) -> Path:
     path.write_bytes(b"not an SQLite file at all " * 400)
     return path
@@ -92,6 +109,40 @@ def test_the_tui_on_a_damaged_library_says_the_sentence_before_any_screen(tmp_pa
     monkeypatch.setattr(reader.ui.app, "make_app", no_screen)
     monkeypatch.setattr("reader.cli._is_terminal", lambda stream: True)  # as if started in a terminal
     result = run("--db", str(db))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "not a usable library" in result.output
+
+
+def test_a_large_damaged_library_shows_the_screen_then_closes_with_the_sentence(tmp_path, monkeypatch):
+    # Beyond Library.WHOLE_LIST_FIRST_UP_TO articles the whole list is read once the first screen is
+    # up (a million rows from a cold disk would hold it back by seconds): damage found then closes it.
+    db = list_index_flipped(tmp_path / "lib.db")
+    import reader.ui.app
+
+    build, started = reader.ui.app.make_app, []
+
+    def headless(library):
+        app = build(library)
+        started.append(app)
+        run_app = app.run
+
+        async def at_most_a_while(pilot) -> None:  # a reader that does not close fails, not hangs
+            for _ in range(600):
+                if pilot.app.damage:
+                    return
+                await asyncio.sleep(0.05)
+            pilot.app.exit()
+
+        monkeypatch.setattr(app, "run", lambda: run_app(headless=True, size=(100, 30), auto_pilot=at_most_a_while))
+        return app
+
+    monkeypatch.setattr(reader.ui.app, "make_app", headless)
+    monkeypatch.setattr("reader.cli._is_terminal", lambda stream: True)
+    result = run("--db", str(db))  # a small library: the sentence comes before any screen
+    assert not started and result.exit_code == 1 and "not a usable library" in result.output
+    monkeypatch.setattr(Library, "WHOLE_LIST_FIRST_UP_TO", 0)
+    result = run("--db", str(db))
+    assert started, "the screen was not started"
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "not a usable library" in result.output
 

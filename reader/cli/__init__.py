@@ -234,12 +234,15 @@ def main(ctx: click.Context, db: Path | None) -> None:
         library = _library(ctx)
         from concurrent.futures import ThreadPoolExecutor  # loaded by asyncio for Textual anyway
 
-        # A damaged library gets its sentence here, not a broken screen. The check reads the list's whole
-        # index (~40 ms per 100,000 articles, ~0.3 s from a cold disk): on a connection of its own, while
-        # Textual is imported, since SQLite lets go of the interpreter while it reads.
+        # A damaged library gets its sentence here, not a broken screen. The check reads what the first
+        # screen reads (and a small library's whole list): on a connection of its own, while Textual is
+        # imported, since SQLite lets go of the interpreter while it reads.
         with ThreadPoolExecutor(1) as pool:
             checked = pool.submit(_check_readable, library.path)
             from reader.ui.app import make_app  # Textual is imported only here, so other commands start fast
 
             checked.result()  # its LibraryError, if the library is damaged
-        make_app(library).run()
+        app = make_app(library)
+        app.run()
+        if app.damage:  # found once the screen was up (a large library's whole list): said the same way
+            raise LibraryError(app.damage)

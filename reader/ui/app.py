@@ -18,7 +18,7 @@ from textual.screen import Screen
 from reader.locations import resource_dir
 from reader.model import COLOUR_NAMES
 from reader.store import Library, LibraryError
-from reader.ui.jobs import LibraryJobs
+from reader.ui.jobs import Job, LibraryJobs
 from reader.ui.messages import JobFailed, JobFinished
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
@@ -104,6 +104,19 @@ class ReaderApp(App):
     def on_mount(self) -> None:
         if self.open_at is not None:
             self.call_after_refresh(self._open_at, *self.open_at)
+        # A large library's whole list is read for damage once the first screen is up (a small one's
+        # was read before it: Maintenance.check_readable); damage found then closes the reader with
+        # the sentence the CLI would have said before the screen.
+        self.call_after_refresh(self._check_whole_list)
+
+    damage: str | None = None  # why the reader closed: the library turned out damaged
+
+    def _check_whole_list(self) -> None:
+        def damaged(error: str) -> None:
+            self.damage = error
+            self.exit(return_code=1)
+
+        self.jobs.read(Job(lambda library: library.check_whole_list(), on_error=damaged, failed="Not read"))
 
     def _open_at(self, article_id: int, highlight_id: int | None) -> None:
         main = self.main
