@@ -8,8 +8,6 @@ m008 and m011 no id is given out twice, so they are free unless the library reus
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 
 from reader.store import rows
@@ -42,10 +40,14 @@ class Restored:
 
 def _plain(row) -> dict:
     """A row as JSON-ready values (bytes as base64 in a one-key object)."""
+    import base64  # the trash's modules load when it is used, not with every command (5 ms)
+
     return {k: ({"base64": base64.b64encode(v).decode()} if isinstance(v, bytes) else v) for k, v in dict(row).items()}
 
 
 def _value(value):
+    import base64
+
     return base64.b64decode(value["base64"]) if isinstance(value, dict) else value
 
 
@@ -54,6 +56,8 @@ class Trash:
 
     def trash_article(self, article_id: int) -> TrashEntry:
         """Move an article, with everything attached to it, into the trash."""
+        import json
+
         with self.write() as unit:
             row = (
                 unit.execute("SELECT id, title FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -109,6 +113,8 @@ class Trash:
 
     def restore_article(self, article_id: int) -> Restored:
         """Bring an article back from the trash with its highlights, notes, tags and reading state."""
+        import json
+
         with self.write() as unit:
             row = (
                 unit.execute("SELECT snapshot FROM trash WHERE article_id = ?", (article_id,)).fetchone()
