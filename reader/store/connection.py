@@ -236,6 +236,7 @@ class UnitOfWork:
     def finish(self) -> None:
         """Re-index every touched article once, and drop tags nothing carries; called before COMMIT."""
         # Articles set aside by m012's triggers are re-indexed too: another program's changes among them.
+        # (`WHERE 1`: SQLite reads ON CONFLICT after a bare `SELECT … FROM t` as a join's ON.)
         self.conn.execute(
             """INSERT INTO temp.reader_touched (article_id, keys) SELECT article_id, 1 FROM search_stale WHERE 1
                ON CONFLICT (article_id) DO UPDATE SET keys = 1"""

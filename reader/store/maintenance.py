@@ -136,14 +136,22 @@ class Maintenance:
         library, the list's whole index too.
 
         Raises a ReadError with a sentence for the user when the file is damaged, before a screen starts.
-        A larger library's whole list is read by check_whole_list once the first screen is drawn.
+        A larger library's whole list is read by check_rest once the first screen is drawn.
         """
         self.applied_migrations()
         self.page_articles(limit=100)
         self.tags()
-        largest = self.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0  # one b-tree step
-        if largest <= self.WHOLE_LIST_FIRST_UP_TO:
+        if self._whole_list_first():
             self.check_whole_list()
+
+    def check_rest(self) -> None:
+        """What check_readable left for after the first screen: a large library's whole list."""
+        if not self._whole_list_first():
+            self.check_whole_list()
+
+    def _whole_list_first(self) -> bool:
+        largest = self.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0  # one b-tree step
+        return largest <= self.WHOLE_LIST_FIRST_UP_TO
 
     def check_whole_list(self) -> None:
         """Read the whole of the list's index, as scrolling will (a ReadError if damaged); the list counts on its own."""

@@ -18,11 +18,12 @@ from reader.store.tags import tagged_articles
 # (of the article) and tags, notes (as search_exact_notes holds them). Every column is folded
 # (reader.text.fold). tags: the article's and its highlights'; notes: the article note and every
 # highlight's quote and note.
-_FOLDED_COLUMNS = """reader_fold(title) AS title,
+_FOLDED_NOTES = "reader_fold(note || char(10) || coalesce(notes, ''))"
+_FOLDED_COLUMNS = f"""reader_fold(title) AS title,
     reader_fold(place) || CASE WHEN reader_fold(dateline) = reader_fold(place) THEN ''
                                ELSE ' ' || reader_fold(dateline) END AS place,
     reader_fold(source) AS source, reader_fold(body) AS body, reader_fold(coalesce(tags, '')) AS tags,
-    reader_fold(note || char(10) || coalesce(notes, '')) AS notes"""
+    {_FOLDED_NOTES} AS notes"""
 # An article as it is now, in those columns.
 ARTICLE_NOW = """(SELECT a.id, a.title, a.place, a.dateline, a.source, a.body, a.note, n.tags, n.notes
     FROM articles a LEFT JOIN search_exact_notes n ON n.rowid = a.id)"""
@@ -379,7 +380,7 @@ class Search:
     def _notes_match(self, article_id: int, pattern) -> bool:
         """Whether the folded notes of an article (its note, its highlights) hold the pattern."""
         found = self.conn.execute(
-            f"SELECT reader_fold(note || char(10) || coalesce(notes, '')) FROM {ARTICLE_NOW} WHERE id = ?",
+            f"SELECT {_FOLDED_NOTES} FROM {ARTICLE_NOW} WHERE id = ?",
             (article_id,),
         ).fetchone()
         return bool(found and pattern.spans(found[0] or ""))

@@ -116,7 +116,7 @@ class ReaderApp(App):
             self.damage = error
             self.exit(return_code=1)
 
-        self.jobs.read(Job(lambda library: library.check_whole_list(), on_error=damaged, failed="Not read"))
+        self.jobs.read(Job(lambda library: library.check_rest(), on_error=damaged, failed="Not read"))
 
     def _open_at(self, article_id: int, highlight_id: int | None) -> None:
         main = self.main
