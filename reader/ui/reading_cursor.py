@@ -6,16 +6,9 @@ The reading pane draws it and wires keys and the mouse to it; tests drive it dir
 from __future__ import annotations
 
 from reader.model import Highlight
-from reader.ui.sentence_index import SentenceIndex
+from reader.ui.sentence_index import SentenceIndex, segment_module
 
 Span = tuple[int, int]
-
-
-def _segment():
-    """reader.segment, imported at the first body segmented: it loads `regex`, which the first screen does not need."""
-    from reader import segment
-
-    return segment
 
 
 class ReadingCursor:
@@ -68,7 +61,7 @@ class ReadingCursor:
             return None
         start = min(self.anchor[0], head[0])
         end = self.selection_end if self.selection_end is not None else max(self.anchor[1], head[1])
-        return (start, max(end, _segment().grapheme_end(self.body, start + 1)))
+        return (start, max(end, segment_module().grapheme_end(self.body, start + 1)))
 
     @property
     def in_view(self) -> Span | None:
@@ -179,7 +172,7 @@ class ReadingCursor:
 
     def _words(self, sentence: Span) -> list[Span]:
         start, end = sentence
-        return [(start + s, start + e) for s, e in _segment().word_spans(self.body[start:end])]
+        return [(start + s, start + e) for s, e in segment_module().word_spans(self.body[start:end])]
 
     def next_word(self) -> None:
         """→: the word cursor one word on, into the next sentence after the last word."""
@@ -208,7 +201,7 @@ class ReadingCursor:
 
     def _head_at_end(self) -> None:
         """After w/b: the word cursor on the selection's last word, so that ←/→ go on from there."""
-        last = _segment().word_at(self.body, self.selection_end - 1) if self.selection_end else None
+        last = segment_module().word_at(self.body, self.selection_end - 1) if self.selection_end else None
         if last is not None:
             self.span, self.word = self._sentences.at(last[0]), last
 
@@ -221,7 +214,7 @@ class ReadingCursor:
 
     def _put(self, offset: int) -> None:
         self.span = self._sentences.at(offset)
-        word = _segment().word_at(self.body, offset)
+        word = segment_module().word_at(self.body, offset)
         start, end = self.span
         self.word = word if word is not None and start <= word[0] and word[1] <= end else None
         self.selection_end = None
@@ -255,7 +248,7 @@ class ReadingCursor:
 
     def reshape(self, highlight: Highlight) -> None:
         """`c` on a stored highlight: its passage selected, to grow or shrink and keep with `c` again."""
-        self.anchor = (highlight.start, _segment().grapheme_end(self.body, highlight.start + 1))
+        self.anchor = (highlight.start, segment_module().grapheme_end(self.body, highlight.start + 1))
         self._put(max(highlight.start, highlight.end - 1))
         self.selection_end = highlight.end
         self.reshaping = highlight.id
@@ -266,7 +259,7 @@ class ReadingCursor:
             self.toggle_selection()
         span = self.selection
         if span is not None:
-            self.selection_end = _segment().next_word_end(self.body, span[1])
+            self.selection_end = segment_module().next_word_end(self.body, span[1])
             self._head_at_end()
 
     def shrink_word(self) -> None:
@@ -278,13 +271,13 @@ class ReadingCursor:
             return
         start, end = span
         last_end = end
-        while last_end > start and _segment().word_at(self.body, last_end - 1) is None:
+        while last_end > start and segment_module().word_at(self.body, last_end - 1) is None:
             last_end -= 1  # past the full stop, quotes and spaces after the last word
-        last = _segment().word_at(self.body, last_end - 1) if last_end > start else None
+        last = segment_module().word_at(self.body, last_end - 1) if last_end > start else None
         if last is None or last[0] <= start:  # one word left: it stays
             self.selection_end = last_end if last_end > start else end
         else:
-            before = _segment().prev_word_end(self.body, last[0], start)
+            before = segment_module().prev_word_end(self.body, last[0], start)
             self.selection_end = before if before > start else last_end
         self._head_at_end()
 
@@ -300,8 +293,8 @@ class ReadingCursor:
         target = found[0]
         self.anchor = None
         self.span = self._sentences.at(target.start)
-        end = min(_segment().next_word_end(self.body, target.start), target.end)
-        self.word = (target.start, max(end, _segment().grapheme_end(self.body, target.start + 1)))
+        end = min(segment_module().next_word_end(self.body, target.start), target.end)
+        self.word = (target.start, max(end, segment_module().grapheme_end(self.body, target.start + 1)))
         self.selection_end = None
         return target
 

@@ -21,7 +21,7 @@ _AFTER_STOP = re.compile(r"[.!?…‽][\"'”’»)\]]*\s+(?=\S)")
 _AFTER_SPACE = re.compile(r"\s+(?=\S)")
 
 
-def _segment():
+def segment_module():
     """reader.segment, imported at the first body segmented: it loads `regex`, which the first screen does not need."""
     from reader import segment
 
@@ -39,9 +39,9 @@ def chunk_bounds(body: str, start: int = 0, size: int = CHUNK) -> list[int]:
             m = _AFTER_STOP.search(body, pos + size, pos + 4 * size) or _AFTER_SPACE.search(
                 body, pos + size, pos + 4 * size
             )
-            cut = m.end() if m else _segment().grapheme_start(body, pos + size)
+            cut = m.end() if m else segment_module().grapheme_start(body, pos + size)
             if cut <= pos:
-                cut = _segment().grapheme_end(body, pos + size)
+                cut = segment_module().grapheme_end(body, pos + size)
         if cut >= n:
             break
         bounds.append(cut)
@@ -63,7 +63,7 @@ class SentenceIndex:
         found = self._chunks.get(number)
         if found is None:
             lo, hi = self.bounds[number], self.bounds[number + 1]
-            found = self._chunks[number] = _segment().sentences_between(self.body, lo, hi)
+            found = self._chunks[number] = segment_module().sentences_between(self.body, lo, hi)
             while len(self._chunks) > _KEEP:
                 self._chunks.popitem(last=False)
         else:
