@@ -256,15 +256,12 @@ def test_cli_accents_option_and_help(tmp_path):
 def test_the_accent_kept_index_stays_in_step_with_every_write(library):
     # What the index holds for each article, word by word, must be the words of its row now: a row
     # inserted but not indexed, or changed or deleted without telling the index, fails this.
-    library.conn.execute("CREATE VIRTUAL TABLE temp.exact_words USING fts5vocab(main, search_exact, 'instance')")
+    from tests.test_search_index import held
 
     def check():
-        held: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
-        for term, doc in library.conn.execute("SELECT term, doc FROM temp.exact_words"):
-            held[doc][term] += 1
         rows = library.conn.execute("SELECT id, title, place, source, body, note FROM articles").fetchall()
         wanted = {row[0]: collections.Counter(w.lower() for v in row[1:] for w in _WORD.findall(v)) for row in rows}
-        assert dict(held) == wanted
+        assert held(library, "search_exact") == wanted
 
     a = add(library, "Một", "Hà Nội mùa thu.", path="/a.txt")
     library.add_articles_bulk([Article(title=f"Bài {i}", body=f"Đà Nẵng số {i}.") for i in range(20)])

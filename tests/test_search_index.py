@@ -18,13 +18,13 @@ def _words(*values: str) -> collections.Counter:
     return collections.Counter(w for v in values for w in _WORD.findall(text.fold(v)))
 
 
-def held(library: Library) -> dict[int, collections.Counter]:
-    """What the folded index holds, word by word, for each article."""
+def held(library: Library, index: str = "search_index") -> dict[int, collections.Counter]:
+    """What a full-text index holds, word by word, for each article."""
     library.conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.folded_words USING fts5vocab(main, search_index, 'instance')"
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{index}_words USING fts5vocab(main, {index}, 'instance')"
     )
     out: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
-    for term, doc in library.conn.execute("SELECT term, doc FROM temp.folded_words"):
+    for term, doc in library.conn.execute(f"SELECT term, doc FROM temp.{index}_words"):
         out[doc][term] += 1
     return dict(out)
 
