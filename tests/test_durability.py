@@ -59,7 +59,7 @@ def test_reimport_moves_highlights_and_keeps_orphans(tmp_path):
 
 def test_core_modules_do_not_import_textual():
     code = (
-        "import sys, reader.cli, reader.store, reader.text, reader.model, reader.importers, "
+        "import sys, reader.cli, reader.store.library, reader.text, reader.model, reader.importers, "
         "reader.exporters, reader.anchoring, reader.segment, reader.services.imports\n"
         "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )

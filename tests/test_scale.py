@@ -106,6 +106,19 @@ def test_a_read_only_command_does_not_load_the_parsers(big_db):
         assert heavy not in loaded
 
 
+def test_the_group_itself_loads_no_room_of_the_library():
+    # `import reader.cli` (what every command pays first) and `reader --version` load no room of the store.
+    code = (
+        "import sys; from click.testing import CliRunner; from reader.cli import main;"
+        "r = CliRunner().invoke(main, ['--version']); assert r.exit_code == 0 and 'reader' in r.output, r.output;"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('reader.'))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert "reader.cli" in loaded
+    for room in ("reader.store.library", "reader.store.search", "reader.model", "reader.store.migrations"):
+        assert room not in loaded
+
+
 def _failing_after(n: int):
     yield from _articles(n)
     raise OSError("the source broke")

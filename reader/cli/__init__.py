@@ -9,12 +9,17 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reader import __version__, text, wording
-from reader.model import Article
-from reader.store import Library, LibraryError, default_db_path
+from reader.locations import default_db_path
+from reader.store.errors import LibraryError
+
+if TYPE_CHECKING:
+    from reader.model import Article
+    from reader.store import Library
 
 
 def say(message: object = "", *, err: bool = False, nl: bool = True) -> None:
@@ -94,6 +99,8 @@ def open_library(db: Path | None, *, create: bool = True) -> Library:
         raise LibraryError(f"{what}; a command that adds something (import, add, feed add) creates one")
     # The sample articles go in with the schema, in the transaction that creates the default library:
     # a second reader started at the same moment waits for it, and sees them too.
+    from reader.store import Library  # here, not at the top: `reader --help` needs no library
+
     library = Library(path, on_create=_add_samples if db is None else None)
     if new:
         say(f"Created a new library at {shown_path(path)}", err=True)
@@ -134,6 +141,8 @@ def refuse_without_a_terminal() -> None:
 
 def _check_readable(path: Path) -> None:
     """Read what the reader reads first, on this thread's own connection (a LibraryError if damaged)."""
+    from reader.store import Library
+
     with Library(path) as library:
         library.check_readable()
 
