@@ -4,4 +4,5 @@ import sys
 
 from reader.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a process the import starts (spawn) loads this module again
+    sys.exit(main())

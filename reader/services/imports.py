@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from reader import importers, text, wording
@@ -209,6 +210,68 @@ def _parse_file(path: Path, encoding: str | None, real_path: Callable[[Path], st
     return article
 
 
+# A large import parses in a second process while this one stores: on two cores the parsing, and
+# the folding of each body for the search index, then take no time of their own. Below this many
+# files, starting that process (~0.2 s) would cost more than it saves.
+PARSE_AHEAD_FROM = 1000
+_CHUNK_FILES = 64  # files sent to the parse process at a time
+_CHUNKS_AHEAD = 32  # chunks asked for at once: about two batches ahead, a few MB of text held
+
+
+def _parse_chunk(items: list, encoding: str | None) -> list[tuple[object, str | None]]:
+    """(In the parse process.) Each item parsed (or its refusal), with its body folded for the search index."""
+    real_path = _RealPaths()
+    parsed = [item if isinstance(item, ImportResult) else _parse_file(item, encoding, real_path) for item in items]
+    return [(p, None if isinstance(p, ImportResult) else text.fold(p.body)) for p in parsed]
+
+
+def _parse_here(items: list, encoding: str | None, real_path) -> Iterator[tuple[object, str | None]]:
+    for item in items:
+        yield (item if isinstance(item, ImportResult) else _parse_file(item, encoding, real_path)), None
+
+
+def _ignore_interrupts() -> None:
+    import signal
+
+    # Ctrl-C reaches the whole process group: the importing process handles it, and stops this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _parsed(items: list, encoding: str | None, real_path) -> Iterator[tuple[object, str | None]]:
+    """Each item parsed, in order, with its body's fold when the parse process gave it.
+
+    A large import is parsed in a second process, a few chunks ahead; if that process cannot start
+    or dies, the rest is parsed here, so no file is lost or read twice.
+    """
+    if len(items) < PARSE_AHEAD_FROM or (os.cpu_count() or 1) < 2:
+        yield from _parse_here(items, encoding, real_path)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    done = 0
+    try:
+        # spawn, not fork: the TUI imports from a thread, and a forked child of a threaded process may hang.
+        pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_ignore_interrupts)
+    except (OSError, ImportError, NotImplementedError):  # no process here (a sandbox without semaphores)
+        yield from _parse_here(items, encoding, real_path)
+        return
+    try:
+        chunks = (items[i : i + _CHUNK_FILES] for i in range(0, len(items), _CHUNK_FILES))
+        pending = deque(pool.submit(_parse_chunk, chunk, encoding) for chunk in islice(chunks, _CHUNKS_AHEAD))
+        while pending:
+            chunk_parsed = pending.popleft().result()
+            pending.extend(pool.submit(_parse_chunk, chunk, encoding) for chunk in islice(chunks, 1))
+            for pair in chunk_parsed:
+                yield pair
+                done += 1
+    except (BrokenProcessPool, OSError):
+        yield from _parse_here(items[done:], encoding, real_path)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 class _RealPaths:
     """Absolute paths with links resolved, as Path.resolve() gives them, resolving each folder once."""
 
@@ -261,7 +324,9 @@ class _BulkRefused(Exception):
     """The one-statement insert of a batch's plainly new files failed: the batch goes file by file."""
 
 
-def _import_batch(library: Library, batch: list, *, bulk: bool = True) -> list[ImportResult]:
+def _import_batch(
+    library: Library, batch: list, *, bulk: bool = True, folded: dict[str, str] | None = None
+) -> list[ImportResult]:
     """Store a batch of parsed files in one transaction.
 
     Files that are plainly new (most of a first import) go in first, with one INSERT, and are
@@ -280,7 +345,7 @@ def _import_batch(library: Library, batch: list, *, bulk: bool = True) -> list[I
             plainly_new = [(i, path, p) for (i, path, p), ok in zip(todo, plain, strict=True) if ok and p.raw is None]
             if plainly_new:
                 try:
-                    ids = library.add_plain_new([p for _, _, p in plainly_new])
+                    ids = library.add_plain_new([p for _, _, p in plainly_new], folded)
                     _structures(library, [(i, p) for i, (_, _, p) in zip(ids, plainly_new, strict=True)])
                 except LibraryError as error:
                     raise _BulkRefused from error  # one of them is refused: each alone, to say which
@@ -329,25 +394,25 @@ class ImportRun:
 
         `on_progress` is called after each file is read and parsed (in this thread).
         """
-        real_path = _RealPaths()
         batch: list = []
+        folded: dict[str, str] = {}  # the batch's bodies, folded by the parse process
         batch_bytes = 0
         limit = min(FIRST_BATCH, batch_files)
-        for item, size in zip(self.items, self._sizes, strict=True):
-            if isinstance(item, ImportResult):
-                batch.append((item.path, item))
-            else:
-                batch.append((item, _parse_file(item, self.encoding, real_path)))
+        parsed_items = _parsed(self.items, self.encoding, _RealPaths())
+        for item, (parsed, body_folded), size in zip(self.items, parsed_items, self._sizes, strict=True):
+            batch.append((item.path if isinstance(item, ImportResult) else item, parsed))
+            if body_folded is not None:
+                folded[parsed.body] = body_folded
             batch_bytes += size
             self.progress.files_done += 1
             self.progress.bytes_done += size
             if on_progress is not None:
                 on_progress(self.progress)
             if len(batch) >= limit or batch_bytes >= BATCH_BYTES:
-                yield from self._counted(_import_batch(library, batch))
-                batch, batch_bytes, limit = [], 0, min(limit * 2, batch_files)
+                yield from self._counted(_import_batch(library, batch, folded=folded))
+                batch, folded, batch_bytes, limit = [], {}, 0, min(limit * 2, batch_files)
         if batch:
-            yield from self._counted(_import_batch(library, batch))
+            yield from self._counted(_import_batch(library, batch, folded=folded))
 
     def _counted(self, results: list[ImportResult]) -> Iterator[ImportResult]:
         for result in results:

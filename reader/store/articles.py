@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from itertools import islice
@@ -149,8 +149,11 @@ class Articles:
                 added += sum(i is not None for i in self._add_bulk(batch))
         return added
 
-    def _add_bulk(self, articles: list[Article]) -> list[int | None]:
-        """Insert new articles in one statement and index them in bulk; each one's id (None: a duplicate)."""
+    def _add_bulk(self, articles: list[Article], folded: Mapping[str, str] | None = None) -> list[int | None]:
+        """Insert new articles in one statement and index them in bulk; each one's id (None: a duplicate).
+
+        `folded` may give text.fold of some of their texts (a body: its fold), computed ahead.
+        """
         stamp = now()
         hashes = [_hash(a) for a in articles]
         with self.write() as unit:
@@ -186,7 +189,11 @@ class Articles:
             new = {r[0]: r[1] for r in found}
             ids: list[int | None] = [new.pop(h, None) for h in hashes]
             # Insert first, index after, in bulk: per-row work on a bulk import is twice as slow.
-            self._index_new_rows(last_id)
+            try:
+                self.conn.folded_ahead.update(folded or ())
+                self._index_new_rows(last_id)
+            finally:
+                self.conn.folded_ahead.clear()
             unit.forget("article_id > ?", (last_id,))
             return ids
 
@@ -213,9 +220,12 @@ class Articles:
             for a, h in zip(articles, hashes, strict=True)
         ]
 
-    def add_plain_new(self, articles: list[Article]) -> list[int]:
-        """Insert articles plain_new() accepted, in one statement, indexed after; their ids, in order."""
-        ids = self._add_bulk(articles)
+    def add_plain_new(self, articles: list[Article], folded: Mapping[str, str] | None = None) -> list[int]:
+        """Insert articles plain_new() accepted, in one statement, indexed after; their ids, in order.
+
+        `folded` may map some of their bodies to text.fold of them, computed ahead (not folded again).
+        """
+        ids = self._add_bulk(articles, folded)
         if None in ids:  # plain_new() said none is stored; another program stored one meanwhile
             raise LibraryError("an article was stored by another program meanwhile; try again")
         return ids

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from reader import text, vietnamese
@@ -79,6 +80,9 @@ class MappedConnection(sqlite3.Connection):
 
     library_path: object = ""
     damaged = False  # a read found the file damaged
+    # text.fold of values about to be indexed, computed elsewhere (a large import's parse process):
+    # reader_fold takes a value's fold from here once instead of folding it again. Set by connect().
+    folded_ahead: dict[str, str]
 
     def execute(self, sql, parameters=()):
         return self.cursor(MappedCursor).execute(sql, parameters)
@@ -107,7 +111,8 @@ def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> 
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA temp_store = MEMORY")  # the unit of work's temporary table needs no disk
-    register_functions(conn)
+    conn.folded_ahead = {}
+    register_functions(conn, conn.folded_ahead)
     return conn
 
 
@@ -117,6 +122,11 @@ def _decode(data: bytes) -> str:
 
 def _fold_sql(value) -> str:
     return text.fold(value) if isinstance(value, str) and value else ""
+
+
+def _fold_sql_ahead(folded_ahead: dict[str, str], value) -> str:
+    folded = folded_ahead.pop(value, None) if isinstance(value, str) else None
+    return _fold_sql(value) if folded is None else folded
 
 
 def _sort_key_sql(value) -> str:
@@ -145,12 +155,14 @@ def _folds_exactly_sql(value) -> int:
     return int(folds_exactly(value if isinstance(value, str) else ""))
 
 
-def register_functions(conn: sqlite3.Connection) -> None:
+def register_functions(conn: sqlite3.Connection, folded_ahead: dict[str, str] | None = None) -> None:
     """The Python functions the schema relies on (migrations and index upkeep call them in SQL).
 
-    Each takes what a tampered row may hold (a BLOB, a number, NULL) without raising.
+    Each takes what a tampered row may hold (a BLOB, a number, NULL) without raising. With
+    `folded_ahead`, reader_fold takes a value's fold from it when it is there (and forgets it).
     """
-    conn.create_function("reader_fold", 1, _fold_sql, deterministic=True)
+    fold = _fold_sql if folded_ahead is None else partial(_fold_sql_ahead, folded_ahead)
+    conn.create_function("reader_fold", 1, fold, deterministic=True)
     conn.create_function("reader_sort_key", 1, _sort_key_sql, deterministic=True)
     conn.create_function("reader_place_key", 2, _place_key_sql, deterministic=True)
     conn.create_function("reader_tag_key", 1, _tag_key_sql, deterministic=True)
