@@ -45,10 +45,16 @@ def test_parsing_in_a_second_process_stores_and_reports_what_parsing_here_does(t
     monkeypatch.setattr(imports, "PARSE_AHEAD_FROM", 10)
     monkeypatch.setattr(imports, "_CHUNK_FILES", 16)  # several chunks, several ahead
     monkeypatch.setattr(imports, "_CHUNKS_AHEAD", 3)
-    monkeypatch.setattr(imports, "_parse_here", None)  # not a file parsed here: all in the other process
+    monkeypatch.setattr(imports, "_HEAD_FILES", 5)
+    parsed_here = []
+    parse_here = imports._parse_here
+    monkeypatch.setattr(
+        imports, "_parse_here", lambda items, *rest: parsed_here.extend(items) or parse_here(items, *rest)
+    )
     ahead, ahead_library = _import(tmp_path, folder, "ahead")
 
     assert ahead == here
+    assert len(parsed_here) == 5  # the first files, while the other process started; the rest there
     assert [status for _, status, _, _ in ahead].count("refused") == 1
     assert _stored(ahead_library) == _stored(here_library)
     # The bodies folded by the other process went into the index as the index folds them itself.
@@ -82,6 +88,7 @@ def test_if_the_parse_process_dies_the_rest_is_parsed_here_once(tmp_path, monkey
     here, _ = _import(tmp_path, folder, "here")
     monkeypatch.setattr(imports, "PARSE_AHEAD_FROM", 10)
     monkeypatch.setattr(imports, "_CHUNK_FILES", 16)
+    monkeypatch.setattr(imports, "_HEAD_FILES", 5)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _DiesAfterOneChunk)
     ahead, library = _import(tmp_path, folder, "ahead")
     assert ahead == here

@@ -143,7 +143,7 @@ class Articles:
             raise ValueError("batch_size must be at least 1")
         source = iter(articles)
         added = 0
-        with self.write() if batch_size is None else nullcontext():
+        with self.roomy_cache(), self.write() if batch_size is None else nullcontext():
             # A chunk at a time even in one transaction: the articles of a chunk are held, not all.
             while batch := list(islice(source, batch_size or _CHUNK)):
                 added += sum(i is not None for i in self._add_bulk(batch))
