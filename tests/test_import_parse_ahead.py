@@ -29,7 +29,8 @@ def _folder(tmp_path: Path, n: int = 150) -> Path:
 
 def _import(tmp_path: Path, folder: Path, name: str) -> tuple[list[tuple], Library]:
     library = Library(tmp_path / f"{name}.db")
-    lines = [(r.path.name, r.status, r.detail, r.article_id) for r in imports.import_paths(library, [folder])]
+    results = imports.import_paths(library, [folder], parse_ahead=name != "here")
+    lines = [(r.path.name, r.status, r.detail, r.article_id) for r in results]
     return lines, library
 
 
@@ -96,9 +97,10 @@ def test_if_the_parse_process_dies_the_rest_is_parsed_here_once(tmp_path, monkey
     library.close()
 
 
-def test_when_no_second_process_can_start_the_import_parses_here(tmp_path, monkeypatch):
+@pytest.mark.parametrize("error", [OSError("no semaphores here"), ValueError("bad value(s) in fds_to_keep")])
+def test_when_no_second_process_can_start_the_import_parses_here(tmp_path, monkeypatch, error):
     def refuse(*args, **kwargs):
-        raise OSError("no semaphores here")
+        raise error
 
     folder = _folder(tmp_path, n=40)
     here, _ = _import(tmp_path, folder, "here")
@@ -106,6 +108,16 @@ def test_when_no_second_process_can_start_the_import_parses_here(tmp_path, monke
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     ahead, library = _import(tmp_path, folder, "ahead")
     assert ahead == here
+    library.close()
+
+
+def test_without_parse_ahead_no_second_process_starts(tmp_path, monkeypatch):
+    # The TUI's import: its terminal and threads are no place for a child process.
+    monkeypatch.setattr(imports, "PARSE_AHEAD_FROM", 10)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", None)
+    library = Library(tmp_path / "tui.db")
+    results = list(imports.ImportRun([_folder(tmp_path, n=30)]).results(library))
+    assert sum(r.status == "imported" for r in results) == 32  # 30 stories, 0050.txt and note.md
     library.close()
 
 

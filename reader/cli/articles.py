@@ -24,7 +24,7 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | 
     from reader.services.imports import ImportRun, result_line
 
     library = _library(ctx)
-    run = ImportRun(paths, encoding)
+    run = ImportRun(paths, encoding, parse_ahead=True)
     bar = ProgressBar()
     try:
         for result in run.results(library, on_progress=bar.update):

@@ -238,24 +238,25 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _parsed(items: list, encoding: str | None, real_path) -> Iterator[tuple[object, dict[str, str] | None]]:
+def _parsed(
+    items: list, encoding: str | None, real_path, *, ahead: bool
+) -> Iterator[tuple[object, dict[str, str] | None]]:
     """Each item parsed, in order, with the folds of its texts when the parse process gave them.
 
-    A large import is parsed in a second process, a few chunks ahead; if that process cannot start
-    or dies, the rest is parsed here, so no file is lost or read twice.
+    A large import (`ahead`) is parsed in a second process, a few chunks ahead; if that process
+    cannot start or dies, the rest is parsed here, so no file is lost or read twice.
     """
-    if len(items) < PARSE_AHEAD_FROM or (os.cpu_count() or 1) < 2:
+    if not ahead or len(items) < PARSE_AHEAD_FROM or (os.cpu_count() or 1) < 2:
         yield from _parse_here(items, encoding, real_path)
         return
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
     done = 0
     try:
         # spawn, not fork: the TUI imports from a thread, and a forked child of a threaded process may hang.
         pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_ignore_interrupts)
-    except (OSError, ImportError, NotImplementedError):  # no process here (a sandbox without semaphores)
+    except Exception:  # no second process here (a sandbox without semaphores): parse here
         yield from _parse_here(items, encoding, real_path)
         return
     head = min(len(items), _HEAD_FILES)
@@ -271,7 +272,7 @@ def _parsed(items: list, encoding: str | None, real_path) -> Iterator[tuple[obje
             for pair in chunk_parsed:
                 yield pair
                 done += 1
-    except (BrokenProcessPool, OSError):
+    except Exception:  # it could not start (BrokenProcessPool, OSError, ValueError) or died: the rest here
         yield from _parse_here(items[done:], encoding, real_path)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -380,8 +381,11 @@ def _import_batch(
 class ImportRun:
     """One import: the paths walked first (the totals for progress, what was skipped), then stored."""
 
-    def __init__(self, paths: Iterable[Path], encoding: str | None = None) -> None:
+    def __init__(self, paths: Iterable[Path], encoding: str | None = None, *, parse_ahead: bool = False) -> None:
         self.encoding = encoding
+        # A second process parses ahead only for the command line: the TUI's terminal and threads
+        # are no place to start one (and there the import runs behind the screen anyway).
+        self.parse_ahead = parse_ahead
         self.skipped = Skipped()
         self.items = list(walk(paths, self.skipped))
         sizes = [0 if isinstance(item, ImportResult) else _size(item) for item in self.items]
@@ -399,7 +403,7 @@ class ImportRun:
 
         `on_progress` is called after each file is read and parsed (in this thread).
         """
-        parsed_items = _parsed(self.items, self.encoding, _RealPaths())
+        parsed_items = _parsed(self.items, self.encoding, _RealPaths(), ahead=self.parse_ahead)
         with library.roomy_cache():
             yield from self._stored(library, parsed_items, batch_files, on_progress)
 
@@ -451,10 +455,15 @@ def result_line(result: ImportResult, shown_path: str) -> str:
 
 
 def import_paths(
-    library: Library, paths: Iterable[Path], encoding: str | None = None, batch_files: int = BATCH_FILES
+    library: Library,
+    paths: Iterable[Path],
+    encoding: str | None = None,
+    batch_files: int = BATCH_FILES,
+    *,
+    parse_ahead: bool = False,
 ) -> Iterator[ImportResult]:
     """Import every file under the paths, one result per file, in walk order; a batch per transaction."""
-    return ImportRun(paths, encoding).results(library, batch_files)
+    return ImportRun(paths, encoding, parse_ahead=parse_ahead).results(library, batch_files)
 
 
 def add_sample_articles(library: Library) -> list[ImportResult]:
