@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import reader.cli
+import reader.store
 from reader.model import Anchor, Article
 from reader.store import Library, WriteError
 from tests.helpers import SAMPLES, cli
@@ -85,7 +86,7 @@ def test_store_writes_on_a_full_disk_fail_cleanly_and_the_connection_recovers(li
     ],
 )
 def test_cli_on_a_full_disk_says_so_without_a_traceback(library, monkeypatch, args, expected):
-    monkeypatch.setattr(reader.cli, "Library", FullLibrary)
+    monkeypatch.setattr(reader.store, "Library", FullLibrary)
     before = [(h.id, h.note) for h in library.highlights(1)], library.article_tags(1)
     result = CliRunner().invoke(reader.cli.main, ["--db", str(library.path), *args], catch_exceptions=False)
     assert result.exit_code == 1
@@ -100,7 +101,7 @@ def test_cli_import_on_a_full_disk_refuses_each_file_and_stores_no_part(library,
         (folder / f"{i}.md").write_text(
             f"---\ntags: [kinh tế]\n---\n# Tin {i}\n\n" + f"Nội dung {i}. " * 5000, encoding="utf-8"
         )
-    monkeypatch.setattr(reader.cli, "Library", FullLibrary)
+    monkeypatch.setattr(reader.store, "Library", FullLibrary)
     result = CliRunner().invoke(
         reader.cli.main, ["--db", str(library.path), "import", str(folder)], catch_exceptions=False
     )
