@@ -221,9 +221,10 @@ _HEAD_FILES = 512  # parsed here first, while the other process starts (about a 
 
 def _parse_chunk(items: list, encoding: str | None) -> list[tuple[object, dict[str, str] | None]]:
     """(In the parse process.) Each item parsed (or its refusal), with its title and body folded for the index."""
-    real_path = _RealPaths()
-    parsed = [item if isinstance(item, ImportResult) else _parse_file(item, encoding, real_path) for item in items]
-    return [(p, None if isinstance(p, ImportResult) else {t: text.fold(t) for t in (p.title, p.body)}) for p in parsed]
+    return [
+        (p, None if isinstance(p, ImportResult) else {t: text.fold(t) for t in (p.title, p.body)})
+        for p, _ in _parse_here(items, encoding, _RealPaths())
+    ]
 
 
 def _parse_here(items: list, encoding: str | None, real_path) -> Iterator[tuple[object, dict[str, str] | None]]:

@@ -152,7 +152,8 @@ class Articles:
     def _add_bulk(self, articles: list[Article], folded: Mapping[str, str] | None = None) -> list[int | None]:
         """Insert new articles in one statement and index them in bulk; each one's id (None: a duplicate).
 
-        `folded` may give text.fold of some of their texts (a body: its fold), computed ahead.
+        `folded` may map some of their texts (titles, bodies) to text.fold of them, computed ahead:
+        the index takes those folds instead of folding again.
         """
         stamp = now()
         hashes = [_hash(a) for a in articles]
@@ -223,7 +224,7 @@ class Articles:
     def add_plain_new(self, articles: list[Article], folded: Mapping[str, str] | None = None) -> list[int]:
         """Insert articles plain_new() accepted, in one statement, indexed after; their ids, in order.
 
-        `folded` may map some of their bodies to text.fold of them, computed ahead (not folded again).
+        `folded` may map some of their texts (titles, bodies) to text.fold of them, computed ahead.
         """
         ids = self._add_bulk(articles, folded)
         if None in ids:  # plain_new() said none is stored; another program stored one meanwhile
