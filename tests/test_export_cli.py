@@ -123,9 +123,8 @@ async def test_e_in_the_tui_exports_the_article(tmp_path, reader_home):
         assert "> Việt Nam consistently considers Japan" in files[0].read_text(encoding="utf-8")
         assert any(str(files[0]) in n.message for n in app._notifications)
         # Pressing e again after more notes asks, then (y) updates the same file.
-        await pilot.press("n", *"thêm ghi chú", "ctrl+s")
-        await settle(pilot)  # the note is saved (a worker's write) before the export reads the library
-        await pilot.press("e")
+        # e at once after ctrl+s: the export waits for the note's write, so it holds the note.
+        await pilot.press("n", *"thêm ghi chú", "ctrl+s", "e")
         await settle(pilot)
         assert "thêm ghi chú" not in files[0].read_text(encoding="utf-8")
         await pilot.press("y")

@@ -138,3 +138,21 @@ async def test_an_article_opens_while_the_library_is_locked_and_is_marked_read_o
         assert library.reading_state(hanoi_id(library))[0] is True
         [h] = library.highlights(hanoi_id(library))
         assert h.quote.startswith(FIRST) and h.color == 4
+
+
+async def test_e_right_after_h_exports_the_highlight_that_was_still_waiting_for_the_lock(tmp_path, reader_home):
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        locker = hold_lock(library.path, 2)
+        try:
+            await pilot.press("h", "e")  # the export is asked for before the highlight is in the library
+            assert app.jobs.pending_writes == 1  # the export's read waits in line, it is not a write
+            await settle(pilot)
+        finally:
+            locker.wait()
+        assert not any("Nothing to export" in t for t in toasts(app))
+        [exported] = list((reader_home / "exports").iterdir())
+        assert f"> {FIRST}" in exported.read_text(encoding="utf-8")

@@ -1,10 +1,11 @@
 """Library calls off the UI thread: each job runs in a thread worker on a connection of its own.
 
 Writes run one at a time, in the order the user made them (a colour after the highlight it is
-for); reads run at once, beside them. A worker never touches a widget: it posts JobFinished or
-JobFailed, and the app hands the result to the job's `done` (on the UI thread) or turns the error
-into one notification. While a write waits for another program's lock the app keeps responding and
-says it is waiting; SQLite's busy timeout decides when the write is refused.
+for); reads run at once, beside them, unless they must see those writes (an export after a note:
+then the read waits its turn in the writes' line). A worker never touches a widget: it posts
+JobFinished or JobFailed, and the app hands the result to the job's `done` (on the UI thread) or
+turns the error into one notification. While a write waits for another program's lock the app
+keeps responding and says it is waiting; SQLite's busy timeout decides when the write is refused.
 """
 
 from __future__ import annotations
@@ -74,6 +75,15 @@ class LibraryJobs:
         self._start(job)
         return job
 
+    def read_after_writes(self, job: Job) -> Job:
+        """Run a read once every write queued before it has finished, so it sees what the user just did."""
+        if not self._writes and self._writing is None:
+            return self.read(job)
+        job.writes = False
+        self._writes.append(job)  # in the writes' line, so it starts after them (it writes nothing)
+        self._next_write()
+        return job
+
     @property
     def busy(self) -> bool:
         """True while any job is queued or running."""
@@ -82,7 +92,8 @@ class LibraryJobs:
     @property
     def pending_writes(self) -> int:
         """How many writes are not yet committed (or refused)."""
-        return len(self._writes) + (self._writing is not None)
+        line = [*self._writes, *([self._writing] if self._writing is not None else [])]
+        return sum(job.writes for job in line)
 
     async def wait_idle(self) -> None:
         """Return once every job has finished and its result has been handled."""
@@ -106,7 +117,8 @@ class LibraryJobs:
         if self._writing is not None or not self._writes:
             return
         self._writing = self._writes.popleft()
-        self._timer = self.app.set_timer(WAITING_AFTER, self._say_waiting)
+        if self._writing.writes:  # a read in the line never waits for another program's lock
+            self._timer = self.app.set_timer(WAITING_AFTER, self._say_waiting)
         self._start(self._writing)
 
     def _start(self, job: Job) -> None:

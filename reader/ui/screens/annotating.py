@@ -85,7 +85,9 @@ class AnnotatingMixin:
                 if self.session.reload(article.id, highlights):
                     self._show_annotations()
 
-        self.jobs.read(Job(lambda library: library.highlights(article.id), done=done, failed="Could not read"))
+        self.jobs.read_after_writes(
+            Job(lambda library: library.highlights(article.id), done=done, failed="Could not read")
+        )
 
     def _pending(self, highlight: Highlight, created: bool, *, announce: bool = False) -> None:
         """A highlight the session just made: show it at once and queue its creation."""

@@ -323,7 +323,8 @@ class MainScreen(
                 editors().ConfirmDialog(f"The export of {what} exists in {folder}. Replace it?"), write
             )
 
-        self.jobs.read(Job(plan, done=planned, failed="Export failed"))
+        # After the writes queued so far: a note saved a moment ago is in the export.
+        self.jobs.read_after_writes(Job(plan, done=planned, failed="Export failed"))
 
     def action_export_article(self) -> None:
         # The open article when reading it; in the list, the one under the cursor.
