@@ -23,7 +23,7 @@ import pytest
 
 from reader import importers
 from reader.model import Article
-from reader.services.imports import walk
+from reader.services.import_files import walk
 from reader.store import Library, clean_tags
 from tests.helpers import ROOT, child_env, cli
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.services import imports
+from reader.services import import_files, imports
 from reader.store import Library
 from tests.test_search_index import held
 
@@ -43,14 +43,14 @@ def _stored(library: Library) -> list[tuple]:
 def test_parsing_in_a_second_process_stores_and_reports_what_parsing_here_does(tmp_path, monkeypatch):
     folder = _folder(tmp_path)
     here, here_library = _import(tmp_path, folder, "here")
-    monkeypatch.setattr(imports, "PARSE_AHEAD_FROM", 10)
-    monkeypatch.setattr(imports, "_CHUNK_FILES", 16)  # several chunks, several ahead
-    monkeypatch.setattr(imports, "_CHUNKS_AHEAD", 3)
-    monkeypatch.setattr(imports, "_HEAD_FILES", 5)
+    monkeypatch.setattr(import_files, "PARSE_AHEAD_FROM", 10)
+    monkeypatch.setattr(import_files, "_CHUNK_FILES", 16)  # several chunks, several ahead
+    monkeypatch.setattr(import_files, "_CHUNKS_AHEAD", 3)
+    monkeypatch.setattr(import_files, "_HEAD_FILES", 5)
     parsed_here = []
-    parse_here = imports._parse_here
+    parse_here = import_files._parse_here
     monkeypatch.setattr(
-        imports, "_parse_here", lambda items, *rest: parsed_here.extend(items) or parse_here(items, *rest)
+        import_files, "_parse_here", lambda items, *rest: parsed_here.extend(items) or parse_here(items, *rest)
     )
     ahead, ahead_library = _import(tmp_path, folder, "ahead")
 
@@ -87,9 +87,9 @@ class _DiesAfterOneChunk(concurrent.futures.ThreadPoolExecutor):
 def test_if_the_parse_process_dies_the_rest_is_parsed_here_once(tmp_path, monkeypatch):
     folder = _folder(tmp_path, n=60)
     here, _ = _import(tmp_path, folder, "here")
-    monkeypatch.setattr(imports, "PARSE_AHEAD_FROM", 10)
-    monkeypatch.setattr(imports, "_CHUNK_FILES", 16)
-    monkeypatch.setattr(imports, "_HEAD_FILES", 5)
+    monkeypatch.setattr(import_files, "PARSE_AHEAD_FROM", 10)
+    monkeypatch.setattr(import_files, "_CHUNK_FILES", 16)
+    monkeypatch.setattr(import_files, "_HEAD_FILES", 5)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _DiesAfterOneChunk)
     ahead, library = _import(tmp_path, folder, "ahead")
     assert ahead == here
@@ -104,7 +104,7 @@ def test_when_no_second_process_can_start_the_import_parses_here(tmp_path, monke
 
     folder = _folder(tmp_path, n=40)
     here, _ = _import(tmp_path, folder, "here")
-    monkeypatch.setattr(imports, "PARSE_AHEAD_FROM", 10)
+    monkeypatch.setattr(import_files, "PARSE_AHEAD_FROM", 10)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     ahead, library = _import(tmp_path, folder, "ahead")
     assert ahead == here
@@ -113,7 +113,7 @@ def test_when_no_second_process_can_start_the_import_parses_here(tmp_path, monke
 
 def test_without_parse_ahead_no_second_process_starts(tmp_path, monkeypatch):
     # The TUI's import: its terminal and threads are no place for a child process.
-    monkeypatch.setattr(imports, "PARSE_AHEAD_FROM", 10)
+    monkeypatch.setattr(import_files, "PARSE_AHEAD_FROM", 10)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", None)
     library = Library(tmp_path / "tui.db")
     results = list(imports.ImportRun([_folder(tmp_path, n=30)]).results(library))
@@ -128,7 +128,7 @@ def test_the_cli_imports_a_large_folder_through_the_parse_process(tmp_path):
 
     from tests.helpers import child_env
 
-    folder = _folder(tmp_path, n=imports.PARSE_AHEAD_FROM + 20)
+    folder = _folder(tmp_path, n=import_files.PARSE_AHEAD_FROM + 20)
     db = tmp_path / "cli.db"
     out = subprocess.run(
         [sys.executable, "-m", "reader.cli", "--db", str(db), "import", str(folder)],
@@ -139,10 +139,10 @@ def test_the_cli_imports_a_large_folder_through_the_parse_process(tmp_path):
     )
     assert out.returncode == 1, out.stderr  # the one refused file
     assert out.stdout.splitlines()[-1].endswith(
-        f"{imports.PARSE_AHEAD_FROM + 20:,} imported, 0 updated, 0 unchanged, 1 refused"
+        f"{import_files.PARSE_AHEAD_FROM + 20:,} imported, 0 updated, 0 unchanged, 1 refused"
     )
     assert "Traceback" not in out.stderr
     library = Library(db)
-    assert library.count_articles() == imports.PARSE_AHEAD_FROM + 20
+    assert library.count_articles() == import_files.PARSE_AHEAD_FROM + 20
     assert len(library.search("Huế")) == 1
     library.close()

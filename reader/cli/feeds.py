@@ -158,7 +158,7 @@ def feed_remove_command(ctx: click.Context, feed: str) -> None:
 def feed_import_command(ctx: click.Context, path: Path) -> None:
     """Subscribe to the feeds of an OPML file (fetch them with `reader feed update`)."""
     from reader.services import feeds as feed_service
-    from reader.services.imports import read_limited
+    from reader.services.import_files import read_limited
 
     try:
         data = read_limited(path)

@@ -285,7 +285,7 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
 def import_annotations_command(ctx: click.Context, file: Path) -> None:
     """Read W3C Web Annotation JSON (from `reader export --format json`) into this library."""
     from reader.services.annotations import import_annotations
-    from reader.services.imports import read_limited
+    from reader.services.import_files import read_limited
 
     library = _library(ctx)
     try:
