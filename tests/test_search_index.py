@@ -120,13 +120,12 @@ def test_reader_check_reindex_builds_the_indexes_afresh(tmp_path):
     library = Library(path)
     add(library, "Hà Nội", "Phố cổ Hà Nội.")
     library.close()
-    other = sqlite3.connect(path)  # another program empties both indexes
+    other = sqlite3.connect(path)  # another program empties the accent-kept index
     with other:
-        other.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
         other.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
     other.close()
     runner = CliRunner()
-    assert "No article matches" in runner.invoke(main, ["--db", str(path), "search", "pho co"]).output
+    assert "No article matches" in runner.invoke(main, ["--db", str(path), "search", "Phố cổ"]).output
     out = runner.invoke(main, ["--db", str(path), "check", "--reindex"])
     assert out.exit_code == 0, out.output
     assert "rebuilding the search indexes of 1 article" in out.output and "integrity   ok" in out.output
@@ -150,4 +149,57 @@ def test_a_python_with_another_unicode_version_rebuilds_the_folded_index_on_open
     assert library.conn.execute("SELECT unicode FROM search_fold").fetchone()[0] == unicodedata.unidata_version
     assert held(library) == wanted(library)
     assert ids(library.search("pho co")) == {1} and ids(library.search("leftover")) == set()
+    library.close()
+
+
+FOREIGN = """INSERT INTO articles (content_hash, title, body, place, imported_at, updated_at)
+    VALUES (?, ?, ?, ?, '2026-12-01', '2026-12-01')"""
+
+
+def test_articles_another_program_inserts_are_indexed_by_the_readers_next_write_or_opening(tmp_path):
+    path = tmp_path / "lib.db"
+    library = Library(path)
+    first = add(library, "Hà Nội", "Phố cổ Hà Nội.")
+    other = sqlite3.connect(path)  # another program inserts rows: no trigger of its own can fold them
+    with other:
+        other.execute(FOREIGN, ("a", "Ánh đèn Huế", "Thành phố Huế về đêm.", "Huế"))
+        other.execute(FOREIGN, ("b", "Biển Nha Trang", "Nha Trang mùa hè.", "Nha Trang"))
+    assert ids(library.search("hue")) == set()  # not yet: the reader has not written since
+    library.set_article_note(first, "ghi chú")  # the reader's next write indexes them first
+    hue, nha_trang = first + 1, first + 2
+    assert held(library) == wanted(library)
+    assert held(library, "search_exact")[hue]["huế"] == 3  # title, body, place: each once
+    assert ids(library.search("hue")) == {hue} and ids(library.search("Huế")) == {hue}
+    assert ids(library.search("nha trang")) == {nha_trang}
+    assert [s.id for s in library.list_articles(sort="title")] == [hue, nha_trang, first]  # sort keys too
+    library.close()
+
+    with other:  # and one more while no reader has the library open
+        other.execute(FOREIGN, ("c", "Cần Thơ", "Chợ nổi Cái Răng.", "Cần Thơ"))
+    other.close()
+    library = Library(path)  # opening it indexes it, so that a search at once finds it
+    assert ids(library.search("Cái Răng")) == {nha_trang + 1} and held(library) == wanted(library)
+    library.trash_article(hue)
+    assert ids(library.search("hue")) == set() and held(library) == wanted(library)
+    library.conn.execute("INSERT INTO search_exact (search_exact) VALUES ('integrity-check')")
+    assert [r[0] for r in library.conn.execute("PRAGMA integrity_check")] == ["ok"]
+    library.close()
+
+
+def test_a_library_locked_by_another_program_still_opens_and_its_new_rows_wait(tmp_path):
+    from tests.test_tui_workers import hold_lock
+
+    path = tmp_path / "lib.db"
+    Library(path).close()
+    with sqlite3.connect(path) as other:
+        other.execute(FOREIGN, ("a", "Ánh đèn Huế", "Thành phố Huế về đêm.", "Huế"))
+    other.close()
+    locker = hold_lock(path, 2)
+    try:
+        library = Library(path)  # does not wait for the lock to index them: it reads at once
+        assert library.count_articles() == 1 and ids(library.search("hue")) == set()
+    finally:
+        locker.wait()
+    library.set_article_note(1, "ghi chú")
+    assert ids(library.search("hue")) == {1}
     library.close()

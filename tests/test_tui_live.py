@@ -93,3 +93,31 @@ async def test_a_newer_article_from_elsewhere_keeps_the_cursor_on_its_article(tm
         assert "Tin mới nhất" in widget_text(articles).splitlines()[0]
     other.close()
     library.close()
+
+
+async def test_an_article_another_program_inserts_by_hand_is_searchable_in_the_open_tui(tmp_path):
+    import sqlite3
+
+    from tests.test_search_index import FOREIGN
+
+    library = library_with(tmp_path)
+    app = make_app(library)
+
+    def indexed() -> bool:  # both indexes hold it, as a plain SQLite connection sees them
+        with sqlite3.connect(library.path) as look:
+            exact = look.execute("SELECT rowid FROM search_exact WHERE search_exact MATCH 'Quốc'").fetchall()
+            folded = look.execute("SELECT rowid FROM search_index WHERE search_index MATCH 'quoc'").fetchall()
+        look.close()
+        return bool(exact) and exact == folded
+
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        with sqlite3.connect(library.path) as other:
+            other.execute(FOREIGN, ("x", "Biển Phú Quốc", "Đảo Phú Quốc mùa khô.", "Phú Quốc"))
+        other.close()
+        await wait_until(pilot, lambda: app.screen.query_one("#list-pane").border_title == "Articles (3)")
+        await wait_until(pilot, indexed)
+        await pilot.press("slash", *"Phú Quốc", "enter")
+        await settle(pilot)
+        assert "Biển Phú Quốc" in widget_text(app.screen.query_one(ArticleList))
+    library.close()

@@ -226,9 +226,15 @@ def install_bookkeeping(conn: sqlite3.Connection) -> None:
 class UnitOfWork:
     """One write transaction; statements run through it like through the connection."""
 
-    def __init__(self, conn: sqlite3.Connection, index):
+    def __init__(self, conn: sqlite3.Connection, index, adopt=None):
         self.conn = conn
         self._index = index  # index(ids, keys=...): what the search room does with touched articles
+        self._adopt = adopt  # adopt(): the search room indexes what another program added
+
+    def start(self) -> None:
+        """Begin: index the articles another program added since this library last wrote; called after BEGIN."""
+        if self._adopt is not None:
+            self._adopt()
 
     def execute(self, sql: str, parameters=()) -> sqlite3.Cursor:
         """Run one statement in the transaction."""
@@ -314,6 +320,7 @@ class Connection:
         except LibraryError as error:
             raise write_failed(error) from error
         try:
+            unit.start()
             yield unit
             unit.finish()
             self.conn.execute("COMMIT")

@@ -73,7 +73,7 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Trash, P
         self.read_only_reason: str | None = None
         self.read_only_immutable = False
         self._wal_header: bool | None = None
-        self._unit = UnitOfWork(None, self._index)
+        self._unit = UnitOfWork(None, self._index, self._adopt_new_rows)
         self._on_create = on_create
         try:
             if self.path.exists() and self.path.stat().st_size > 0:
@@ -241,6 +241,8 @@ class Library(Connection, Articles, Listing, Search, Tags, Annotations, Trash, P
                 self._migrate()
             install_bookkeeping(conn)
             self._refold_if_unicode_changed()
+            self.adopting = True  # the schema has the indexes that adopting fills
+            self.adopt_new_rows(waiting=False)
         except BaseException:
             conn.close()
             raise

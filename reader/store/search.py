@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from reader.model import SearchResult
 from reader.store import rows as mapper
 from reader.store.candidates import Tier, floor_of, newest
-from reader.store.errors import ReadError, detail
+from reader.store.errors import LibraryError, ReadError, detail
 from reader.store.tags import tagged_articles
 
 # The folded index's row of an article (m012: contentless, so these values are also what it must be
@@ -106,6 +106,54 @@ class Search:
             self.conn.execute(f"DELETE FROM search_exact_notes WHERE rowid IN ({marks})", chunk)
             self.conn.execute(_EXACT_NOTES_SQL.format(where=f"a.id IN ({marks})"), chunk)
             self.conn.execute(_INDEX_SQL + f" WHERE id IN ({marks})", chunk)
+
+    # True once the library is open writable at the current schema: another program's new rows can be indexed.
+    adopting = False
+
+    def _new_rows_from(self) -> int | None:
+        """The first id of the articles another program added, unindexed; None if there are none.
+
+        Another program's INSERT reaches no index (only the reader can fold), and article ids only
+        grow: its rows are the ones above the last that the folded index holds. Two b-tree lookups.
+        """
+        last_indexed = self.conn.execute("SELECT coalesce(max(id), 0) FROM search_index_docsize").fetchone()[0]
+        last = self.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+        return last_indexed + 1 if last > last_indexed else None
+
+    def _adopt_new_rows(self) -> None:
+        """(At the start of a write transaction.) Index the articles another program added, sort keys too."""
+        if not self.adopting or (first := self._new_rows_from()) is None:
+            return
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM articles WHERE id >= ?", (first,))]
+        # Never twice into the accent-kept index (an external-content index would then hold the row twice).
+        self.conn.execute(
+            _EXACT_INDEX_SQL + " WHERE id >= ? AND id NOT IN (SELECT id FROM search_exact_docsize WHERE id >= ?)",
+            (first, first),
+        )
+        self._index(ids, keys=True)
+
+    def adopt_new_rows(self, *, waiting: bool = True) -> bool:
+        """Index now the articles another program added, if there are any; True if there were.
+
+        Not `waiting`: when another program holds the write lock, leave them for the next write.
+        """
+        if not self.adopting or self.read_only:
+            return False
+        patience = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        try:
+            if self._new_rows_from() is None:
+                return False
+            if not waiting:
+                self.conn.execute("PRAGMA busy_timeout = 0")
+            with self.write():
+                pass  # the transaction's start indexes them
+        except LibraryError:  # locked, or damaged (the read that meets it says so, not the opening)
+            if waiting:
+                raise
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(patience)}")
+        return True
 
     def _index_new_rows(self, last_id: int) -> None:
         """Index the new articles of a bulk insert (every id above `last_id`, none with tags or highlights).
