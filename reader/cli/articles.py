@@ -245,6 +245,19 @@ def show_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
     say(article.body)
 
 
+def _compact(path: Path) -> None:
+    """Rewrite the library without its unused pages, saying how long it may take and what it gave back."""
+    import time
+
+    with Library(path) as library:
+        size = path.stat().st_size
+        # 280 MB/s measured here from a warm cache (83 MB in 0.3 s); a cold disk is slower: 100 MB/s said.
+        say(f"compacting the library ({_size(size)}, about {max(1, size // (100 * 2**20))} s) …")
+        started = time.monotonic()
+        freed = library.compact()
+        say(f"compacted in {time.monotonic() - started:.1f} s: {_size(max(0, freed))} given back")
+
+
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
 
@@ -278,12 +291,15 @@ def backup_command(ctx: click.Context, path: Path, force: bool, raw: bool) -> No
 
 @main.command("check")
 @click.option("--reindex", is_flag=True, help="First build the search indexes afresh from the articles.")
+@click.option("--compact", is_flag=True, help="First give back the file's unused space to the disk (VACUUM).")
 @click.pass_context
-def check_command(ctx: click.Context, reindex: bool) -> None:
-    """Check the library for damage; show its schema version and counts (exit status 1 if damaged)."""
+def check_command(ctx: click.Context, reindex: bool, compact: bool) -> None:
+    """Check the library for damage; show its schema version, counts and size (exit status 1 if damaged)."""
     path = ctx.find_root().params.get("db") or default_db_path()
     if not path.exists():
         raise click.ClickException(f"there is no library at {path}")
+    if compact:
+        _compact(path)
     if reindex:
         import time
 
@@ -319,6 +335,10 @@ def check_command(ctx: click.Context, reindex: bool) -> None:
     orphans = f" ({report.orphans} orphaned: passage no longer found)" if report.orphans else ""
     say(f"highlights  {n(report.highlights)}{orphans}")
     say(f"tags        {n(report.tags)}")
+    unused = report.unused or 0
+    # Worth saying when it is a tenth of the file or more: deletions leave a little all the time.
+    hint = f" ({_size(unused)} unused: `reader check --compact` gives it back)" if unused * 10 >= report.size else ""
+    say(f"size        {_size(report.size)}{hint}")
     if not report.ok:
         say(
             "The library is damaged. Keep the file as it is, make a copy with `reader backup --raw COPY`, "

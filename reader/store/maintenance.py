@@ -1,8 +1,9 @@
-"""Maintenance: the integrity check, `reader check`'s report, and backups (checked or raw)."""
+"""Maintenance: the integrity check, `reader check`'s report, compaction, and backups (checked or raw)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from reader.fs import clean_stale_temporaries, fsync_path, temporary_name
 from reader.store import rows
 from reader.store.connection import BUSY_TIMEOUT_MS, connect
-from reader.store.errors import LibraryError, ReadError, backup_reason, code, detail
+from reader.store.errors import LibraryError, ReadError, WriteError, backup_reason, code, detail, write_failed
 from reader.store.migrations import migrations
 
 
@@ -26,6 +27,8 @@ class CheckReport:
     highlights: int | None
     orphans: int | None
     tags: int | None
+    size: int = 0  # bytes of the library file
+    unused: int | None = None  # bytes of it in pages nothing uses (a compaction gives them back)
 
     @property
     def ok(self) -> bool:
@@ -196,7 +199,41 @@ class Maintenance:
             highlights=count("SELECT count(*) FROM highlights"),
             orphans=count("SELECT count(*) FROM highlights WHERE orphan = 1"),
             tags=count("SELECT count(*) FROM tags"),
+            size=self.path.stat().st_size,
+            unused=self.unused_bytes(),
         )
+
+    def unused_bytes(self) -> int | None:
+        """Bytes of the file in pages nothing uses (left by deletions and upgrades); None if unreadable."""
+        try:
+            free = self.conn.execute("PRAGMA freelist_count").fetchone()[0]
+            page = self.conn.execute("PRAGMA page_size").fetchone()[0]
+        except LibraryError:
+            return None
+        return free * page
+
+    def compact(self) -> int:
+        """Rewrite the library without its unused pages (SQLite's VACUUM); the bytes given back.
+
+        SQLite builds the new file as a temporary copy, then writes it through the log: the disk
+        must hold about two more copies of what the library uses. Refused, changing nothing, if not.
+        """
+        if self.read_only_reason:
+            raise WriteError(f"the library is open read-only ({self.read_only_reason}); nothing was changed")
+        before = self.path.stat().st_size
+        needed = 2 * (before - (self.unused_bytes() or 0))
+        free = shutil.disk_usage(self.path.parent).free
+        if free < needed:
+            raise LibraryError(
+                f"compacting needs about {needed / 2**20:,.1f} MB of free disk space beside the library, "
+                f"and {free / 2**20:,.1f} MB is free; nothing was changed"
+            )
+        try:
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the log held the whole new file
+        except (sqlite3.Error, LibraryError) as error:
+            raise write_failed(error) from error
+        return before - self.path.stat().st_size
 
     def _backup_target(self, target: str | Path, force: bool) -> Path:
         return _backup_target(self.path, target, force)
