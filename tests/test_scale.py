@@ -115,7 +115,13 @@ def test_the_group_itself_loads_no_room_of_the_library():
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert "reader.cli" in loaded
-    for room in ("reader.store.library", "reader.store.search", "reader.model", "reader.store.migrations"):
+    for room in (
+        "reader.store.library",
+        "reader.store.search",
+        "reader.store.indexing",
+        "reader.model",
+        "reader.store.migrations",
+    ):
         assert room not in loaded
 
 

@@ -13,6 +13,7 @@ from reader.store.annotations import Annotations
 from reader.store.articles import Articles
 from reader.store.connection import Connection, UnitOfWork, connect, install_bookkeeping
 from reader.store.errors import LibraryError, ReadError, code, read_failed, reason
+from reader.store.indexing import Indexing
 from reader.store.listing import Listing
 from reader.store.maintenance import Maintenance
 from reader.store.migrations import migrations
@@ -52,7 +53,7 @@ def damage_marker(path: Path) -> Path:
     return path.with_name(path.name + ".damaged")
 
 
-class Library(Connection, Articles, Listing, Search, Tags, Annotations, Trash, Places, Maintenance):
+class Library(Connection, Articles, Listing, Indexing, Search, Tags, Annotations, Trash, Places, Maintenance):
     """A SQLite library of articles, tags, highlights and notes."""
 
     def __init__(

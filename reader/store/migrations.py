@@ -316,7 +316,7 @@ def m012_contentless_search_index(db: sqlite3.Connection) -> None:
     So the triggers, in plain SQL, set aside the indexed state of an article before its first change
     (its columns, and its tags and notes as search_exact_notes holds them) in `search_stale`; the
     reader folds and forgets it, then indexes the article anew, before the next COMMIT it makes
-    (reader.store.search). A change of reader.text.fold needs a migration that rebuilds the index;
+    (reader.store.indexing). A change of reader.text.fold needs a migration that rebuilds the index;
     so does a Python with another Unicode version (its folding of newly assigned characters
     differs), which the Library notices by `search_fold` when it opens the library.
     """
