@@ -146,3 +146,25 @@ def test_the_cli_imports_a_large_folder_through_the_parse_process(tmp_path):
     assert library.count_articles() == import_files.PARSE_AHEAD_FROM + 20
     assert len(library.search("Huế")) == 1
     library.close()
+
+
+def test_a_script_read_from_standard_input_imports_in_one_process_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.helpers import child_env
+
+    folder = _folder(tmp_path, n=import_files.PARSE_AHEAD_FROM + 20)
+    script = (
+        "from pathlib import Path\n"
+        "from reader.services.imports import import_paths\n"
+        "from reader.store import Library\n"
+        f"library = Library(Path({str(tmp_path / 'stdin.db')!r}))\n"
+        f"results = list(import_paths(library, [Path({str(folder)!r})], parse_ahead=True))\n"
+        "print(sum(r.status == 'imported' for r in results))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, env=child_env(), timeout=300
+    )
+    assert out.returncode == 0 and out.stdout.strip() == str(import_files.PARSE_AHEAD_FROM + 20)
+    assert out.stderr == ""  # a spawned process would have tried to run "<stdin>" again, and said so

@@ -183,6 +183,18 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _main_can_be_spawned() -> bool:
+    """True unless the program's main module is a file that is not there (`python - < script`).
+
+    A spawned process first runs the parent's main file again: one read from standard input
+    cannot be, and the attempt would print a traceback before the import fell back to one process.
+    """
+    import sys
+
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    return path is None or os.path.exists(path)
+
+
 def parse_all(items: list, encoding: str | None, *, ahead: bool) -> Iterator[tuple[object, dict[str, str] | None]]:
     """Each item parsed, in order, with the folds of its texts when the parse process gave them.
 
@@ -190,7 +202,7 @@ def parse_all(items: list, encoding: str | None, *, ahead: bool) -> Iterator[tup
     cannot start or dies, the rest is parsed here, so no file is lost or read twice.
     """
     real_path = _RealPaths()
-    if not ahead or len(items) < PARSE_AHEAD_FROM or (os.cpu_count() or 1) < 2:
+    if not ahead or len(items) < PARSE_AHEAD_FROM or (os.cpu_count() or 1) < 2 or not _main_can_be_spawned():
         yield from _parse_here(items, encoding, real_path)
         return
     from concurrent.futures import ProcessPoolExecutor
