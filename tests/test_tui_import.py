@@ -220,3 +220,35 @@ def test_a_vietnamese_folder_name_typed_through_an_input_method_is_found(tmp_pat
     _run(db, tmp_path, steps)
     with Library(db, read_only=True) as library:
         assert [s.title for s in library.list_articles()] == ["Một bài"]
+
+
+async def test_a_large_import_in_the_tui_parses_in_a_second_process(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    from reader.services import import_files
+
+    folder = tmp_path / "many"
+    n = import_files.PARSE_AHEAD_FROM + 24
+    for i in range(n):
+        _story(folder / f"{i:04d}.txt", f"Tin {i} từ Huế", f"HUẾ — Bài {i} về Đà Nẵng.")
+    answered: list[bool] = []  # one per chunk: True when the other process parsed it
+
+    class Counting(concurrent.futures.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            future = super().submit(*args, **kwargs)
+            future.add_done_callback(lambda f: answered.append(f.exception() is None))
+            return future
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
+    library = Library(tmp_path / "lib.db")
+    app = make_app(library)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("i", *str(folder), "enter")
+        for _ in range(1500):  # the test's own timeout is the limit
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ImportReport):
+                break
+        assert f"{n:,} files: {n:,} imported, 0 updated, 0 unchanged, 0 refused" in _report_text(app.screen)
+    assert answered and all(answered)  # started under Textual (whose stderr has no descriptor) and answered
+    assert library.count_articles() == n and len(library.search("Huế", limit=2000)) == n
+    library.close()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -176,11 +178,42 @@ def _parse_here(items: list, encoding: str | None, real_path) -> Iterator[tuple[
         yield (item if isinstance(item, ImportResult) else parse_file(item, encoding, real_path)), None
 
 
-def _ignore_interrupts() -> None:
+def _start_child(quiet: bool) -> None:
+    """(In the parse process, first.) Leave Ctrl-C to the importing process; under a screen, say nothing."""
     import signal
 
     # Ctrl-C reaches the whole process group: the importing process handles it, and stops this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if quiet:  # the terminal is the TUI's: a stray line from this process would land on its screen
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+
+
+def _has_a_descriptor(stream) -> bool:
+    try:
+        return stream is not None and stream.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+@contextmanager
+def _stderr_with_a_descriptor() -> Iterator[None]:
+    """sys.stderr as multiprocessing needs it to start a process: with a file descriptor.
+
+    Textual replaces it with a capture whose fileno() is -1, and starting then fails ("bad value(s)
+    in fds_to_keep"). For that moment it is the null device; nothing else prints meanwhile.
+    """
+    if _has_a_descriptor(sys.stderr):
+        yield
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = devnull
+        try:
+            yield
+        finally:
+            sys.stderr = saved
 
 
 def _main_can_be_spawned() -> bool:
@@ -189,8 +222,6 @@ def _main_can_be_spawned() -> bool:
     A spawned process first runs the parent's main file again: one read from standard input
     cannot be, and the attempt would print a traceback before the import fell back to one process.
     """
-    import sys
-
     path = getattr(sys.modules.get("__main__"), "__file__", None)
     return path is None or os.path.exists(path)
 
@@ -209,16 +240,19 @@ def parse_all(items: list, encoding: str | None, *, ahead: bool) -> Iterator[tup
     from multiprocessing import get_context
 
     done = 0
+    quiet = not _has_a_descriptor(sys.stderr)  # under the TUI's screen
     try:
-        # spawn, not fork: the TUI imports from a thread, and a forked child of a threaded process may hang.
-        pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_ignore_interrupts)
+        with _stderr_with_a_descriptor():
+            # spawn, not fork: the TUI imports from a thread, and a forked child of a threaded process may hang.
+            pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_start_child, initargs=(quiet,))
     except Exception:  # no second process here (a sandbox without semaphores): parse here
         yield from _parse_here(items, encoding, real_path)
         return
     head = min(len(items), _HEAD_FILES)
     try:
         chunks = (items[i : i + _CHUNK_FILES] for i in range(head, len(items), _CHUNK_FILES))
-        pending = deque(pool.submit(_parse_chunk, chunk, encoding) for chunk in islice(chunks, _CHUNKS_AHEAD))
+        with _stderr_with_a_descriptor():  # the first chunk starts the process
+            pending = deque(pool.submit(_parse_chunk, chunk, encoding) for chunk in islice(chunks, _CHUNKS_AHEAD))
         for pair in _parse_here(items[:head], encoding, real_path):  # while the other process starts
             yield pair
             done += 1

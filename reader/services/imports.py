@@ -154,8 +154,8 @@ class ImportRun:
 
     def __init__(self, paths: Iterable[Path], encoding: str | None = None, *, parse_ahead: bool = False) -> None:
         self.encoding = encoding
-        # A second process parses ahead only for the command line: the TUI's terminal and threads
-        # are no place to start one (and there the import runs behind the screen anyway).
+        # A second process parses ahead when the caller asks: the command line and the TUI do, for
+        # large imports (reader.services.import_files.PARSE_AHEAD_FROM files or more).
         self.parse_ahead = parse_ahead
         self.skipped = Skipped()
         self.items = list(walk(paths, self.skipped))

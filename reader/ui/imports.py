@@ -56,7 +56,7 @@ def import_in_thread(db_path: Path, target: Path, post) -> None:
             post(ImportProgress(f"importing {state.describe(now)}"))
 
     try:
-        run = ImportRun([target])
+        run = ImportRun([target], parse_ahead=True)  # a large one is parsed in a second process
         for result in run.results(library, on_progress=progress):
             lines.append(result_line(result, _shown(result.path, target)))
         imported = run.counts["imported"] + run.counts["updated"]
