@@ -59,3 +59,37 @@ def test_compact_without_the_disk_space_it_needs_changes_nothing(tmp_path, monke
     assert "compacting needs about" in out.output and "0.1 MB is free; nothing was changed" in out.output
     assert "Traceback" not in out.output
     assert path.read_bytes() == before
+
+
+def test_a_damaged_library_is_not_compacted_and_is_marked(tmp_path):
+    from tests.test_damaged_library import list_index_flipped
+
+    path = list_index_flipped(tmp_path / "lib.db")
+    before = path.read_bytes()
+    out = CliRunner().invoke(main, ["--db", str(path), "check", "--compact"])
+    assert out.exit_code == 1 and "Traceback" not in out.output
+    assert "the library is damaged (" in out.output and "it was not compacted" in out.output
+    assert "`reader backup --raw COPY`" in out.output
+    assert path.read_bytes() == before  # a rewrite would have dropped what the damaged pages hide
+    assert (tmp_path / "lib.db.damaged").exists()
+
+
+def test_with_another_reader_open_compact_says_the_file_shrinks_when_it_closes(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "lib.db"
+    kept = _library_with_deletions(path)
+    before = path.stat().st_size
+    other = sqlite3.connect(path)  # another program in the middle of a read (an open TUI, say)
+    other.execute("BEGIN")
+    other.execute("SELECT count(*) FROM articles").fetchone()
+    out = CliRunner().invoke(main, ["--db", str(path), "check", "--compact"])
+    assert out.exit_code == 0, out.output
+    assert "another program has the library open: the file shrinks once it closes it" in out.output
+    other.rollback()
+    other.close()
+    Library(path).close()  # the last program to close it finishes the checkpoint
+    assert path.stat().st_size < before / 2
+    library = Library(path)
+    assert {r.id for r in library.search("Huế")} == set(kept)
+    library.close()

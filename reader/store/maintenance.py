@@ -212,14 +212,25 @@ class Maintenance:
             return None
         return free * page
 
-    def compact(self) -> int:
-        """Rewrite the library without its unused pages (SQLite's VACUUM); the bytes given back.
+    def compact(self) -> tuple[int, bool]:
+        """Rewrite the library without its unused pages (SQLite's VACUUM): the bytes given back, and
+        whether the file is as small as it gets yet (False while another program has it open).
 
         SQLite builds the new file as a temporary copy, then writes it through the log: the disk
-        must hold about two more copies of what the library uses. Refused, changing nothing, if not.
+        must hold about two more copies of what the library uses. Refused, changing nothing, if not,
+        and for a damaged library: the rewrite would drop whatever its damaged pages hide.
         """
         if self.read_only_reason:
             raise WriteError(f"the library is open read-only ({self.read_only_reason}); nothing was changed")
+        verdict = [rows.text_of(r[0]) for r in self.conn.execute("PRAGMA quick_check(1)")]
+        if verdict != ["ok"]:
+            problem = " ".join(verdict[0].split())  # SQLite's own report runs over several lines
+            self.mark_damaged(problem)
+            raise LibraryError(
+                f"the library is damaged ({problem}); it was not compacted, which would lose what the damage "
+                "hides. Keep the file as it is, make a copy with `reader backup --raw COPY`, and restore your "
+                "latest good backup"
+            )
         before = self.path.stat().st_size
         needed = 2 * (before - (self.unused_bytes() or 0))
         free = shutil.disk_usage(self.path.parent).free
@@ -230,10 +241,19 @@ class Maintenance:
             )
         try:
             self.conn.execute("VACUUM")
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the log held the whole new file
         except (sqlite3.Error, LibraryError) as error:
             raise write_failed(error) from error
-        return before - self.path.stat().st_size
+        # The log holds the whole new file until a checkpoint copies it back, which waits for every
+        # other program's read to end: not waited for here; the last program to close finishes it.
+        patience = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except LibraryError:
+            busy = 1
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(patience)}")
+        return before - self.path.stat().st_size, not busy
 
     def _backup_target(self, target: str | Path, force: bool) -> Path:
         return _backup_target(self.path, target, force)
