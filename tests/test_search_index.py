@@ -203,3 +203,39 @@ def test_a_library_locked_by_another_program_still_opens_and_its_new_rows_wait(t
     library.set_article_note(1, "ghi chú")
     assert ids(library.search("hue")) == {1}
     library.close()
+
+
+def test_an_id_another_program_reuses_is_indexed_anew_in_both_indexes(tmp_path):
+    path = tmp_path / "lib.db"
+    library = Library(path)
+    for title in ("Hà Nội", "Huế", "Đà Nẵng"):
+        add(library, title, f"Bài về {title}.")
+    library.close()
+    with sqlite3.connect(path) as other:  # replaces the newest article: SQLite gives the new row its id
+        other.execute("DELETE FROM articles WHERE id = 3")
+        other.execute(FOREIGN, ("x", "Cần Thơ", "Chợ nổi Cái Răng.", "Cần Thơ"))
+        assert other.execute("SELECT max(id) FROM articles").fetchone()[0] == 3
+    other.close()
+    library = Library(path)
+    assert ids(library.search("Cái Răng")) == {3} and ids(library.search("cai rang")) == {3}
+    assert ids(library.search("Đà Nẵng")) == set()
+    assert held(library) == wanted(library)
+    assert set(held(library, "search_exact")[3]) == {"cần", "thơ", "chợ", "nổi", "cái", "răng"}
+    library.set_article_note(3, "ghi chú")  # an edit: the accent-kept index is told the values it holds
+    library.conn.execute("INSERT INTO search_exact (search_exact, rank) VALUES ('integrity-check', 1)")
+    library.close()
+
+
+def test_many_new_rows_wait_for_the_next_write_instead_of_slowing_the_opening(tmp_path, monkeypatch):
+    path = tmp_path / "lib.db"
+    Library(path).close()
+    monkeypatch.setattr(Library, "ADOPT_AT_OPENING", 2)
+    with sqlite3.connect(path) as other:
+        for i in range(3):
+            other.execute(FOREIGN, (f"h{i}", f"Huế {i}", "Thành phố Huế.", "Huế"))
+    other.close()
+    library = Library(path)
+    assert ids(library.search("hue")) == set()  # three: more than an opening indexes
+    library.set_article_note(1, "ghi chú")
+    assert ids(library.search("hue")) == {1, 2, 3} and held(library) == wanted(library)
+    library.close()

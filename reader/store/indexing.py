@@ -104,7 +104,11 @@ class Indexing:
 
     def _adopt_new_rows(self) -> None:
         """(At the start of a write transaction.) Index the articles another program added, sort keys too."""
-        if not self.adopting or (first := self._new_rows_from()) is None:
+        if not self.adopting:
+            return
+        for chunk in mapper.chunks(self._reused_ids()):  # the folded index: as set aside, before COMMIT
+            self.conn.execute(_EXACT_INDEX_SQL + f" WHERE id IN ({mapper.marks(chunk)})", chunk)
+        if (first := self._new_rows_from()) is None:
             return
         ids = [r[0] for r in self.conn.execute("SELECT id FROM articles WHERE id >= ?", (first,))]
         # Never twice into the accent-kept index (an external-content index would then hold the row twice).
@@ -114,16 +118,23 @@ class Indexing:
         )
         self._index(ids, keys=True)
 
+    # At most this many are indexed while a library opens (about a second); more wait for its next write.
+    ADOPT_AT_OPENING = 5000
+
     def adopt_new_rows(self, *, waiting: bool = True) -> bool:
         """Index now the articles another program added, if there are any; True if there were.
 
-        Not `waiting`: when another program holds the write lock, leave them for the next write.
+        Not `waiting` (opening a library): when another program holds the write lock, or when there
+        are more than ADOPT_AT_OPENING, leave them for the next write.
         """
         if not self.adopting or self.read_only:
             return False
         patience = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
         try:
-            if self._new_rows_from() is None:
+            first = self._new_rows_from()
+            if first is None and not self._reused_ids():
+                return False
+            if not waiting and first is not None and self._backlog(first) > self.ADOPT_AT_OPENING:
                 return False
             if not waiting:
                 self.conn.execute("PRAGMA busy_timeout = 0")
@@ -136,6 +147,23 @@ class Indexing:
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(patience)}")
         return True
+
+    def _backlog(self, first: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles WHERE id >= ?", (first,)).fetchone()[0]
+
+    def _reused_ids(self) -> list[int]:
+        """Ids another program reused (it deleted the newest article, then inserted one).
+
+        The deletion set the old row aside and took it out of the accent-kept index; the new row
+        is in neither index. (search_stale is empty unless another program changed articles.)
+        """
+        return [
+            r[0]
+            for r in self.conn.execute(
+                """SELECT article_id FROM search_stale WHERE article_id IN (SELECT id FROM articles)
+                   AND article_id NOT IN (SELECT id FROM search_exact_docsize)"""
+            )
+        ]
 
     def _index_new_rows(self, last_id: int) -> None:
         """Index the new articles of a bulk insert (every id above `last_id`, none with tags or highlights).
