@@ -112,10 +112,10 @@ def test_when_no_second_process_can_start_the_import_parses_here(tmp_path, monke
 
 
 def test_without_parse_ahead_no_second_process_starts(tmp_path, monkeypatch):
-    # The TUI's import: its terminal and threads are no place for a child process.
+    # A library call that does not ask for it (small imports, scripts, the first launch's samples).
     monkeypatch.setattr(import_files, "PARSE_AHEAD_FROM", 10)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", None)
-    library = Library(tmp_path / "tui.db")
+    library = Library(tmp_path / "lib.db")
     results = list(imports.ImportRun([_folder(tmp_path, n=30)]).results(library))
     assert sum(r.status == "imported" for r in results) == 32  # 30 stories, 0050.txt and note.md
     library.close()

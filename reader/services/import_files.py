@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -204,16 +205,21 @@ def _stderr_with_a_descriptor() -> Iterator[None]:
     Textual replaces it with a capture whose fileno() is -1, and starting then fails ("bad value(s)
     in fds_to_keep"). For that moment it is the null device; nothing else prints meanwhile.
     """
-    if _has_a_descriptor(sys.stderr):
-        yield
-        return
-    saved = sys.stderr
-    with open(os.devnull, "w") as devnull:
-        sys.stderr = devnull
-        try:
+    with _SWAPPING:  # one import thread at a time swaps it
+        if _has_a_descriptor(sys.stderr):
             yield
-        finally:
-            sys.stderr = saved
+            return
+        saved = sys.stderr
+        with open(os.devnull, "w") as devnull:
+            sys.stderr = devnull
+            try:
+                yield
+            finally:
+                if sys.stderr is devnull:  # not if Textual, closing meanwhile, put back its own
+                    sys.stderr = saved
+
+
+_SWAPPING = threading.Lock()
 
 
 def _main_can_be_spawned() -> bool:
