@@ -56,7 +56,11 @@ def test_compact_without_the_disk_space_it_needs_changes_nothing(tmp_path, monke
     monkeypatch.setattr(shutil, "disk_usage", lambda p: real(p)._replace(free=100 * 1024))
     out = CliRunner().invoke(main, ["--db", str(path), "check", "--compact"])
     assert out.exit_code == 1
-    assert "compacting needs about" in out.output and "0.1 MB is free; nothing was changed" in out.output
+    assert (
+        "compacting needs about" in out.output
+        and "MB of free disk space in" in out.output
+        and "0.1 MB is free; nothing was changed" in out.output
+    )
     assert "Traceback" not in out.output
     assert path.read_bytes() == before
 

@@ -65,6 +65,14 @@ def _place(tmp: Path, target: Path, force: bool) -> None:
         os.unlink(tmp)
 
 
+def _sqlite_temporary_folder() -> Path:
+    """Where SQLite writes its temporary files (a VACUUM's copy): as its unix VFS chooses."""
+    for folder in (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"), "/var/tmp", "/usr/tmp", "/tmp", "."):
+        if folder and os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
+            return Path(folder)
+    return Path(".")
+
+
 def _backup_target(library: Path, target: str | Path, force: bool) -> Path:
     """The backup's file, checked: not a folder, not the library, not over a file unless `force`."""
     target = Path(target).expanduser()
@@ -232,13 +240,20 @@ class Maintenance:
                 "latest good backup"
             )
         before = self.path.stat().st_size
-        needed = 2 * (before - (self.unused_bytes() or 0))
-        free = shutil.disk_usage(self.path.parent).free
-        if free < needed:
-            raise LibraryError(
-                f"compacting needs about {needed / 2**20:,.1f} MB of free disk space beside the library, "
-                f"and {free / 2**20:,.1f} MB is free; nothing was changed"
-            )
+        used = before - (self.unused_bytes() or 0)
+        # The copy goes to SQLite's temporary folder, the log beside the library: one disk or two.
+        here, temporary = self.path.parent, _sqlite_temporary_folder()
+        if os.stat(temporary).st_dev == os.stat(here).st_dev:
+            needs = [(here, 2 * used)]
+        else:
+            needs = [(here, used), (temporary, used)]
+        for folder, needed in needs:
+            free = shutil.disk_usage(folder).free
+            if free < needed:
+                raise LibraryError(
+                    f"compacting needs about {needed / 2**20:,.1f} MB of free disk space in {folder}, "
+                    f"and {free / 2**20:,.1f} MB is free; nothing was changed"
+                )
         try:
             self.conn.execute("VACUUM")
         except (sqlite3.Error, LibraryError) as error:
