@@ -239,3 +239,61 @@ def test_many_new_rows_wait_for_the_next_write_instead_of_slowing_the_opening(tm
     library.set_article_note(1, "ghi chú")
     assert ids(library.search("hue")) == {1, 2, 3} and held(library) == wanted(library)
     library.close()
+
+
+def test_a_row_another_program_inserts_then_changes_before_the_reader_sees_it_leaves_the_index_sound(tmp_path):
+    path = tmp_path / "lib.db"
+    library = Library(path)
+    add(library, "Hà Nội", "Phố cổ.")
+    library.close()
+    with sqlite3.connect(path) as other:
+        other.execute(FOREIGN, ("x", "Cần Thơ", "Chợ nổi.", "Cần Thơ"))
+        other.execute("UPDATE articles SET title = 'Cần Thơ mới', body = 'Chợ nổi Cái Răng.' WHERE id = 2")
+        other.execute(FOREIGN, ("y", "Huế", "Kinh thành.", "Huế"))
+        other.execute("DELETE FROM articles WHERE id = 3")  # in neither index, and gone before the reader saw it
+    other.close()
+    library = Library(path)
+    library.conn.execute("INSERT INTO search_exact (search_exact, rank) VALUES ('integrity-check', 1)")
+    assert ids(library.search("Cái Răng")) == {2} and ids(library.search("Cần Thơ mới")) == {2}
+    assert ids(library.search("Chợ nổi")) == {2} and ids(library.search("Kinh thành")) == set()
+    assert held(library) == wanted(library)
+    library.close()
+
+
+def test_the_upgrade_to_guarded_triggers_is_light_and_its_sql_undoes_it(tmp_path):
+    from reader.store.connection import register_functions
+    from reader.store.migrations import migrations
+
+    path = tmp_path / "m012.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    register_functions(conn)
+    migrations.apply(conn, stop_before="m013_exact_index_forgets_only_what_it_holds")
+    conn.execute(FOREIGN, ("x", "Hà Nội", "Phố cổ.", "Hà Nội"))  # a library with an article
+    conn.close()
+    before = _triggers(path)
+    from click.testing import CliRunner
+
+    from reader.cli import main
+
+    out = CliRunner().invoke(main, ["--db", str(path), "search", "Phố cổ"])
+    assert out.exit_code == 0 and "Hà Nội" in out.output, out.output
+    undo = tmp_path / "m012.db.undo-m013_exact_index_forgets_only_what_it_holds.sql"
+    assert f"for an older reader to open it again: sqlite3 {path} < {undo}" in out.output
+    assert list(tmp_path.glob("*.backup-before-*")) == []  # no copy of the whole library: the SQL instead
+    library = Library(path)
+    assert library.upgrade_undo is None  # upgraded once
+    assert library.applied_migrations()[-1] == "m013_exact_index_forgets_only_what_it_holds"
+    assert _triggers(path) != before
+    library.close()
+    with sqlite3.connect(path) as undoing:  # what `sqlite3 FILE < UNDO` does
+        undoing.executescript(undo.read_text(encoding="utf-8"))
+    undoing.close()
+    assert _triggers(path) == before
+    assert [a.name for a in migrations.applied(sqlite3.connect(path))][-1] == "m012_contentless_search_index"
+
+
+def _triggers(path) -> dict[str, str]:
+    with sqlite3.connect(path) as conn:
+        found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    conn.close()
+    return found

@@ -106,6 +106,11 @@ def open_library(db: Path | None, *, create: bool = True) -> Library:
         say(f"Created a new library at {shown_path(path)}", err=True)
     if library.upgrade_backup:
         say(f"upgraded the library; its state before the upgrade is saved in {library.upgrade_backup}", err=True)
+    if library.upgrade_undo:
+        say(
+            f"upgraded the library; for an older reader to open it again: sqlite3 {library.path} < {library.upgrade_undo}",
+            err=True,
+        )
     if library.read_only:
         say(f"note: the library is open read-only ({library.read_only_reason}); nothing can be saved", err=True)
     return library

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reader.fs import fsync_path, temporary_name
 from reader.store.annotations import Annotations
 from reader.store.articles import Articles
 from reader.store.connection import Connection, UnitOfWork, connect, install_bookkeeping
@@ -71,6 +72,7 @@ class Library(Connection, Articles, Listing, Indexing, Search, Tags, Annotations
         """
         self.path = Path(path)
         self.upgrade_backup: Path | None = None  # the copy taken before an upgrade, if one ran
+        self.upgrade_undo: Path | None = None  # or, for a light upgrade, the SQL that undoes it
         self.read_only_reason: str | None = None
         self.read_only_immutable = False
         self._wal_header: bool | None = None
@@ -257,9 +259,13 @@ class Library(Connection, Articles, Listing, Indexing, Search, Tags, Annotations
                 raise LibraryError(f"{self.path} was written by a newer version of reader; upgrade reader to open it.")
             pending = migrations.pending(self.conn)
             created = bool(pending) and not migrations.applied(self.conn)
-            if pending and not created:
+            light = bool(pending) and not created and all(m.light for m in pending)
+            if pending and not created and not light:
                 self._before_upgrade(pending[0].name)
+            triggers = self._triggers()
             migrations.apply(self.conn)
+            if light:  # instead of a copy of the whole library: the SQL that undoes the upgrade
+                self._write_undo([m.name for m in pending], triggers)
             if created and self._on_create is not None:
                 install_bookkeeping(self.conn)
                 self._on_create(self)  # its writes join this transaction
@@ -269,6 +275,30 @@ class Library(Connection, Articles, Listing, Indexing, Search, Tags, Annotations
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+    def _triggers(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+
+    def _write_undo(self, names: list[str], before: dict[str, str]) -> None:
+        """Beside the library, the SQL that puts back the triggers a light upgrade replaced (`sqlite3 FILE < UNDO`)."""
+        after = self._triggers()
+        lines = ["BEGIN IMMEDIATE;"]
+        lines += [f"DROP TRIGGER IF EXISTS {name};" for name, sql in after.items() if before.get(name) != sql]
+        lines += [f"{sql};" for name, sql in before.items() if after.get(name) != sql]
+        marks = ", ".join(f"'{name}'" for name in names)  # migration names: our own identifiers
+        lines += [f"DELETE FROM _sqlite_migrations WHERE migration_set = 'reader' AND name IN ({marks});", "COMMIT;"]
+        target = self.path.with_name(f"{self.path.name}.undo-{names[-1]}.sql")
+        try:
+            tmp = temporary_name(target)
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            fsync_path(tmp)
+            os.replace(tmp, target)
+        except OSError as error:
+            raise LibraryError(
+                f"{self.path} was not upgraded to {names[-1]}, because the file that undoes it could not be "
+                f"written ({error.strerror or error}); the file was not changed."
+            ) from error
+        self.upgrade_undo = target
 
     def _before_upgrade(self, migration: str) -> None:
         """Refuse to upgrade a damaged library; back up a sound one beside itself first."""

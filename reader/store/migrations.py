@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from reader.store.migrating import Migrations
+from reader.store.migrating import Migrations, light
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -358,6 +358,32 @@ def m012_contentless_search_index(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO search_fold (one, unicode) VALUES (1, ?)", (unicodedata.unidata_version,))
 
 
+@light
+def m013_exact_index_forgets_only_what_it_holds(db: sqlite3.Connection) -> None:
+    """The accent-kept index is told to forget a row only when it holds that row.
+
+    Another program's row is in neither index until the reader sees it (reader.store.indexing
+    adopts it then). Changed or deleted before that, m005's triggers told the external-content
+    index to forget values it was never given, which corrupts it. A changed row goes in either way.
+    """
+    columns = "title, place, source, body, note"
+    old = ", ".join(f"old.{c.strip()}" for c in columns.split(","))
+    new = ", ".join(f"new.{c.strip()}" for c in columns.split(","))
+    held = "EXISTS (SELECT 1 FROM search_exact_docsize WHERE id = old.id)"
+    forget = f"INSERT INTO search_exact (search_exact, rowid, {columns}) SELECT 'delete', old.id, {old} WHERE {held}"
+    for statement in (
+        "DROP TRIGGER articles_leave_search_exact",
+        "DROP TRIGGER articles_change_search_exact",
+        f"CREATE TRIGGER articles_leave_search_exact AFTER DELETE ON articles BEGIN {forget}; END",
+        f"""CREATE TRIGGER articles_change_search_exact AFTER UPDATE OF {columns} ON articles
+            BEGIN
+                {forget};
+                INSERT INTO search_exact (rowid, {columns}) VALUES (new.id, {new});
+            END""",
+    ):
+        db.execute(statement)
+
+
 migrations = Migrations(
     m001_initial,
     m002_search,
@@ -369,4 +395,5 @@ migrations = Migrations(
     m009_feed_view_index,
     m011_article_ids,
     m012_contentless_search_index,
+    m013_exact_index_forgets_only_what_it_holds,
 )
