@@ -160,8 +160,10 @@ class Indexing:
         return [
             r[0]
             for r in self.conn.execute(
-                """SELECT article_id FROM search_stale WHERE article_id IN (SELECT id FROM articles)
-                   AND article_id NOT IN (SELECT id FROM search_exact_docsize)"""
+                # EXISTS, row by row: `NOT IN (SELECT …)` would read the whole index's ids first.
+                """SELECT s.article_id FROM search_stale s
+                   WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = s.article_id)
+                     AND NOT EXISTS (SELECT 1 FROM search_exact_docsize d WHERE d.id = s.article_id)"""
             )
         ]
 
