@@ -226,15 +226,14 @@ def install_bookkeeping(conn: sqlite3.Connection) -> None:
 class UnitOfWork:
     """One write transaction; statements run through it like through the connection."""
 
-    def __init__(self, conn: sqlite3.Connection, index, adopt=None):
+    def __init__(self, conn: sqlite3.Connection, index, adopt):
         self.conn = conn
         self._index = index  # index(ids, keys=...): what the search room does with touched articles
         self._adopt = adopt  # adopt(): the search room indexes what another program added
 
     def start(self) -> None:
         """Begin: index the articles another program added since this library last wrote; called after BEGIN."""
-        if self._adopt is not None:
-            self._adopt()
+        self._adopt()
 
     def execute(self, sql: str, parameters=()) -> sqlite3.Cursor:
         """Run one statement in the transaction."""
@@ -299,6 +298,16 @@ class Connection:
             yield
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+    @contextmanager
+    def not_waiting(self) -> Iterator[None]:
+        """Statements that give up at once where another program holds a lock, instead of waiting it out."""
+        patience = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(patience)}")
 
     def data_version(self) -> int:
         """A number that changes when another connection commits to the library (SQLite's data_version)."""

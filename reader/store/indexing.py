@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from reader.store import rows as mapper
 from reader.store.errors import LibraryError
@@ -129,23 +130,18 @@ class Indexing:
         """
         if not self.adopting or self.read_only:
             return False
-        patience = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
         try:
             first = self._new_rows_from()
             if first is None and not self._reused_ids():
                 return False
             if not waiting and first is not None and self._backlog(first) > self.ADOPT_AT_OPENING:
                 return False
-            if not waiting:
-                self.conn.execute("PRAGMA busy_timeout = 0")
-            with self.write():
+            with self.not_waiting() if not waiting else nullcontext(), self.write():
                 pass  # the transaction's start indexes them
         except LibraryError:  # locked, or damaged (the read that meets it says so, not the opening)
             if waiting:
                 raise
             return False
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(patience)}")
         return True
 
     def _backlog(self, first: int) -> int:

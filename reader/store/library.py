@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.fs import fsync_path, temporary_name
+from reader.fs import write_atomic
 from reader.store.annotations import Annotations
 from reader.store.articles import Articles
 from reader.store.connection import Connection, UnitOfWork, connect, install_bookkeeping
@@ -290,10 +290,7 @@ class Library(Connection, Articles, Listing, Indexing, Search, Tags, Annotations
         lines += [f"DELETE FROM _sqlite_migrations WHERE migration_set = 'reader' AND name IN ({marks});", "COMMIT;"]
         target = self.path.with_name(f"{self.path.name}.undo-{names[-1]}.sql")
         try:
-            tmp = temporary_name(target)
-            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            fsync_path(tmp)
-            os.replace(tmp, target)
+            write_atomic(target, "\n".join(lines) + "\n", force=True)
         except OSError as error:
             raise LibraryError(
                 f"{self.path} was not upgraded to {names[-1]}, because the file that undoes it could not be "

@@ -122,12 +122,16 @@ def _raw_copy(source: Path, target: Path, force: bool) -> Path:
 class Maintenance:
     """The maintenance room of the Library."""
 
-    def integrity_problems(self, limit: int = 20) -> list[str]:
-        """What SQLite's integrity and foreign-key checks find wrong; empty when the file is sound."""
+    def integrity_problems(self, limit: int = 20, *, quick: bool = False) -> list[str]:
+        """What SQLite's integrity and foreign-key checks find wrong; empty when the file is sound.
+
+        `quick`: SQLite's quick_check, which leaves out comparing each index with its table.
+        """
         if self.path.exists() and self.path.stat().st_size == 0:
             return ["the file is empty (0 bytes): it holds no library"]
+        check = "quick_check" if quick else "integrity_check"
         try:
-            problems = [rows.text_of(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+            problems = [rows.text_of(r[0]) for r in self.conn.execute(f"PRAGMA {check}({int(limit)})")]
             if problems == ["ok"]:
                 problems = []
             problems += [
@@ -230,9 +234,9 @@ class Maintenance:
         """
         if self.read_only_reason:
             raise WriteError(f"the library is open read-only ({self.read_only_reason}); nothing was changed")
-        verdict = [rows.text_of(r[0]) for r in self.conn.execute("PRAGMA quick_check(1)")]
-        if verdict != ["ok"]:
-            problem = " ".join(verdict[0].split())  # SQLite's own report runs over several lines
+        problems = self.integrity_problems(1, quick=True)
+        if problems:
+            problem = " ".join(problems[0].split())  # SQLite's own report runs over several lines
             self.mark_damaged(problem)
             raise LibraryError(
                 f"the library is damaged ({problem}); it was not compacted, which would lose what the damage "
@@ -260,14 +264,11 @@ class Maintenance:
             raise write_failed(error) from error
         # The log holds the whole new file until a checkpoint copies it back, which waits for every
         # other program's read to end: not waited for here; the last program to close finishes it.
-        patience = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
-        self.conn.execute("PRAGMA busy_timeout = 0")
         try:
-            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            with self.not_waiting():
+                busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         except LibraryError:
             busy = 1
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(patience)}")
         return before - self.path.stat().st_size, not busy
 
     def _backup_target(self, target: str | Path, force: bool) -> Path:
