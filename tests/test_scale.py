@@ -106,6 +106,19 @@ def test_a_read_only_command_does_not_load_the_parsers(big_db):
         assert heavy not in loaded
 
 
+def test_show_loads_no_file_copying_nor_compression_modules(big_db):
+    # Only `reader backup --raw` and `check --compact` use shutil (which loads bz2 and lzma, ~2.6 ms).
+    # Run as the console script runs it: click.testing itself loads shutil.
+    code = (
+        "import contextlib, os, sys; from reader.cli import main\n"
+        "with open(os.devnull, 'w') as out, contextlib.redirect_stdout(out):\n"
+        f"    main(['--db', {str(big_db)!r}, 'show', '1'], standalone_mode=False)\n"
+        "print(' '.join(sorted(m for m in ('shutil', 'bz2', 'lzma', 'reader.store.library') if m in sys.modules)))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == ["reader.store.library"]
+
+
 def test_the_group_itself_loads_no_room_of_the_library():
     # `import reader.cli` (what every command pays first) and `reader --version` load no room of the store.
     code = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,6 +250,8 @@ class Maintenance:
             needs = [(here, 2 * used)]
         else:
             needs = [(here, used), (temporary, used)]
+        import shutil  # only compacting and raw copies need it: not loaded with every command
+
         for folder, needed in needs:
             free = shutil.disk_usage(folder).free
             if free < needed:
