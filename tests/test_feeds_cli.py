@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from reader.cli import main
-from tests.feeds_server import Reply, article_page, rss
+from tests.feeds_server import Reply, article_page, atom, rss
 
 PARAS = [
     "HÀ NỘI — The National Assembly on Monday approved the revised Land Law, which takes effect next year "
@@ -195,3 +195,35 @@ def test_the_cli_starts_without_the_network_and_html_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"  # they are imported by the commands that need them, so `reader list` stays fast
+
+
+def test_the_same_page_linked_from_another_feed_keeps_the_first_feeds_article(run, politics):
+    # A mirror links to the page the first feed's article was fetched from, with a text of its own.
+    assert run("feed", "add", politics.url("/rss")).exit_code == 0
+    first = next(a for a in json.loads(run("list", "--json").output) if a["title"] == "Land Law passes")
+    assert run("highlight", str(first["id"]), "Deputies voted 432 to 12", "--note", "vote").exit_code == 0
+    politics.routes["/mirror"] = Reply(
+        atom([{"id": "urn:m1", "title": "Mirror copy", "link": politics.url("/page1"), "content": "<p>Huế news.</p>"}])
+    )
+    for _ in range(2):  # the second update must not flip the article back and forth either
+        result = run("feed", "add" if _ == 0 else "update", politics.url("/mirror"))
+        assert result.exit_code == 0, result.output
+    shown = run("show", str(first["id"])).output
+    assert shown.startswith("Land Law passes\n") and "Deputies voted 432 to 12." in shown
+    notes = run("notes", str(first["id"])).output
+    assert "orphan" not in notes and "Deputies voted 432 to 12" in notes
+    titles = sorted(a["title"] for a in json.loads(run("list", "--json").output))
+    assert titles == ["Budget", "Land Law passes", "Mirror copy"]
+    updated = run("feed", "update").output
+    assert updated.count("0 new, 0 updated") == 2, updated
+
+
+def test_a_saved_copy_of_a_page_added_from_the_web_keeps_its_url(run, politics, tmp_path):
+    url = politics.url("/page1")
+    assert run("add", url).exit_code == 0
+    article = json.loads(run("list", "--json").output)[0]
+    copy = tmp_path / "page1.html"
+    copy.write_bytes(article_page("Land Law passes", PARAS))
+    result = run("import", str(copy))
+    assert result.exit_code == 0 and "unchanged" in result.output, result.output
+    assert json.loads(run("show", str(article["id"]), "--json").output)["url"] == url

@@ -168,7 +168,7 @@ def _store_feed(
                 continue
             article.tags = list(feed.tags)
             article.feed = feed.name
-            if entry.entry_id not in known and not (article.url and store.article_by_url(article.url)):
+            if entry.entry_id not in known and not (article.url and store.article_by_url(article.url, feed.id)):
                 fresh.append((entry.entry_id, article))  # new to the library: stored in bulk below
                 continue
             status, stored = store.save(article, feed_id=feed.id, entry_id=entry.entry_id)

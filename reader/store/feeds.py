@@ -125,12 +125,28 @@ class FeedStore:
         )
         return {r[0]: r[1] for r in rows}
 
-    def article_by_url(self, url: str) -> int | None:
-        """The article saved from this URL, if any (`url != ''` lets SQLite use the partial index)."""
+    def article_by_url(self, url: str, feed_id: int | None = None) -> int | None:
+        """The article saved from this URL, if any (`url != ''` lets SQLite use the partial index).
+
+        For a feed's entry, only a page saved by hand or an article of that feed: the same page linked
+        from another feed stays that feed's article, with its text and highlights.
+        """
         row = self.conn.execute(
-            "SELECT id FROM articles WHERE url = ? AND url != '' ORDER BY id LIMIT 1", (url,)
+            """SELECT id FROM articles WHERE url = ? AND url != '' AND (? IS NULL OR feed_id IS NULL OR feed_id = ?)
+               ORDER BY id LIMIT 1""",
+            (url, feed_id, feed_id),
         ).fetchone()
         return row[0] if row else None
+
+    def _new_path(self, article: Article, feed_id: int | None, entry_id: str | None) -> str:
+        """Where a new web article came from: its URL, or its feed entry when another article has that path."""
+        if feed_id and entry_id:
+            taken = (
+                article.url and self.conn.execute("SELECT 1 FROM articles WHERE path = ?", (article.url,)).fetchone()
+            )
+            if taken or not article.url:
+                return f"feed:{feed_id}:{entry_id}"
+        return article.url
 
     def save(
         self,
@@ -144,7 +160,7 @@ class FeedStore:
         with self.library.write() as conn:
             existing = self.entry_article(feed_id, entry_id) if feed_id and entry_id else None
             if existing is None and article.url:
-                existing = self.article_by_url(article.url)
+                existing = self.article_by_url(article.url, feed_id)
             if existing is not None:
                 # The Library updates an article in place (re-anchoring its highlights) by its path.
                 article.path = conn.execute("SELECT path FROM articles WHERE id = ?", (existing,)).fetchone()[0]
@@ -152,7 +168,7 @@ class FeedStore:
                     article.path = f"web:{existing}"
                     conn.execute("UPDATE articles SET path = ? WHERE id = ?", (article.path, existing))
             elif not article.path:
-                article.path = article.url or f"feed:{feed_id}:{entry_id}"
+                article.path = self._new_path(article, feed_id, entry_id)
             status, stored = self.library.add_article(article)
             fields = {
                 "url": article.url,
@@ -161,11 +177,13 @@ class FeedStore:
                 "site": article.site,
                 "structure": encode_structure(article.blocks, article.spans),
             }
+            if status == "unchanged":  # the same text again (say, a saved copy of the page): keep what is known
+                fields = {k: v for k, v in fields.items() if v}
             row = conn.execute("SELECT feed_id, entry_id FROM articles WHERE id = ?", (stored.id,)).fetchone()
             # The same text reached through another feed stays the first one's article.
             if feed_id and entry_id and (row["entry_id"] is None or status != "unchanged"):
                 fields.update(feed_id=feed_id, entry_id=entry_id)
-            if status != "unchanged" or row["entry_id"] is None:
+            if fields and (status != "unchanged" or row["entry_id"] is None):
                 conn.execute(
                     f"UPDATE articles SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
                     (*fields.values(), stored.id),
@@ -197,7 +215,7 @@ class FeedStore:
         with library.write() as conn:
             last_id = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
             for entry_id, article in entries:
-                article.path = article.path or article.url or f"feed:{feed_id}:{entry_id}"
+                article.path = article.path or self._new_path(article, feed_id, entry_id)
                 article.content_hash = article.content_hash or text.content_hash(article.title + "\n" + article.body)
             library.add_articles_bulk(a for _, a in entries)
             by_hash = {
