@@ -384,3 +384,19 @@ def test_no_raw_copy_of_a_library_this_program_has_open(tmp_path):
         Library.copy_raw(db, tmp_path / "raw.db")
     assert not (tmp_path / "raw.db").exists()
     assert Library.copy_raw(db, tmp_path / "raw.db") == tmp_path / "raw.db"
+
+
+def test_another_programs_sqlite_database_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    for args in (["list"], ["import", str(tmp_path)], ["check"], ["show", "1"]):
+        out = run("--db", str(path), *args)
+        assert out.exit_code == 1, out.output
+        assert "is another program's SQLite database (its tables: invoices), not a reader library" in out.output
+        assert "Traceback" not in out.output
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]

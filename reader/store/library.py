@@ -141,6 +141,7 @@ class Library(Connection, Articles, Listing, Indexing, Search, Tags, Annotations
         self._wal_header = self._read_wal_header()  # before any connection of ours holds a lock on it
         self._open_read_only()
         try:
+            self._refuse_another_programs_database()
             if look_only:
                 self.read_only_reason = "opened to look only"
                 return
@@ -202,6 +203,23 @@ class Library(Connection, Articles, Listing, Indexing, Search, Tags, Annotations
             raise
         probe.close()
         self.read_only_immutable = False  # writable now, with a -wal that an immutable read would miss
+
+    def _refuse_another_programs_database(self) -> None:
+        """Refuse an SQLite file that holds tables but was never a library: the schema is not added to it."""
+        if migrations.applied(self.conn):
+            return
+        tables = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name"
+            )
+        ]
+        if tables:
+            shown = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+            raise LibraryError(
+                f"{self.path} is another program's SQLite database (its tables: {shown}), not a reader library; "
+                "the file was not changed. Give --db the name of a new file or of a library."
+            )
 
     def _has_log(self) -> bool:
         """True if a -wal or -shm is beside the file (a program has it open, or one was killed)."""
