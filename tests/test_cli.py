@@ -151,3 +151,17 @@ def test_refuses_a_database_from_the_future(run):
     assert result.exit_code == 1
     assert "newer version of reader" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["import", ""], ["--db", "", "list"], ["export", "-o", ""], ["sync", ""], ["import-annotations", ""]],
+)
+def test_an_empty_file_name_is_refused_not_read_as_the_current_folder(tmp_path, monkeypatch, args):
+    # `reader import "$UNSET"` used to import every file under the current folder.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "secret.txt").write_text("Secret draft\n\nNot for the library.\n")
+    out = CliRunner().invoke(main, args if args[0] == "--db" else ["--db", str(tmp_path / "lib.db"), *args])
+    assert out.exit_code == 2
+    assert "an empty name is not a file or folder" in out.output and "Traceback" not in out.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.txt"]

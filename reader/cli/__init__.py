@@ -230,10 +230,19 @@ class ReaderGroup(click.Group):
             raise _SanitisedError(error) from error
 
 
+class FileName(click.Path):
+    """A click.Path that refuses an empty name, which pathlib reads as the current folder."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value == "":
+            self.fail("an empty name is not a file or folder (an unset variable?)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @click.group(cls=ReaderGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileName(dir_okay=False, path_type=Path),
     help="Library file to use (default: library.db in $READER_HOME or the user data directory).",
 )
 @click.version_option(__version__, prog_name="reader")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from reader.cli import _article, _library, main, plural, reads_only, say, say_pieces, shown_path
+from reader.cli import FileName, _article, _library, main, plural, reads_only, say, say_pieces, shown_path
 from reader.store import SORT_ORDERS, Library, default_db_path
 
 
 @main.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=FileName(path_type=Path))
 @click.option("--encoding", help="Decode every file with this codec (e.g. cp1258), even one that would read as UTF-8.")
 @click.pass_context
 def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | None) -> None:
@@ -268,7 +268,7 @@ def _size(n: int) -> str:
 
 @reads_only
 @main.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=FileName(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @click.option("--raw", is_flag=True, help="Copy the file byte for byte, as it is (for a damaged library).")
 @click.pass_context

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from reader import text
-from reader.cli import ReaderGroup, _article, _library, main, plural, reads_only, say, shown_path
+from reader.cli import FileName, ReaderGroup, _article, _library, main, plural, reads_only, say, shown_path
 
 
 def _fetcher(ctx: click.Context):
@@ -153,7 +153,7 @@ def feed_remove_command(ctx: click.Context, feed: str) -> None:
 
 
 @feed_group.command("import")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=FileName(dir_okay=False, path_type=Path))
 @click.pass_context
 def feed_import_command(ctx: click.Context, path: Path) -> None:
     """Subscribe to the feeds of an OPML file (fetch them with `reader feed update`)."""
@@ -176,7 +176,7 @@ def feed_import_command(ctx: click.Context, path: Path) -> None:
 
 @reads_only
 @feed_group.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("-o", "--output", type=FileName(dir_okay=False, path_type=Path), help="Write to this file.")
 @click.pass_context
 def feed_export_command(ctx: click.Context, output: Path | None) -> None:
     """Write the subscriptions as OPML 2.0 (to standard output by default)."""

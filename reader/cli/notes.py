@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from reader import text
-from reader.cli import _article, _library, main, plural, reads_only, say, say_pieces, shown_path
+from reader.cli import FileName, _article, _library, main, plural, reads_only, say, say_pieces, shown_path
 from reader.model import HIGHLIGHT_FORMS, Highlight, NoteStyle
 from reader.store import Library, LibraryError
 from reader.tags import tidy_tag
@@ -218,7 +218,7 @@ def tags_delete(ctx: click.Context, name: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(),
+    type=FileName(),
     help="A file, or a folder (ending in / or existing) for one file per article. Default: stdout.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
@@ -280,7 +280,7 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
 
 
 @main.command("import-annotations")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FileName(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def import_annotations_command(ctx: click.Context, file: Path) -> None:
     """Read W3C Web Annotation JSON (from `reader export --format json`) into this library."""

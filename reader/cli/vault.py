@@ -6,13 +6,23 @@ from pathlib import Path
 
 import click
 
-from reader.cli import _article, _library, main, plural, reads_only, refuse_without_a_terminal, say, shown_path
+from reader.cli import (
+    FileName,
+    _article,
+    _library,
+    main,
+    plural,
+    reads_only,
+    refuse_without_a_terminal,
+    say,
+    shown_path,
+)
 from reader.cli.notes import STYLE_HELP, _colours
 from reader.model import HIGHLIGHT_FORMS
 
 
 @main.command("sync")
-@click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("vault", required=False, type=FileName(file_okay=False, path_type=Path))
 @click.option("--folder", help="Sub-folder of the vault for new notes (default: the vault itself).")
 @click.option("--name", "pattern", help="File-name pattern of new notes: {date} {slug} {title} {id}.")
 @click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
