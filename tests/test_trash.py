@@ -84,11 +84,16 @@ def test_a_trashed_articles_id_is_not_given_to_the_next_import(library):
 def test_restoring_text_the_library_already_holds_is_refused_and_kept_in_the_trash(library):
     article_id = library.page_articles(limit=1)[0].id
     article = library.get_article(article_id)
+    highlight_id = annotate(library, article_id)
     library.trash_article(article_id)
-    library.add_article(article)  # the same file imported again
-    with pytest.raises(LibraryError, match="same text already"):
+    _, twin = library.add_article(article)  # the same file imported again
+    with pytest.raises(LibraryError, match=f"same text already as #{twin.id} .*delete #{twin.id} first"):
         library.restore_article(article_id)
     assert [e.id for e in library.trashed()] == [article_id]
+    # The way out the message gives: the copy goes, the article comes back with its highlight.
+    library.trash_article(twin.id)
+    library.restore_article(article_id)
+    assert [h.id for h in library.highlights(article_id)] == [highlight_id]
 
 
 def test_emptying_the_trash_removes_for_good(library):

@@ -128,7 +128,8 @@ class Trash:
             twin = unit.execute("SELECT id FROM articles WHERE content_hash = ?", (article["content_hash"],)).fetchone()
             if twin is not None:
                 raise LibraryError(
-                    f"the library holds the same text already as #{twin[0]}; article {article_id} stays in the trash"
+                    f"the library holds the same text already as #{twin[0]} (imported again since?); article "
+                    f"{article_id} stays in the trash. To have it back with its notes, delete #{twin[0]} first"
                 )
             if unit.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
                 article["id"] = self._new_article_id()  # taken (a library from before m011): a new one
