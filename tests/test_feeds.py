@@ -140,6 +140,30 @@ def test_a_failed_page_keeps_the_summary_with_a_warning(server, library, fetcher
     assert "could not be fetched" in result.warning and "404" in feed.last_error
 
 
+def test_not_modified_keeps_the_warning_of_the_fetch_it_answers(server, library, fetcher):
+    server.routes["/rss"] = Reply(
+        rss([{"title": "T", "link": server.url("/missing"), "description": "Summary."}]), etag='"v1"'
+    )
+    feed, _ = subscribe_and_update(library, fetcher, server.url("/rss"))
+    (again,) = service.update(library, fetcher)
+    assert again.not_modified
+    assert "404" in FeedStore(library).feed(feed.id).last_error  # why the article is only a summary
+
+
+def test_after_a_failed_fetch_the_next_one_asks_in_full_and_clears_the_error(server, library, fetcher):
+    server.routes["/rss"] = Reply(rss([{"title": "A", "guid": "a", "content": "<p>A.</p>"}]), etag='"v1"')
+    feed, _ = subscribe_and_update(library, fetcher, server.url("/rss"))
+    kept = server.routes["/rss"]
+    server.routes["/rss"] = Reply(b"broken", 500)
+    list(service.update(library, fetcher))
+    assert "500" in FeedStore(library).feed(feed.id).last_error
+    server.routes["/rss"] = kept
+    (result,) = service.update(library, fetcher)
+    assert not result.not_modified and not result.error
+    assert "if-none-match" not in server.log[-1][1]
+    assert FeedStore(library).feed(feed.id).last_error == ""
+
+
 def test_atom_rss1_and_rss091_are_read(server, library, fetcher):
     server.routes["/atom"] = Reply(
         atom([{"id": "urn:1", "title": "Atom story", "author": "Lê B", "content": f"<p>{LONG[0]}</p>"}])

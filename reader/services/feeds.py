@@ -126,13 +126,15 @@ def _update_one(
     store: FeedStore, fetcher: Fetcher, feed: Feed, outcome, parsing: Future | None, done: int, total: int
 ) -> FeedUpdate:
     """Store one fetched feed (or record why it failed): its FeedUpdate."""
+    # A failed fetch forgets the validators: the next one is answered in full, never "not modified",
+    # so a "not modified" always follows a fetch that worked, and keeps what that one said.
     if isinstance(outcome, FetchError):
-        store.record_fetch(feed.id, error=str(outcome), gone=outcome.gone)
+        store.record_fetch(feed.id, error=str(outcome), gone=outcome.gone, etag="", last_modified="")
         return FeedUpdate(store.feed(feed.id) or feed, done, total, error=str(outcome))
     try:
         result = _store_feed(store, fetcher, feed, outcome, parsing)
     except FeedError as error:
-        store.record_fetch(feed.id, error=str(error))
+        store.record_fetch(feed.id, error=str(error), etag="", last_modified="")
         return FeedUpdate(store.feed(feed.id) or feed, done, total, error=str(error))
     return replace(result, feed=store.feed(feed.id) or feed, done=done, total=total)
 
@@ -141,8 +143,8 @@ def _store_feed(
     store: FeedStore, fetcher: Fetcher, feed: Feed, response: Response, parsing: Future | None = None
 ) -> FeedUpdate:
     moved = response.url if response.permanent_redirect and response.url != feed.url else None
-    if response.not_modified:
-        store.record_fetch(feed.id, url=moved)
+    if response.not_modified:  # the warnings of the fetch it answers (a page that failed) still hold
+        store.record_fetch(feed.id, url=moved, error=None)
         return FeedUpdate(feed, 0, 0, not_modified=True)
     parsed = parsing.result() if parsing is not None else _parse_feed(response)  # raises its FeedError
     known = store.entry_hashes(feed.id)

@@ -90,16 +90,22 @@ class FeedStore:
         self,
         feed_id: int,
         *,
-        error: str = "",
+        error: str | None = "",
         etag: str | None = None,
         last_modified: str | None = None,
         url: str | None = None,
         site_url: str | None = None,
         gone: bool = False,
     ) -> None:
-        """What the last fetch of a feed said: its error (or none), new validators, a moved URL, 410 Gone."""
-        sets, params = ["last_fetched = ?", "last_error = ?", "gone = ?"], [now(), error, int(gone)]
-        for column, value in (("etag", etag), ("last_modified", last_modified), ("site_url", site_url)):
+        """What the last fetch of a feed said: its error (or none; None keeps the last one), new validators,
+        a moved URL, 410 Gone."""
+        sets, params = ["last_fetched = ?", "gone = ?"], [now(), int(gone)]
+        for column, value in (
+            ("last_error", error),
+            ("etag", etag),
+            ("last_modified", last_modified),
+            ("site_url", site_url),
+        ):
             if value is not None:
                 sets.append(f"{column} = ?")
                 params.append(value)
