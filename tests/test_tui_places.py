@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reader.ui.app import make_app
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane
@@ -240,4 +242,26 @@ async def test_a_long_question_wraps_inside_its_dialog_at_80_columns(tmp_path):
         assert label.size.height >= 2  # wrapped, not cut at the dialog's edge
         assert label.region.right <= dialog.region.right
         await pilot.press("n")
+    library.close()
+
+
+@pytest.mark.parametrize("pane", [ReadingPane, NotesPane])
+async def test_a_relaunch_on_a_narrow_terminal_gives_the_keys_to_the_pane_it_shows(tmp_path, pane):
+    library = library_with(tmp_path)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("enter", *(["tab"] if pane is NotesPane else []))
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+    again = make_app(library)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = again.screen.query_one(pane)
+        assert again.focused is shown and shown.parent.has_class("-current")
+        if pane is ReadingPane:  # and the keys reach it
+            before = shown.cursor
+            await pilot.press("j")
+            await settle(pilot)
+            assert shown.cursor == before + 1
     library.close()

@@ -45,7 +45,11 @@ class PlacesMixin:
         if open_article and article_id is not None:
             self.open_article(article_id, quiet=True)
         if pane != "list" and (article_id is not None or pane == "notes"):
-            self.focus_pane({"reading": self.reading, "notes": self.notes}[pane])
+            chosen = {"reading": self.reading, "notes": self.notes}[pane]
+            self.focus_pane(chosen)
+            # On a narrow terminal the first layout sends the pane a Hide event, which takes its focus
+            # away: the keys then went nowhere. Given again if nothing else took it meanwhile.
+            self.call_after_refresh(lambda: self.app.focused is None and self.focus_pane(chosen))
 
     _pending_row: int | None = None
 
