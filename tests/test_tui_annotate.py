@@ -103,6 +103,22 @@ async def test_n_writes_a_note_in_vietnamese_and_ctrl_s_commits_it(library):
         assert app.screen.query_one("TextArea").text == h.note
 
 
+@pytest.mark.parametrize("keys", [["n", "escape"], ["t", "escape"], ["n", *"draft", "escape", "y"]])
+async def test_an_editor_closed_without_saving_leaves_no_highlight_behind(library, keys):
+    # n or t on a sentence with no highlight shows one while the editor is open; cancel takes it away.
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_hanoi(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert not isinstance(app.screen, (NoteEditor, TagEditor, ConfirmDialog))
+        assert library.highlights(hanoi_id(library)) == []
+        assert "Notes (0)" in str(app.screen.query_one("#notes-pane").border_title)
+        assert not any(line.startswith("▎") for line in widget_lines(app.screen.query_one(ReadingPane)))
+    library.close()
+
+
 async def test_escape_asks_before_discarding_unsaved_changes(library):
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:

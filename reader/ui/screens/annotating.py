@@ -89,21 +89,18 @@ class AnnotatingMixin:
             Job(lambda library: library.highlights(article.id), done=done, failed="Could not read")
         )
 
-    def _pending(self, highlight: Highlight, created: bool, *, announce: bool = False) -> None:
+    def _pending(self, highlight: Highlight) -> None:
         """A highlight the session just made: show it at once and queue its creation."""
-        if not created:
-            return
         self._show_annotations()
         target = ref(highlight)
 
         def saved(result: work.Annotations) -> None:
             if result.highlight is None:
                 return
-            if announce:  # confirmed only now, after COMMIT
-                if result.created:
-                    self.notify(f"Highlighted: “{trim(result.highlight.quote, 50)}”")
-                else:
-                    self.notify("Already highlighted.")
+            if result.created:  # confirmed only now, after COMMIT
+                self.notify(f"Highlighted: “{trim(result.highlight.quote, 50)}”")
+            else:
+                self.notify("Already highlighted.")
             self.notes.select_highlight(result.highlight)
 
         def refused(message: str) -> None:
@@ -121,7 +118,7 @@ class AnnotatingMixin:
             return
         highlight, created = self.session.highlight(request.span)
         if created:
-            self._pending(highlight, created, announce=True)
+            self._pending(highlight)
         else:
             self.notify("Already highlighted.")
         self.notes.select_highlight(highlight)
@@ -245,15 +242,27 @@ class AnnotatingMixin:
         else:
             self.notify(saved)
 
-    def _target(self, highlight_id: int | None, span: tuple[int, int] | None) -> Highlight | None:
-        """The highlight a note/tags key is about, made from the passage (and queued) if there is none yet."""
+    def _target(self, highlight_id: int | None, span: tuple[int, int] | None) -> tuple[Highlight | None, bool]:
+        """The highlight a note/tags key is about, and whether it is new: shown at once, stored only with
+        what its editor saves (the save makes it), so an editor closed without saving leaves nothing."""
         if highlight_id is not None:
-            return self.session.find(highlight_id)
+            return self.session.find(highlight_id), False
         if self.article is None or span is None:
-            return None
+            return None, False
         highlight, created = self.session.highlight(span)
-        self._pending(highlight, created)
-        return highlight
+        if created:
+            self._show_annotations()
+        return highlight, created
+
+    def _forget_if_unsaved(self, highlight: Highlight, created: bool):
+        """When an editor closes: a highlight made for it and never saved stops being shown."""
+
+        def closed(saved) -> None:
+            if saved is None and created:
+                self.session.forget(ref(highlight))
+                self._show_annotations()
+
+        return closed
 
     def _current(self, highlight: Highlight) -> Highlight:
         """The highlight as the library holds it now (another program may have changed it)."""
@@ -266,7 +275,7 @@ class AnnotatingMixin:
 
     def on_highlight_note_requested(self, request: HighlightNoteRequested) -> None:
         request.stop()
-        highlight = self._target(request.highlight_id, request.span)
+        highlight, created = self._target(request.highlight_id, request.span)
         if highlight is None:
             return
         start = self._current(highlight).note
@@ -281,11 +290,11 @@ class AnnotatingMixin:
             )
 
         heading = f"Note on “{trim(highlight.quote, 120)}”"
-        self.app.push_screen(editors().NoteEditor(heading, start, save))
+        self.app.push_screen(editors().NoteEditor(heading, start, save), self._forget_if_unsaved(highlight, created))
 
     def on_highlight_tags_requested(self, request: HighlightTagsRequested) -> None:
         request.stop()
-        highlight = self._target(request.highlight_id, request.span)
+        highlight, created = self._target(request.highlight_id, request.span)
         if highlight is None:
             return
         start = list(self._current(highlight).tags)
@@ -300,7 +309,8 @@ class AnnotatingMixin:
             )
 
         known = [t.name for t in self.library.tags()]
-        self.app.push_screen(editors().TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", start, known, save))
+        editor = editors().TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", start, known, save)
+        self.app.push_screen(editor, self._forget_if_unsaved(highlight, created))
 
     def on_article_note_requested(self, request: ArticleNoteRequested) -> None:
         request.stop()
