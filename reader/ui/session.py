@@ -115,22 +115,18 @@ class Session:
         existing = self.at_span(span)
         if existing is not None:
             return existing, False
+        pending = self.draft(span)
+        self.highlights = _reading_order([*self.highlights, pending])
+        return pending, True
+
+    def draft(self, span: Span) -> Highlight:
+        """A new highlight of a passage of the open article, not shown nor stored."""
         from reader import anchoring  # with `regex`: loaded by the first highlight, not at start-up
 
         start, end = span
         body = self.article.body
         seen = anchoring.make_anchor(body, start, end)  # its quote and context, as on the screen
-        pending = Highlight(self.article.id, Anchor(start, end, body[start:end], seen.prefix, seen.suffix))
-        self.highlights = _reading_order([*self.highlights, pending])
-        return pending, True
-
-    def target(self, highlight_id: int | None, span: Span | None) -> Highlight | None:
-        """What a note/tags key acts on: the highlight named, else the one (made) at the passage."""
-        if highlight_id is not None:
-            return self.find(highlight_id)
-        if self.article is None or span is None:
-            return None
-        return self.highlight(span)[0]
+        return Highlight(self.article.id, Anchor(start, end, body[start:end], seen.prefix, seen.suffix))
 
     def under(self, span: Span | None) -> Highlight | None:
         """The highlight at exactly a passage (stored or pending), for keys that need one."""

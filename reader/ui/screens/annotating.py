@@ -242,27 +242,14 @@ class AnnotatingMixin:
         else:
             self.notify(saved)
 
-    def _target(self, highlight_id: int | None, span: tuple[int, int] | None) -> tuple[Highlight | None, bool]:
-        """The highlight a note/tags key is about, and whether it is new: shown at once, stored only with
-        what its editor saves (the save makes it), so an editor closed without saving leaves nothing."""
+    def _target(self, highlight_id: int | None, span: tuple[int, int] | None) -> Highlight | None:
+        """The highlight a note/tags key is about; for a passage with none, a draft that its editor's save
+        stores (with the note or tags), so an editor closed without saving leaves nothing behind."""
         if highlight_id is not None:
-            return self.session.find(highlight_id), False
+            return self.session.find(highlight_id)
         if self.article is None or span is None:
-            return None, False
-        highlight, created = self.session.highlight(span)
-        if created:
-            self._show_annotations()
-        return highlight, created
-
-    def _forget_if_unsaved(self, highlight: Highlight, created: bool):
-        """When an editor closes: a highlight made for it and never saved stops being shown."""
-
-        def closed(saved) -> None:
-            if saved is None and created:
-                self.session.forget(ref(highlight))
-                self._show_annotations()
-
-        return closed
+            return None
+        return self.session.at_span(span) or self.session.draft(span)
 
     def _current(self, highlight: Highlight) -> Highlight:
         """The highlight as the library holds it now (another program may have changed it)."""
@@ -275,7 +262,7 @@ class AnnotatingMixin:
 
     def on_highlight_note_requested(self, request: HighlightNoteRequested) -> None:
         request.stop()
-        highlight, created = self._target(request.highlight_id, request.span)
+        highlight = self._target(request.highlight_id, request.span)
         if highlight is None:
             return
         start = self._current(highlight).note
@@ -290,11 +277,11 @@ class AnnotatingMixin:
             )
 
         heading = f"Note on “{trim(highlight.quote, 120)}”"
-        self.app.push_screen(editors().NoteEditor(heading, start, save), self._forget_if_unsaved(highlight, created))
+        self.app.push_screen(editors().NoteEditor(heading, start, save))
 
     def on_highlight_tags_requested(self, request: HighlightTagsRequested) -> None:
         request.stop()
-        highlight, created = self._target(request.highlight_id, request.span)
+        highlight = self._target(request.highlight_id, request.span)
         if highlight is None:
             return
         start = list(self._current(highlight).tags)
@@ -310,7 +297,7 @@ class AnnotatingMixin:
 
         known = [t.name for t in self.library.tags()]
         editor = editors().TagEditor(f"Tags for “{trim(highlight.quote, 120)}”", start, known, save)
-        self.app.push_screen(editor, self._forget_if_unsaved(highlight, created))
+        self.app.push_screen(editor)
 
     def on_article_note_requested(self, request: ArticleNoteRequested) -> None:
         request.stop()
