@@ -227,3 +227,36 @@ def test_a_saved_copy_of_a_page_added_from_the_web_keeps_its_url(run, politics, 
     result = run("import", str(copy))
     assert result.exit_code == 0 and "unchanged" in result.output, result.output
     assert json.loads(run("show", str(article["id"]), "--json").output)["url"] == url
+
+
+def test_feed_import_subscribes_only_what_feed_add_would(run, tmp_path):
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+        '<outline type="rss" text="Local" xmlUrl="file:///etc/passwd"/>'
+        '<outline type="rss" text="Script" xmlUrl="javascript:alert(1)"/>'
+        '<outline type="rss" text="Good" xmlUrl="https://news.example/rss"/>'
+        "</body></opml>"
+    )
+    result = run("feed", "import", str(opml))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("refused (not an http or https address") == 2 and "1 feed added" in result.output
+    assert [f["url"] for f in json.loads(run("feed", "list", "--json").output)] == ["https://news.example/rss"]
+
+
+def test_an_entry_linking_to_another_scheme_gets_no_url(run, server):
+    server.routes["/rss"] = Reply(
+        rss(
+            [
+                {"title": "Script", "link": "javascript:alert(1)", "guid": "s", "content": "<p>One.</p>"},
+                {"title": "File", "link": "file:///etc/passwd", "guid": "f", "content": "<p>Two.</p>"},
+                {"title": "Web", "link": server.url("/w"), "guid": "w", "content": "<p>Three.</p>"},
+            ]
+        )
+    )
+    assert run("feed", "add", server.url("/rss"), "--full-text", "never").exit_code == 0
+    urls = {
+        a["title"]: json.loads(run("show", str(a["id"]), "--json").output)["url"]
+        for a in json.loads(run("list", "--json").output)
+    }
+    assert urls == {"Script": "", "File": "", "Web": server.url("/w")}

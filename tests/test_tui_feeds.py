@@ -1,7 +1,10 @@
 """The feed keys of the TUI with Pilot: F picks a view, R updates in a worker, o and L open web addresses."""
 
 import datetime
+import sqlite3
 from datetime import timedelta
+
+import pytest
 
 from reader.fetch import Fetcher
 from reader.model import Article
@@ -101,6 +104,28 @@ async def test_o_opens_the_url_and_L_lists_the_links(tmp_path, server):
         await pilot.press("enter")
         assert opened[-1] == "https://laws.example/land"
     assert FeedStore(library).get(land).links
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "javascript:alert(1)", "vscode://file/x", "http://a\nb"])
+async def test_o_hands_only_web_addresses_to_the_browser(tmp_path, server, url):
+    # A library written before link schemes were checked (or by another program) may hold any URL.
+    library = feed_library(tmp_path, server)
+    land = next(s.id for s in library.list_articles() if s.title == "Land Law passes")
+    conn = sqlite3.connect(library.path)
+    with conn:
+        conn.execute("UPDATE articles SET url = ? WHERE id = ?", (url, land))
+    conn.close()
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        opened = []
+        app._driver.open_url = lambda url, new_tab=True: opened.append(url)
+        await pilot.pause()
+        app.main.open_article(land)
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+        assert any("is not a web address" in n.message for n in app._notifications)
 
 
 async def test_a_long_feed_view_is_paged_and_G_shows_its_oldest_article(tmp_path):

@@ -110,8 +110,7 @@ def _feedparser(data: bytes) -> tuple[dict, list, str]:
 
 
 def _entry(entry, feed_url: str, feed_title: str) -> Entry:
-    link = _line(entry.get("link"))
-    url = urljoin(feed_url, link) if link else ""
+    url = html.link_url(entry.get("link") or "", feed_url, schemes=html.WEB_SCHEMES)
     base = url or feed_url
     contents = entry.get("content") or []
     if contents:

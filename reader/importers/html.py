@@ -246,8 +246,12 @@ def _tag(el) -> str | None:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def link_url(href: str, base: str = "") -> str:
-    """An absolute http(s) or mailto URL as one line of plain text, or "" for anything else (javascript:...)."""
+WEB_SCHEMES = ("http", "https")
+
+
+def link_url(href: str, base: str = "", schemes: tuple[str, ...] = (*WEB_SCHEMES, "mailto")) -> str:
+    """An absolute http(s) or mailto URL (or of `schemes`) as one line of plain text, or "" for anything
+    else (javascript:, file:, an application's own scheme: what opening it would hand to a program)."""
     href = common.one_line(text.clean(href))
     if not href or href.startswith("#"):
         return ""
@@ -255,7 +259,7 @@ def link_url(href: str, base: str = "") -> str:
         url = urljoin(base, href) if base else href
     except ValueError:
         return ""
-    return url if url.split(":", 1)[0].lower() in ("http", "https", "mailto") else ""
+    return url if url.split(":", 1)[0].lower() in schemes else ""
 
 
 def _collapse(raw: str) -> tuple[str, Callable[[int], int]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from reader import text
 from reader.exporters import opml as opml_export
-from reader.fetch import Fetcher, FetchError, Response
+from reader.fetch import Fetcher, FetchError, Response, check_url
 from reader.importers import feed as feed_format
 from reader.importers import html
 from reader.importers import opml as opml_format
@@ -281,6 +281,11 @@ def import_opml(library: Library, data: bytes) -> Iterator[tuple[str, str]]:
         raise FeedError(str(error)) from None
     store = FeedStore(library)
     for sub in subscriptions:
+        try:
+            check_url(sub.url)  # what `feed add` refuses is not subscribed from a file either
+        except FetchError:
+            yield sub.url, "refused (not an http or https address with a host)"
+            continue
         if store.find(sub.url):
             yield sub.url, "already there"
             continue

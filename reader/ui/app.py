@@ -181,6 +181,19 @@ class ReaderApp(App):
         """Show a notification; its text is never parsed as markup, since it often quotes an article."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open a web address in the browser, and say so; any other scheme is refused.
+
+        An article's addresses come from pages and feeds: a file:, javascript: or an application's own
+        scheme would hand what a stranger wrote to a program on this machine.
+        """
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme not in ("http", "https", "mailto") or any(c in url for c in "\r\n\t\x00"):
+            self.notify(f"Not opened: {url} is not a web address.", severity="warning")
+            return
+        super().open_url(url, new_tab=new_tab)
+        self.notify(f"Opening {url}")
+
     @property
     def main(self) -> MainScreen:
         """The main screen (under any dialog)."""

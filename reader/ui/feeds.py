@@ -207,7 +207,6 @@ class FeedsMixin:
             self.notify("This article has no web address.", severity="warning")
             return
         self.app.open_url(article.url)
-        self.notify(f"Opening {article.url}")
 
     def action_links(self) -> None:
         article = self._web_article()
@@ -222,6 +221,5 @@ class FeedsMixin:
         def chosen(url: str | None) -> None:
             if url:
                 self.app.open_url(url)
-                self.notify(f"Opening {url}")
 
         self.app.push_screen(PickerScreen(f"Links in “{article.title}” (enter opens one):", choices), chosen)
