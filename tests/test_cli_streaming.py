@@ -151,8 +151,14 @@ def test_the_export_writes_the_first_article_before_reading_the_next():
 
 
 def test_export_of_nothing_says_so_and_writes_nothing(noted_db, tmp_path):
-    result = CliRunner().invoke(main, ["--db", str(noted_db), "export", "--format", "json", "--tag", "nothing"])
+    result = CliRunner().invoke(main, ["--db", str(noted_db), "export", "--tag", "nothing"])
     assert result.exit_code == 0 and result.output == "Nothing to export.\n"
+    # As JSON, a script still gets a document to read: the collection, with no items.
+    result = CliRunner().invoke(main, ["--db", str(noted_db), "export", "--format", "json", "--tag", "nothing"])
+    assert result.exit_code == 0 and result.stderr == "Nothing to export.\n"
+    document = json.loads(result.stdout)
+    assert document["type"] == "AnnotationCollection" and document["total"] == 0
+    assert document["first"]["items"] == []
     missing = CliRunner().invoke(main, ["--db", str(noted_db), "export", "--article", "99999"])
     assert missing.exit_code == 1 and missing.output == "Error: no article with id 99999\n"
 

@@ -245,8 +245,11 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
         first = next(items, None)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
+    look = {"colour_names": library.colour_names(), "style": note_style(library, form)}
     if first is None:
         say("Nothing to export.", err=True)
+        if fmt == "json" and output is None:  # still a document for the script reading it: no items
+            say_pieces(exporting.render_stream(iter(()), fmt, pretty=pretty, **look))
         return
     count = 0
 
@@ -256,7 +259,6 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
             count += 1
             yield item
 
-    look = {"colour_names": library.colour_names(), "style": note_style(library, form)}
     if output is None:
         say_pieces(exporting.render_stream(counted(), fmt, pretty=pretty, **look))
         return
