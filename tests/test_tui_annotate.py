@@ -119,6 +119,22 @@ async def test_an_editor_closed_without_saving_leaves_no_highlight_behind(librar
     library.close()
 
 
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (160, 48)])
+async def test_the_note_editor_keeps_its_save_and_close_keys_in_sight(library, size):
+    app = make_app(library)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        status = app.screen.query_one("#editor-status")
+        dialog = app.screen.query_one("#dialog")
+        assert "ctrl+s save" in widget_text(status)
+        assert status.region.height == 1 and dialog.content_region.contains_region(status.region)
+        assert dialog.region.bottom <= size[1]
+    library.close()
+
+
 async def test_escape_asks_before_discarding_unsaved_changes(library):
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:
