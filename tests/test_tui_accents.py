@@ -42,7 +42,7 @@ async def test_ctrl_t_cycles_the_accent_mode_and_runs_the_query_again(library):
         assert "exact" in accents_label(app) and shown(app) == 1
         await pilot.press("ctrl+t")
         await settle(pilot, app)
-        assert "off" in accents_label(app) and shown(app) == 3
+        assert "ignored" in accents_label(app) and shown(app) == 3
         await pilot.press("ctrl+t")
         await settle(pilot, app)
         assert "smart" in accents_label(app) and shown(app) == 1

@@ -265,11 +265,12 @@ async def test_list_t_tags_the_article_a_writes_its_note_and_f_filters(library):
         await pilot.press("a", *"Bài quan trọng", "ctrl+s")
         await settle(pilot)
         assert library.get_article(hanoi_id(library)).note == "Bài quan trọng"
-        await pilot.press("f", *"NHẬT BẢN", "enter")
+        await pilot.press("f", *"nhat ban", "enter")
         await settle(pilot)
         await pilot.pause()
         text = widget_text(app.screen.query_one("ArticleList"))
         assert "Hà Nội" in text and "Quảng Ninh" not in text
+        assert "#Nhật·Bản" in str(app.screen.query_one("#list-pane").border_title)  # the tag, not what was typed
         await pilot.press("f", "ctrl+u", "enter")  # empty filter: all articles again
         await pilot.pause()
         assert "Quảng Ninh" in widget_text(app.screen.query_one("ArticleList"))

@@ -59,7 +59,7 @@ async def test_F_picks_a_feed_and_the_list_shows_only_its_articles(tmp_path, ser
         labels = [label for label, _ in app.screen.choices]
         assert labels[:3] == ["All articles (3)", "Unread (3)", "Pages added by hand (1)"]
         assert labels[3] == "Politics (2 unread of 2)"
-        await pilot.press("down", "down", "down", "enter")
+        await pilot.press("j", "j", "k", "down", "down", "enter")  # j and k move as the arrows do
         await pilot.pause()
         listed = widget_text(app.main.query_one(ArticleList))
         assert "Land Law passes" in listed and "Budget grows [bold]x[/]" in listed and "A saved page" not in listed

@@ -266,7 +266,11 @@ class MainScreen(
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            self.tag_filter = value.strip() or None
+            from reader.tags import resolve_tag  # the tag rules load only for a filter
+
+            meant = resolve_tag(value, known) if value.strip() else []
+            # The tag's own name in the title when the typed one means exactly one ("kinh te" → Kinh tế).
+            self.tag_filter = (meant[0] if len(meant) == 1 else value.strip()) or None
             self.load_list()
             self.focus_pane(self.article_list)
 
@@ -294,7 +298,12 @@ class MainScreen(
         def planned(result: tuple) -> None:
             items, existing, colour_names, style = result
             if not items:
-                what = "this article has no highlights or notes yet" if article_ids else "no notes yet"
+                if article_ids:
+                    what = "this article has no highlights or notes yet"
+                elif tag:
+                    what = f"no article or highlight tagged “{tag}” has notes"
+                else:
+                    what = "no notes yet"
                 self.notify(f"Nothing to export: {what}.", severity="warning")
                 return
 

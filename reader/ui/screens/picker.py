@@ -21,7 +21,12 @@ class PickerScreen(ModalScreen):
     PickerScreen OptionList { height: auto; max-height: 30; border: none; }
     PickerScreen .picker-title { text-style: bold; padding: 0 0 1 0; }
     """
-    BINDINGS = [Binding("escape,q", "close", "Close", id="picker.close")]
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="picker.close"),
+        # j and k move here as in every list of the reader (OptionList itself knows only the arrows).
+        Binding("j", "move(1)", "Down", show=False, id="picker.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="picker.up"),
+    ]
 
     def __init__(self, title: str, choices: list[tuple[str, object]], highlighted: int = 0) -> None:
         super().__init__()
@@ -44,6 +49,10 @@ class PickerScreen(ModalScreen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.choices[int(event.option.id)][1])
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def action_close(self) -> None:
         self.dismiss(None)

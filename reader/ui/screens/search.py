@@ -116,7 +116,7 @@ class SearchMixin:
         self.article_list.set_window(self.search_window, f"Nothing matches “{message.query}”.")
         count = f"{len(results)}{'+' if len(results) >= SEARCH_LIMIT else ''}"
         noun = "article" if len(results) == 1 else "articles"
-        hint = " · enter: go to them · esc: clear" if results else " · esc: clear"
+        hint = f" · enter: go to {'it' if len(results) == 1 else 'them'} · esc: clear" if results else " · esc: clear"
         self.search_bar.set_message(f"{count} {noun}{hint}")
         self.query_one("#list-pane").border_title = Content(f"Search ({count})")
         self.refresh_bindings()

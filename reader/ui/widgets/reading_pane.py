@@ -133,12 +133,20 @@ class ReadingPane(AnnotatingKeys, MouseSelecting, LazyLayout, ScrollView, can_fo
 
     def action_next_hit(self) -> None:
         if self.hits and self.hit_index == len(self.hits) - 1:
-            self.notify(f"That was the last of {len(self.hits)} hits: back to the first.")
+            self.notify(
+                "That was the only hit."
+                if len(self.hits) == 1
+                else f"That was the last of {len(self.hits)} hits: back to the first."
+            )
         self.go_to_hit(self.hit_index + 1)
 
     def action_previous_hit(self) -> None:
         if self.hits and self.hit_index == 0:
-            self.notify(f"That was the first of {len(self.hits)} hits: on to the last.")
+            self.notify(
+                "That was the only hit."
+                if len(self.hits) == 1
+                else f"That was the first of {len(self.hits)} hits: on to the last."
+            )
         self.go_to_hit(self.hit_index - 1 if self.hit_index >= 0 else -1)
 
     def action_clear_hits(self) -> None:

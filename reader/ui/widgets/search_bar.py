@@ -11,9 +11,9 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 DEBOUNCE_SECONDS = 0.15
-PLACEHOLDER = 'Search: words, "a phrase", tag:…, place:…, source:…, after:2024, -word'
+PLACEHOLDER = 'Search: words, "a phrase", -word, tag:…, place:…, source:…'  # fits at 80 columns
 # What each accent mode means, as the bar shows it (ctrl+t goes to the next).
-ACCENT_LABELS = {"smart": "accents: smart", "exact": "accents: exact", "ignore": "accents: off"}
+ACCENT_LABELS = {"smart": "accents: smart", "exact": "accents: exact", "ignore": "accents: ignored"}
 
 
 class SearchBar(Vertical):
