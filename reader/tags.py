@@ -17,6 +17,11 @@ def tag_label(name: str) -> str:
     return "#" + "·".join(name.split())
 
 
+def typed_tag(name: str) -> str:
+    """A tag name as a person types it: `#tag` is how tags are shown, so a leading # is not part of it."""
+    return name.strip().lstrip("#").strip()
+
+
 def tag_key(name: str) -> str:
     """The identity of a tag: the tidy name, case-insensitively ("Kinh tế" and " KINH  TẾ" are one)."""
     return tidy_tag(name).casefold()

@@ -31,3 +31,13 @@ def test_an_ambiguous_name_is_refused_with_both_spellings(tmp_path):
     # "kinh te" is the tag "Kinh te" itself (same identity), so it merges into "Kinh tế".
     assert result.exit_code == 0, result.output
     assert library.article_tags(article_id) == ["Kinh tế"]
+
+
+def test_a_typed_hash_is_how_tags_are_shown_not_part_of_the_name(tmp_path):
+    # As in the app's tag editor: `#ngoại giao` is the tag "ngoại giao", not a second one.
+    library, article_id = _library(tmp_path, ["ngoại giao"])
+    result = invoke("--db", str(library.path), "tag", str(article_id), "#ngoại giao", "# Kinh tế")
+    assert result.exit_code == 0, result.output
+    assert sorted(library.article_tags(article_id)) == ["Kinh tế", "ngoại giao"]
+    blank = invoke("--db", str(library.path), "tag", str(article_id), "#")
+    assert blank.exit_code == 1 and "cannot be blank" in blank.output

@@ -34,7 +34,7 @@ def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> 
     quote = text.clean(quote)
     if not quote.strip():
         raise click.ClickException("the quote is empty: give the words to highlight")
-    _refuse_blank_tags(tags)
+    tags = _typed_tags(tags)
     starts = find_all(article.body, quote)
     if not starts:
         raise click.ClickException(f"the quote is not in article {article_id}")
@@ -53,10 +53,17 @@ def highlight_command(ctx, article_id, quote, note, tags, color, occurrence) -> 
     say(f"highlight #{highlight.id} in article {article_id}: “{highlight.quote}”")
 
 
-def _refuse_blank_tags(tags) -> None:
-    """A tag given as nothing but blanks is a mistake to say, not a tag to drop without a word."""
-    if any(not tidy_tag(tag) for tag in tags):
+def _typed_tags(tags) -> list[str]:
+    """Tags as typed (`#ngoại giao` is the tag "ngoại giao", as in the app's tag editor); blank ones refused.
+
+    A tag given as nothing but blanks is a mistake to say, not a tag to drop without a word.
+    """
+    from reader.tags import typed_tag
+
+    names = [typed_tag(tag) for tag in tags]
+    if any(not tidy_tag(name) for name in names):
         raise click.ClickException("a tag name cannot be blank")
+    return names
 
 
 def find_all(haystack: str, needle: str) -> list[int]:
@@ -132,8 +139,7 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
     """Add TAGS to an article."""
     library = _library(ctx)
     _article(library, article_id)
-    _refuse_blank_tags(tags)
-    stored = library.add_article_tags(article_id, tags)
+    stored = library.add_article_tags(article_id, _typed_tags(tags))
     say(f"article {article_id}: " + ", ".join(stored))
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from enum import Enum, StrEnum
 
 from reader.model import Anchor, Article, Highlight
+from reader.tags import typed_tag
 from reader.ui.reading_cursor import ReadingCursor  # noqa: F401 - the screen and tests import it from here
 
 Span = tuple[int, int]
@@ -225,7 +226,7 @@ def parse_tags(value: str, start: Sequence[str] = ()) -> list[str]:
                 i += n
                 break
         else:
-            name = parts[i].strip().lstrip("#").strip()  # `#tag` is how tags are shown: the # is not its name
+            name = typed_tag(parts[i])
             if name:
                 tags.append(name)
             i += 1
