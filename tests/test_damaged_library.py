@@ -400,3 +400,15 @@ def test_another_programs_sqlite_database_is_refused_and_left_alone(tmp_path):
         assert "Traceback" not in out.output
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_check_on_a_file_too_damaged_to_open_says_so_itself(tmp_path):
+    path = tmp_path / "lib.db"
+    assert run("--db", str(path), "import", str(ROOT / "sample_data")).exit_code == 0
+    with open(path, "r+b") as f:  # the schema page, after the 100-byte header
+        f.seek(100)
+        f.write(b"\xff" * 3000)
+    out = run("--db", str(path), "check")
+    assert out.exit_code == 1 and "Traceback" not in out.output
+    assert "integrity   FAILED" in out.output and "too damaged to open" in out.output
+    assert "Run `reader check`" not in out.output and "reader backup --raw COPY" in out.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reader.cli import FileName, _article, _library, main, plural, reads_only, say, say_pieces, shown_path
-from reader.store import SORT_ORDERS, Library, default_db_path
+from reader.store import SORT_ORDERS, Library, ReadError, default_db_path
 
 
 @main.command("import")
@@ -293,6 +293,12 @@ def backup_command(ctx: click.Context, path: Path, force: bool, raw: bool) -> No
     say(f"to restore it, quit the reader and run: reader --db {written} backup {library.path} --force")
 
 
+_DAMAGED = (
+    "The library is damaged. Keep the file as it is, make a copy with `reader backup --raw COPY`, "
+    "and restore your latest good backup; until then reader opens it read-only."
+)
+
+
 @main.command("check")
 @click.option("--reindex", is_flag=True, help="First build the search indexes afresh from the articles.")
 @click.option("--compact", is_flag=True, help="First give back the file's unused space to the disk (VACUUM).")
@@ -313,7 +319,22 @@ def check_command(ctx: click.Context, reindex: bool, compact: bool) -> None:
             started = time.monotonic()
             library.rebuild_search_index()
             say(f"search indexes rebuilt in {time.monotonic() - started:.1f} s")
-    library = Library(path, look_only=True)  # change nothing, not even by an upgrade
+    try:
+        library = Library(path, look_only=True)  # change nothing, not even by an upgrade
+    except ReadError as error:
+        from reader.store.errors import code
+
+        if code(error.cause) != "SQLITE_CORRUPT":
+            raise
+        say(f"library     {path}")
+        say("integrity   FAILED")
+        say(f"            too damaged to open: {error.cause}")
+        say(
+            "The library cannot be opened. Keep the file as it is, make a copy with `reader backup --raw COPY`, "
+            "and restore your latest good backup.",
+            err=True,
+        )
+        ctx.exit(1)
     with library:
         report = library.check()
         # Remembered beside the file, so that nothing is written into it until it is restored.
@@ -341,12 +362,9 @@ def check_command(ctx: click.Context, reindex: bool, compact: bool) -> None:
     say(f"tags        {n(report.tags)}")
     unused = report.unused or 0
     # Worth saying when it is a tenth of the file or more: deletions leave a little all the time.
-    hint = f" ({_size(unused)} unused: `reader check --compact` gives it back)" if unused * 10 >= report.size else ""
+    worth = report.ok and unused * 10 >= report.size  # a damaged library is not compacted
+    hint = f" ({_size(unused)} unused: `reader check --compact` gives it back)" if worth else ""
     say(f"size        {_size(report.size)}{hint}")
     if not report.ok:
-        say(
-            "The library is damaged. Keep the file as it is, make a copy with `reader backup --raw COPY`, "
-            "and restore your latest good backup; until then reader opens it read-only.",
-            err=True,
-        )
+        say(_DAMAGED, err=True)
         ctx.exit(1)
