@@ -160,3 +160,21 @@ def test_export_help_names_the_date_format_a_person_types():
 def test_an_existing_library_is_read_as_before(samples_db):
     rows = json.loads(run("--db", str(samples_db), "list", "--json").output)
     assert len(rows) == 2
+
+
+def test_messages_name_the_real_problem(tmp_path):
+    from reader.importers.vault_note import parse_open_uri
+
+    invoke = run
+    db = str(tmp_path / "lib.db")
+    assert invoke("--db", db, "import", str(SAMPLES)).exit_code == 0
+    assert invoke("--db", db, "highlight", "1", "Việt Nam", "--occurrence", "1").exit_code == 0
+    (tmp_path / "precious.txt").write_text("keep me")
+    for force in ([], ["--force"]):
+        out = invoke("--db", db, "export", "-o", str(tmp_path / "precious.txt" / "x.md"), *force)
+        assert out.exit_code == 1 and "precious.txt is a file, not a folder" in out.output, out.output
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
+    out = invoke("--db", db, "reextract", "999")
+    assert "#999 there is no article with this id" in out.output
+    with pytest.raises(ValueError, match="names 2 values of article: it should name one"):
+        parse_open_uri("reader://open?article=3&article=4")

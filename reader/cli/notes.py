@@ -66,6 +66,14 @@ def _typed_tags(tags) -> list[str]:
     return names
 
 
+def _file_in(folder: Path) -> Path:
+    """The first part of a folder's path that is a file (what stops the folder being made)."""
+    for part in reversed([folder, *folder.parents]):
+        if part.exists() and not part.is_dir():
+            return part
+    return folder
+
+
 def find_all(haystack: str, needle: str) -> list[int]:
     """Start offsets of every (possibly overlapping) occurrence of needle."""
     starts, i = [], haystack.find(needle)
@@ -277,7 +285,12 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
         else:
             from reader.fs import write_atomic
 
-            output.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                output.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):  # a file stands where a folder of the path should be
+                raise click.ClickException(
+                    f"cannot write {shown_path(output)}: {shown_path(_file_in(output.parent))} is a file, not a folder"
+                ) from None
             pieces = exporting.render_stream(counted(), fmt, pretty=pretty, **look)
             write_atomic(output, pieces, force=force)
             say(f"wrote {output} ({plural(count, 'article')})")

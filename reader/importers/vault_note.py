@@ -36,7 +36,9 @@ def parse_open_uri(uri: str) -> tuple[int, int | None]:
         values = query.get(name)
         if not values:
             return None
-        if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or len(values[0]) > 18:
+        if len(values) > 1:
+            raise ValueError(f"the link names {len(values)} values of {name}: it should name one")
+        if not values[0].isascii() or not values[0].isdigit() or len(values[0]) > 18:
             raise ValueError(f"the link's {name} should be one whole number, not {values[0][:30]!r}")
         return int(values[0])
 

@@ -307,7 +307,10 @@ def reextract(library: Library, ids: Iterable[int] | None = None) -> Iterator[tu
     for article_id in list(ids) if ids is not None else store.raw_article_ids():
         old = store.get(article_id)
         kept = store.raw(article_id)
-        if old is None or kept is None:
+        if old is None:
+            yield article_id, "refused", "there is no article with this id (see `reader list`)"
+            continue
+        if kept is None:
             yield article_id, "refused", "no page is kept for this article (only fetched or imported pages are)"
             continue
         try:
