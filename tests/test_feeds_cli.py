@@ -183,7 +183,7 @@ def test_reextract_updates_in_place_and_keeps_highlights(run, server, tmp_path):
         again = FeedStore(lib).get(article_id)
         (h,) = lib.highlights(article_id)
         assert again.body == body and again.body[h.start : h.end] == "Phạm Minh Chính" and not h.orphan
-    assert "no page is kept" in run("reextract", "999").output
+    assert "no article with this id" in run("reextract", "999").output
 
 
 def test_the_cli_starts_without_the_network_and_html_libraries():
