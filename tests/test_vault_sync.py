@@ -152,6 +152,26 @@ def test_a_renamed_and_moved_note_is_found_by_its_reader_id(library, tmp_path):
     assert "after the move" in moved.read_text(encoding="utf-8")
 
 
+def test_a_stale_copy_of_a_note_never_overwrites_what_was_synced_since(library, tmp_path):
+    vault = tmp_path / "vault"
+    sync(library, vault)
+    original = the_note(vault)
+    first = library.highlights(hanoi(library).id)[0]
+    library.set_highlight_note(first.id, "reader side edit")
+    sync(library, vault)  # the note now says "reader side edit"
+    copy = original.with_name("0-copy.md")  # sorted before the original
+    copy.write_bytes(original.read_bytes())
+    edit(copy, "**Note:** reader side edit", "**Note:** edited in the copy")
+    report = sync(library, vault)
+    assert library.get_highlight(first.id).note == "reader side edit"  # the note the last sync wrote is synced
+    assert any("0-copy.md: also carries reader-id" in p and original.name in p for p in report.problems)
+    copy.unlink()
+    library.set_highlight_note(first.id, "newer in reader")
+    sync(library, vault)
+    assert library.get_highlight(first.id).note == "newer in reader"
+    assert "**Note:** newer in reader" in original.read_text(encoding="utf-8")
+
+
 def test_a_block_deleted_in_the_vault_is_restored_unless_deletes_are_accepted(library, tmp_path):
     vault = tmp_path / "vault"
     sync(library, vault)

@@ -70,7 +70,7 @@ def sync(library: Library, vault: Path, options: SyncOptions | None = None) -> S
     if vault.exists() and not vault.is_dir():
         raise ValueError(f"{vault} is not a folder")
     state = load_state(vault) if vault.is_dir() else {"notes": {}}
-    found = scan(vault, report) if vault.is_dir() else {}
+    found = scan(vault, report, state["notes"]) if vault.is_dir() else {}
     target = vault
     if Path(options.folder).is_absolute() or options.folder.startswith(("/", "\\")):
         raise ValueError(f"the folder {options.folder!r} should be inside the vault (a name like Reader/Inbox)")

@@ -128,9 +128,13 @@ class FoundNote:
         return hashlib.sha256(self.raw).hexdigest()[:32]
 
 
-def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
-    """Every note in the vault that carries a reader-id (hidden folders skipped), by id."""
-    found: dict[int, FoundNote] = {}
+def scan(vault: Path, report: SyncReport, known: dict | None = None) -> dict[int, FoundNote]:
+    """Every note in the vault that carries a reader-id (hidden folders skipped), by id.
+
+    Of two notes with one id (a copy of a note), the one the last sync wrote is synced (`known`: the
+    state's notes), else the one at its path: a stale copy never overwrites what was synced since.
+    """
+    found: dict[int, list[FoundNote]] = {}
     for root, dirs, files in os.walk(vault):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
@@ -149,13 +153,29 @@ def scan(vault: Path, report: SyncReport) -> dict[int, FoundNote]:
             reader_id = vault_note.note_reader_id(raw)
             if reader_id is None:
                 continue
-            if reader_id in found:
-                report.problems.append(
-                    f"{path}: also carries reader-id {reader_id}, like {found[reader_id].where}; only that one is synced"
-                )
-                continue
-            found[reader_id] = FoundNote(path, raw, reader_id)
-    return found
+            found.setdefault(reader_id, []).append(FoundNote(path, raw, reader_id))
+    return {
+        reader_id: _synced_one(vault, reader_id, notes, (known or {}).get(str(reader_id), {}), report)
+        for reader_id, notes in found.items()
+    }
+
+
+def _synced_one(vault: Path, reader_id: int, notes: list[FoundNote], st: dict, report: SyncReport) -> FoundNote:
+    """Which of the notes carrying one reader-id is synced; the others are reported."""
+    if len(notes) == 1:
+        return notes[0]
+    at_path = os.path.normpath(os.path.join(vault, st["path"])) if st.get("path") else None
+    chosen = (
+        next((n for n in notes if n.digest == st.get("file")), None)
+        or next((n for n in notes if os.path.normpath(n.where) == at_path), None)
+        or notes[0]
+    )
+    for other in notes:
+        if other is not chosen:
+            report.problems.append(
+                f"{other.where}: also carries reader-id {reader_id}, like {chosen.where}; only that one is synced"
+            )
+    return chosen
 
 
 def note_name(article: Article, pattern: str) -> str:
