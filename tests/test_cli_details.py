@@ -178,3 +178,18 @@ def test_messages_name_the_real_problem(tmp_path):
     assert "#999 there is no article with this id" in out.output
     with pytest.raises(ValueError, match="names 2 values of article: it should name one"):
         parse_open_uri("reader://open?article=3&article=4")
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["list", "--pretty"], "give --json too"),
+        (["search", "--pretty", "ha noi"], "give --json too"),
+        (["list", "--json", "--jsonl"], "give one of them"),
+        (["export", "--pretty"], "give --format json too"),
+        (["import", "--encoding", "", "x.txt"], "needs the name of a codec"),
+    ],
+)
+def test_options_that_mean_nothing_together_are_refused(tmp_path, args, said):
+    out = run("--db", str(tmp_path / "lib.db"), *args)
+    assert out.exit_code == 2 and said in out.output and "Traceback" not in out.output

@@ -23,6 +23,8 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], encoding: str | 
     from reader.cli.progress import ProgressBar
     from reader.services.imports import ImportRun, result_line
 
+    if encoding is not None and not encoding.strip():
+        raise click.UsageError("--encoding needs the name of a codec, e.g. cp1258")
     library = _library(ctx)
     run = ImportRun(paths, encoding, parse_ahead=True)
     bar = ProgressBar()
@@ -82,7 +84,12 @@ def _json_rows(rows, *, layout: str, shape=_summary_json):
 
 
 def json_layout(as_json: bool, pretty: bool, as_jsonl: bool) -> str | None:
-    """Which JSON the options ask for: "lines", "pretty", "array", or None for text."""
+    """Which JSON the options ask for: "lines", "pretty", "array", or None for text; a mix that means
+    nothing is refused rather than half obeyed."""
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl each choose a form: give one of them")
+    if pretty and not as_json:
+        raise click.UsageError("--pretty indents --json output: give --json too")
     if as_jsonl:
         return "lines"
     if as_json:
@@ -109,9 +116,9 @@ def list_command(ctx: click.Context, tag: str | None, as_json: bool, pretty: boo
 
     The rows stream out as they are read, so the first appear at once in a large library.
     """
+    layout = json_layout(as_json, pretty, as_jsonl)
     library = _library(ctx)
     rows = library.list_articles(tag=tag, sort=sort)
-    layout = json_layout(as_json, pretty, as_jsonl)
     if layout:
         return _say_chunked(_json_rows(rows, layout=layout))
     empty = True
@@ -173,12 +180,12 @@ def search_command(
     if query == ("-h",):
         say(ctx.get_help())
         ctx.exit()
+    layout = json_layout(as_json, pretty, as_jsonl)
     library = _library(ctx)
     joined = " ".join(query)
     try:
         # Results are made as they are printed: the first shows at once, and none is held.
         results = library.search_results(joined, limit=limit, accents=accents)
-        layout = json_layout(as_json, pretty, as_jsonl)
         if layout:
             return _say_chunked(_json_rows(results, layout=layout, shape=_result_json), size=100)
         shown = _say_results(results)

@@ -250,6 +250,8 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
 
     from reader.services import export as exporting
 
+    if pretty and fmt != "json":
+        raise click.UsageError("--pretty indents JSON: give --format json too")
     library = _library(ctx)
     since_text = since.date().isoformat() if since else None
     try:
