@@ -125,6 +125,44 @@ def test_a_note_changed_on_both_sides_keeps_both_texts(library, tmp_path):
     assert "**Conflict:**" not in path.read_text(encoding="utf-8")
 
 
+def _drop_paragraph(path: Path, label: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    start = text.index(label)
+    path.write_text(text[:start] + text[text.index("\n\n", start) + 2 :], encoding="utf-8")
+
+
+def test_a_conflict_resolved_by_keeping_the_readers_text_stays_resolved(library, tmp_path):
+    vault = tmp_path / "vault"
+    sync(library, vault)
+    path = the_note(vault)
+    first = library.highlights(hanoi(library).id)[0]
+    edit(path, "**Note:** first note", "**Note:** the vault's text")
+    library.set_highlight_note(first.id, "the library's text")
+    assert len(sync(library, vault).conflicts) == 1
+    _drop_paragraph(path, "**Note:** the vault's text")  # the reader's paragraph is the one kept
+    report = sync(library, vault)
+    assert not report.conflicts
+    assert library.get_highlight(first.id).note == "the library's text"
+    text = path.read_text(encoding="utf-8")
+    assert "**Conflict:**" not in text and "**Note:** the library's text" in text
+    assert not sync(library, vault).conflicts  # and it does not come back
+
+
+def test_a_note_emptied_in_the_vault_against_a_change_in_reader_stays_a_conflict(library, tmp_path):
+    vault = tmp_path / "vault"
+    sync(library, vault)
+    path = the_note(vault)
+    first = library.highlights(hanoi(library).id)[0]
+    _drop_paragraph(path, "**Note:** first note")
+    library.set_highlight_note(first.id, "the library's text")
+    assert len(sync(library, vault).conflicts) == 1
+    assert "**Note:** (empty)" in path.read_text(encoding="utf-8")
+    assert len(sync(library, vault).conflicts) == 1  # untouched, it is not decided for the user
+    _drop_paragraph(path, "**Note in reader:**")  # keep the vault's side: no note
+    assert not sync(library, vault).conflicts
+    assert library.get_highlight(first.id).note == ""
+
+
 def test_tags_changed_on_both_sides_keep_both(library, tmp_path):
     vault = tmp_path / "vault"
     sync(library, vault)

@@ -78,8 +78,8 @@ OWNED_KEYS = (
 )
 ARTICLE_NOTE_HEADING = "## Article note"
 CONFLICT_EXPLAINED = (
-    "**Conflict:** this note was changed here and in reader since the last sync. Keep the text you want "
-    "after Note, delete the paragraph Note in reader, and sync again."
+    "**Conflict:** this note was changed here and in reader since the last sync. Keep the text you want: "
+    "delete the paragraph Note in reader to keep yours, or the paragraph Note to keep the reader's, and sync again."
 )
 
 
@@ -111,6 +111,8 @@ def _block_lines(
         parts.append([CONFLICT_EXPLAINED])
     if block.note:
         parts.append(_labelled("Note", block.note))
+    elif block.theirs is not None:  # said, so that deleting this paragraph means "keep the reader's"
+        parts.append(["**Note:** (empty)"])
     if block.theirs is not None and block.theirs:
         parts.append(_labelled("Note in reader", block.theirs))
     elif block.theirs is not None:
@@ -146,6 +148,8 @@ def render_region(
         parts.append(CONFLICT_EXPLAINED)
     if note:
         parts.append("\n".join(_labelled("Note", note)))
+    elif note_theirs is not None:
+        parts.append("**Note:** (empty)")
     if note_theirs is not None:
         parts.append(
             "\n".join(_labelled("Note in reader", note_theirs)) if note_theirs else "**Note in reader:** (empty)"

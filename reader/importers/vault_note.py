@@ -130,9 +130,13 @@ def _front_entries(lines: list[str]) -> list[tuple[str | None, list[str]]]:
 
 
 def _fields(block_lines: list[str]) -> dict[str, list[str]]:
-    """The labelled parts of a block's lines after its quote: note, tags, theirs (conflict)."""
+    """The labelled parts of a block's lines after its quote: note, tags, theirs (conflict).
+
+    A conflict whose `Note:` paragraph the user deleted is resolved: the reader's text is the note.
+    """
     labels = {"**Note:**": "note", "**Tags:**": "tags", "**Note in reader:**": "theirs", "**Conflict:**": "conflict"}
     fields: dict[str, list[str]] = {}
+    labelled: set[str] = set()
     current = "note"
     for line in block_lines:
         for label, name in labels.items():
@@ -140,12 +144,17 @@ def _fields(block_lines: list[str]) -> dict[str, list[str]]:
                 current = name
                 line = line[len(label) :].lstrip(" ")
                 fields.setdefault(name, [])
+                labelled.add(name)
                 break
         if current == "tags" and fields.get("tags") and line.strip():
             current = "note"  # the tags are one line; what follows is the user's
         fields.setdefault(current, []).append(line)
-    if fields.get("theirs") == ["(empty)"]:
-        fields["theirs"] = []
+    if "theirs" in fields or "conflict" in labelled:  # a conflict: each side's empty text is written "(empty)"
+        for name in ("note", "theirs"):
+            if [line for line in fields.get(name, []) if line.strip()] == ["(empty)"]:
+                fields[name] = []
+    if "theirs" in fields and "note" not in labelled:
+        fields["note"] = fields.pop("theirs")
     return fields
 
 
