@@ -70,6 +70,19 @@ async def test_F_picks_a_feed_and_the_list_shows_only_its_articles(tmp_path, ser
         assert "A saved page" in listed and "Land Law" not in listed
 
 
+async def test_reading_an_article_in_the_unread_view_takes_it_out_at_once(tmp_path, server):
+    library = feed_library(tmp_path, server)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("F", "down", "enter")  # Unread
+        await pilot.pause()
+        assert app.main.query_one("#list-pane").border_title == "Unread (3)"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.query_one("#list-pane").border_title == "Unread (2)"
+        assert len([line for line in widget_text(app.main.query_one(ArticleList)).splitlines() if "●" in line]) == 2
+
+
 async def test_R_updates_in_a_worker_and_the_list_refreshes(tmp_path, server):
     library = feed_library(tmp_path, server)
     server.routes["/rss"] = Reply(

@@ -237,6 +237,9 @@ class MainScreen(
         self.query_one("#reading-pane").border_subtitle = Content(message.line)
 
     def _list_changed(self, _result: object = None) -> None:
+        if self.view.kind == "unread":  # the article read leaves the view: its rows and count change
+            self.refresh_view(keep_cursor=True)
+            return
         self.article_list.window.invalidate()  # a row's read mark, tags or note changed
         self.article_list.refresh()
 
