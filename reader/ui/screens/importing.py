@@ -133,7 +133,7 @@ class ImportReport(ModalScreen[None]):
             yield Static(Content("\n".join(wording.one_line(line) for line in self.summary)), id="report-summary")
             # Log draws each line as plain text (no markup), a screenful at a time: fit for 10,000 lines.
             yield Log(id="report-lines", auto_scroll=False)
-            yield Static(Content.styled("escape or enter close · ↑↓ scroll", "dim"), id="report-keys")
+            yield Static(Content.styled("escape or enter close · ↑↓ scroll · ←→ long lines", "dim"), id="report-keys")
 
     def on_mount(self) -> None:
         log = self.query_one(Log)
