@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -116,9 +117,13 @@ def test_pipes_and_devices_are_refused_without_reading_them(tmp_path):
     big = tmp_path / "sparse.txt"
     with open(big, "wb") as file:
         file.truncate(3 * 1024**3)  # 3 GB of nothing, allocated lazily
-    result = CliRunner().invoke(main, ["--db", str(tmp_path / "l.db"), "import", str(fifo), "/dev/zero", str(big)])
-    assert result.output.count("refused    ") == 3, result.output
-    assert "not a regular file" in result.output
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "s.txt"))
+    paths = [str(fifo), "/dev/zero", str(big), str(tmp_path / "s.txt")]
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "l.db"), "import", *paths])
+    sock.close()
+    assert result.output.count("refused    ") == 4, result.output
+    assert result.output.count("not a regular file") == 3
     assert "the limit is 20.0 MB" in result.output
 
 

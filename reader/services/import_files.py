@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -125,6 +126,8 @@ def read_limited(path: Path) -> bytes:
     except FileNotFoundError:
         raise InputError("no such file") from None
     except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket (or a device with nothing behind it) cannot be opened
+            raise InputError("not a regular file (a pipe, socket or device)") from None
         raise InputError(error.strerror or str(error)) from None
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(fd)
