@@ -101,13 +101,25 @@ def test_edits_in_the_region_come_back_and_user_text_outside_survives(library, t
     assert "**Note:** changed in reader" in text and "My intro." in text and "my-key: 'x: y'" in text
 
 
-def test_a_note_changed_on_both_sides_keeps_both_texts(library, tmp_path):
-    vault = tmp_path / "vault"
+def _drop_paragraph(path: Path, label: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    start = text.index(label)
+    path.write_text(text[:start] + text[text.index("\n\n", start) + 2 :], encoding="utf-8")
+
+
+def _changed_on_both_sides(library: Library, vault: Path) -> tuple[Path, Highlight]:
+    """A synced note whose first highlight's note then changes in the vault and in the library."""
     sync(library, vault)
     path = the_note(vault)
     first = library.highlights(hanoi(library).id)[0]
     edit(path, "**Note:** first note", "**Note:** the vault's text")
     library.set_highlight_note(first.id, "the library's text")
+    return path, first
+
+
+def test_a_note_changed_on_both_sides_keeps_both_texts(library, tmp_path):
+    vault = tmp_path / "vault"
+    path, first = _changed_on_both_sides(library, vault)
     report = sync(library, vault)
     assert len(report.conflicts) == 1 and "both texts" in report.conflicts[0]
     assert library.get_highlight(first.id).note == "the library's text"  # not overwritten
@@ -116,28 +128,16 @@ def test_a_note_changed_on_both_sides_keeps_both_texts(library, tmp_path):
     assert "**Conflict:**" in text
     # Unresolved, the conflict stays; resolved in the vault, the resolution comes back.
     assert len(sync(library, vault).conflicts) == 1
-    text = path.read_text(encoding="utf-8")
-    start = text.index("**Note in reader:**")
-    path.write_text(text[:start] + text[text.index("\n\n", start) + 2 :], encoding="utf-8")
+    _drop_paragraph(path, "**Note in reader:**")
     report = sync(library, vault)
     assert not report.conflicts and len(report.read_back) == 1
     assert library.get_highlight(first.id).note == "the vault's text"
     assert "**Conflict:**" not in path.read_text(encoding="utf-8")
 
 
-def _drop_paragraph(path: Path, label: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    start = text.index(label)
-    path.write_text(text[:start] + text[text.index("\n\n", start) + 2 :], encoding="utf-8")
-
-
 def test_a_conflict_resolved_by_keeping_the_readers_text_stays_resolved(library, tmp_path):
     vault = tmp_path / "vault"
-    sync(library, vault)
-    path = the_note(vault)
-    first = library.highlights(hanoi(library).id)[0]
-    edit(path, "**Note:** first note", "**Note:** the vault's text")
-    library.set_highlight_note(first.id, "the library's text")
+    path, first = _changed_on_both_sides(library, vault)
     assert len(sync(library, vault).conflicts) == 1
     _drop_paragraph(path, "**Note:** the vault's text")  # the reader's paragraph is the one kept
     report = sync(library, vault)
