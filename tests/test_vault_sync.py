@@ -210,6 +210,25 @@ def test_a_stale_copy_of_a_note_never_overwrites_what_was_synced_since(library, 
     assert "**Note:** newer in reader" in original.read_text(encoding="utf-8")
 
 
+def test_the_original_is_synced_when_a_copy_is_made_and_the_original_edited(library, tmp_path):
+    # Obsidian's "Make a copy" leaves an untouched copy beside the note the user goes on editing.
+    vault = tmp_path / "vault"
+    sync(library, vault)
+    original = the_note(vault)
+    copy = original.with_name("0-copy.md")
+    copy.write_bytes(original.read_bytes())
+    edit(original, "**Note:** first note", "**Note:** edited in the original")
+    sync(library, vault)
+    first = library.highlights(hanoi(library).id)[0]
+    assert first.note == "edited in the original"
+    library.set_highlight_note(first.id, "changed in reader")
+    sync(library, vault)
+    assert "**Note:** changed in reader" in original.read_text(encoding="utf-8")
+    copy.unlink()
+    report = sync(library, vault)
+    assert library.get_highlight(first.id).note == "changed in reader" and not report.conflicts
+
+
 def test_a_block_deleted_in_the_vault_is_restored_unless_deletes_are_accepted(library, tmp_path):
     vault = tmp_path / "vault"
     sync(library, vault)

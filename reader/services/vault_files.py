@@ -131,8 +131,9 @@ class FoundNote:
 def scan(vault: Path, report: SyncReport, known: dict | None = None) -> dict[int, FoundNote]:
     """Every note in the vault that carries a reader-id (hidden folders skipped), by id.
 
-    Of two notes with one id (a copy of a note), the one the last sync wrote is synced (`known`: the
-    state's notes), else the one at its path: a stale copy never overwrites what was synced since.
+    Of two notes with one id (a copy of a note), the one at the path the last sync wrote (`known`: the
+    state's notes) is synced, else the one holding what it wrote: a copy never takes the place of the
+    note the user goes on editing, and a stale one never overwrites what was synced since.
     """
     found: dict[int, list[FoundNote]] = {}
     for root, dirs, files in os.walk(vault):
@@ -166,8 +167,8 @@ def _synced_one(vault: Path, reader_id: int, notes: list[FoundNote], st: dict, r
         return notes[0]
     at_path = os.path.normpath(os.path.join(vault, st["path"])) if st.get("path") else None
     chosen = (
-        next((n for n in notes if n.digest == st.get("file")), None)
-        or next((n for n in notes if os.path.normpath(n.where) == at_path), None)
+        next((n for n in notes if os.path.normpath(n.where) == at_path), None)
+        or next((n for n in notes if n.digest == st.get("file")), None)
         or notes[0]
     )
     for other in notes:
