@@ -41,3 +41,12 @@ def test_a_typed_hash_is_how_tags_are_shown_not_part_of_the_name(tmp_path):
     assert sorted(library.article_tags(article_id)) == ["Kinh tế", "ngoại giao"]
     blank = invoke("--db", str(library.path), "tag", str(article_id), "#")
     assert blank.exit_code == 1 and "cannot be blank" in blank.output
+
+
+def test_rename_merge_and_delete_read_a_typed_hash_as_the_tag_shows(tmp_path):
+    library, article_id = _library(tmp_path, ["Kinh tế", "Xã hội"])
+    assert invoke("--db", str(library.path), "tags", "rename", "#kinh te", "#Kinh doanh").exit_code == 0
+    assert invoke("--db", str(library.path), "tags", "merge", "#xa hoi", "#kinh doanh").exit_code == 0
+    assert library.article_tags(article_id) == ["Kinh doanh"]
+    assert invoke("--db", str(library.path), "tags", "delete", "#Kinh doanh").exit_code == 0
+    assert library.article_tags(article_id) == []

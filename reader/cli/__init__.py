@@ -177,7 +177,8 @@ class _SanitisedError(click.ClickException):
 # module register themselves on `main` when it is imported). A name not listed loads them all.
 _COMMAND_MODULES = {
     **dict.fromkeys(("import", "list", "search", "show", "backup", "check"), "articles"),
-    **dict.fromkeys(("highlight", "notes", "tag", "tags", "export", "import-annotations", "colors"), "notes"),
+    **dict.fromkeys(("highlight", "notes", "export", "import-annotations", "colors"), "notes"),
+    **dict.fromkeys(("tag", "tags"), "tags"),
     **dict.fromkeys(("feed", "add", "reextract"), "feeds"),
     **dict.fromkeys(("sync", "open"), "vault"),
     **dict.fromkeys(("delete", "restore", "trash"), "trash"),
