@@ -103,9 +103,11 @@ async def test_n_writes_a_note_in_vietnamese_and_ctrl_s_commits_it(library):
         assert app.screen.query_one("TextArea").text == h.note
 
 
-@pytest.mark.parametrize("keys", [["n", "escape"], ["t", "escape"], ["n", *"draft", "escape", "y"]])
+@pytest.mark.parametrize(
+    "keys", [["n", "escape"], ["t", "escape"], ["n", *"draft", "escape", "y"], ["n", "ctrl+s"], ["t", "enter"]]
+)
 async def test_an_editor_closed_without_saving_leaves_no_highlight_behind(library, keys):
-    # n or t on a sentence with no highlight shows one while the editor is open; cancel takes it away.
+    # n or t on a sentence with no highlight: closed, or saved with nothing in it, it makes none.
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await open_hanoi(pilot)

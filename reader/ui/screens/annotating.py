@@ -251,6 +251,10 @@ class AnnotatingMixin:
             return None
         return self.session.at_span(span) or self.session.draft(span)
 
+    def _is_draft(self, highlight: Highlight) -> bool:
+        """True for a highlight made for an editor, not stored nor being stored."""
+        return highlight.id is None and all(h is not highlight for h in self.session.highlights)
+
     def _current(self, highlight: Highlight) -> Highlight:
         """The highlight as the library holds it now (another program may have changed it)."""
         if highlight.id is None:
@@ -267,8 +271,12 @@ class AnnotatingMixin:
             return
         start = self._current(highlight).note
         target = ref(highlight)
+        draft = self._is_draft(highlight)
 
         def save(typed: str, done) -> None:
+            if draft and not typed.strip():
+                done(None)  # nothing written for a passage that had no highlight: none is made
+                return
             self._annotate(
                 partial(work.save_highlight_note, target=target, start=start, typed=typed),
                 failed="Note not saved",
@@ -286,8 +294,12 @@ class AnnotatingMixin:
             return
         start = list(self._current(highlight).tags)
         target = ref(highlight)
+        draft = self._is_draft(highlight)
 
         def save(value: str, done) -> None:
+            if draft and not parse_tags(value, start):
+                done(None)  # no tag for a passage that had no highlight: none is made
+                return
             self._annotate(
                 partial(work.save_highlight_tags, target=target, start=start, typed=parse_tags(value, start)),
                 failed="Tags not saved",
