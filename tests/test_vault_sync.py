@@ -400,6 +400,22 @@ def test_the_cli_syncs_remembers_the_vault_and_reports(library, tmp_path, reader
     assert result.exit_code == 1 and "move it away" in result.output and "Traceback" not in result.output
 
 
+def test_which_highlights_a_vault_shows_is_remembered_too(library, tmp_path, reader_home):
+    # The library has a yellow highlight with a note and a blue one without.
+    vault = tmp_path / "vault"
+    run = lambda *args: CliRunner().invoke(main, ["--db", str(library.path), *args])  # noqa: E731
+    assert run("sync", str(vault), "--only-noted").exit_code == 0
+    assert "Political trust" not in the_note(vault).read_text(encoding="utf-8")
+    library.set_highlight_note(library.highlights(hanoi(library).id)[0].id, "changed")
+    assert run("sync").exit_code == 0  # --only-noted is remembered: the blue one stays out
+    text = the_note(vault).read_text(encoding="utf-8")
+    assert "**Note:** changed" in text and "Political trust" not in text
+    assert run("sync", "--all-highlights").exit_code == 0
+    assert "Political trust" in the_note(vault).read_text(encoding="utf-8")
+    assert run("sync", "--color", "3").exit_code == 0 and run("sync").exit_code == 0
+    assert json.loads((reader_home / "vault.json").read_text()).get("colors") == [3]
+
+
 def test_a_note_changed_during_the_sync_is_left_alone(library, tmp_path, monkeypatch):
     vault = tmp_path / "vault"
     sync(library, vault)

@@ -25,13 +25,16 @@ from reader.model import HIGHLIGHT_FORMS
 @click.argument("vault", required=False, type=FileName(file_okay=False, path_type=Path))
 @click.option("--folder", help="Sub-folder of the vault for new notes (default: the vault itself).")
 @click.option("--name", "pattern", help="File-name pattern of new notes: {date} {slug} {title} {id}.")
-@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3.")
-@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note.")
+@click.option("--color", "colors", help="Only highlights of these colours, e.g. 1,3. Remembered with the vault.")
+@click.option("--only-noted", is_flag=True, help="Only highlights that carry a note. Remembered with the vault.")
+@click.option("--all-highlights", is_flag=True, help="Forget the remembered --color and --only-noted.")
 @click.option("--accept-deletes", is_flag=True, help="Delete from the library the highlights deleted in the vault.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--style", "form", type=click.Choice(HIGHLIGHT_FORMS), help=STYLE_HELP + " Remembered with the vault.")
 @click.pass_context
-def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes, dry_run, form) -> None:
+def sync_command(
+    ctx, vault, folder, pattern, colors, only_noted, all_highlights, accept_deletes, dry_run, form
+) -> None:
     """Keep one note per annotated article in a vault folder, and read your edits back.
 
     Notes are updated in place; your text outside the managed region and your own front-matter keys
@@ -54,8 +57,13 @@ def sync_command(ctx, vault, folder, pattern, colors, only_noted, accept_deletes
         options.pattern = pattern
     if form is not None:
         options.form = form
-    options.colors = _colours(colors)
-    options.only_noted, options.accept_deletes, options.dry_run = only_noted, accept_deletes, dry_run
+    if all_highlights:
+        options.colors, options.only_noted = None, False
+    if colors is not None:
+        options.colors = _colours(colors)
+    if only_noted:
+        options.only_noted = True
+    options.accept_deletes, options.dry_run = accept_deletes, dry_run
     try:
         report = syncing.sync(library, vault, options)
         if not dry_run:

@@ -232,14 +232,17 @@ def _settings_path() -> Path:
 
 
 def remembered_vault() -> tuple[Path, SyncOptions] | None:
-    """The vault (and its folder and name pattern) the last sync used, if any."""
+    """The vault the last sync used, if any, with its options (folder, names, style, which highlights)."""
     try:
         saved = json.loads(_settings_path().read_text(encoding="utf-8"))
         form = saved.get("form")
+        colors = saved.get("colors")
         return Path(saved["dir"]), SyncOptions(
             folder=saved.get("folder", ""),
             pattern=saved.get("pattern", DEFAULT_PATTERN),
             form=form if form in HIGHLIGHT_FORMS else None,
+            colors=frozenset(c for c in colors if c in range(1, 6)) or None if isinstance(colors, list) else None,
+            only_noted=saved.get("only_noted") is True,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -252,4 +255,8 @@ def remember_vault(vault: Path, options: SyncOptions) -> None:
     saved = {"dir": str(Path(vault).expanduser().resolve()), "folder": options.folder, "pattern": options.pattern}
     if options.form:
         saved["form"] = options.form
+    if options.colors:
+        saved["colors"] = sorted(options.colors)
+    if options.only_noted:
+        saved["only_noted"] = True
     write_atomic(path, json.dumps(saved, ensure_ascii=False) + "\n", force=True)
