@@ -140,7 +140,7 @@ def test_highlight_notes_and_tags_from_the_command_line(run):
 
 
 def test_refuses_a_database_from_the_future(run):
-    run("colors", "set", "1", "x")  # creates the library
+    run("import", str(SAMPLES))  # creates the library
     import sqlite3
 
     conn = sqlite3.connect(run.db)
@@ -165,3 +165,24 @@ def test_an_empty_file_name_is_refused_not_read_as_the_current_folder(tmp_path, 
     assert out.exit_code == 2
     assert "an empty name is not a file or folder" in out.output and "Traceback" not in out.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.txt"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tag", "1", "x"],
+        ["highlight", "1", "words"],
+        ["tags", "rename", "a", "b"],
+        ["colors", "set", "1", "red"],
+        ["sync", "vault"],
+        ["reextract"],
+        ["feed", "update"],
+        ["feed", "remove", "x"],
+    ],
+)
+def test_a_command_that_changes_what_a_library_holds_creates_none(tmp_path, args):
+    # A mistyped --db would otherwise leave an empty library behind (and the command then fails anyway).
+    missing = tmp_path / "typo.db"
+    out = CliRunner().invoke(main, ["--db", str(missing), *args])
+    assert out.exit_code == 1 and "there is no library at" in out.output
+    assert not missing.exists() and not (tmp_path / "vault").exists()

@@ -48,7 +48,7 @@ def test_a_reading_command_on_a_missing_library_says_so_and_creates_nothing(tmp_
     result = run("--db", str(db), *args)
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: there is no library at {db}; a command that adds something (import, add, feed add) creates one\n"
+        f"Error: there is no library at {db}; a command that adds something (import, add, feed add, feed import) creates one\n"
     )
     assert list(tmp_path.iterdir()) == []
 

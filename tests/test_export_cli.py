@@ -104,6 +104,9 @@ def test_import_annotations_reports_missing_articles_and_bad_files(run, tmp_path
     annotate(run)
     exported = tmp_path / "notes.json"
     run("a.db", "export", "--format", "json", "-o", str(exported))
+    other = tmp_path / "other.txt"
+    other.write_text("Another story\n\nNothing of the samples.\n", encoding="utf-8")
+    run("empty.db", "import", str(other))  # a library without the annotated articles
     result = run("empty.db", "import-annotations", str(exported))
     assert result.exit_code == 1 and "skipped" in result.output and "article not in this library" in result.output
     bad = tmp_path / "bad.json"

@@ -64,9 +64,10 @@ def _add_samples(library: Library) -> None:
     add_sample_articles(library)
 
 
-def reads_only(command: click.Command) -> click.Command:
-    """Mark a command that only reads: given a --db file that does not exist, it says so instead of creating one."""
-    command.reads_only = True  # type: ignore[attr-defined]
+def needs_library(command: click.Command) -> click.Command:
+    """Mark a command that reads or changes what a library holds: given a --db file that does not exist,
+    it says so instead of creating one (an empty library made there would only hide a mistyped name)."""
+    command.needs_library = True  # type: ignore[attr-defined]
     return command
 
 
@@ -96,7 +97,7 @@ def open_library(db: Path | None, *, create: bool = True) -> Library:
         what = (
             f"{shown_path(path)} is empty (0 bytes)" if path.exists() else f"there is no library at {shown_path(path)}"
         )
-        raise LibraryError(f"{what}; a command that adds something (import, add, feed add) creates one")
+        raise LibraryError(f"{what}; a command that adds something (import, add, feed add, feed import) creates one")
     # The sample articles go in with the schema, in the transaction that creates the default library:
     # a second reader started at the same moment waits for it, and sees them too.
     from reader.store import Library  # here, not at the top: `reader --help` needs no library
@@ -120,7 +121,7 @@ def _library(ctx: click.Context) -> Library:
     """The library for this invocation, opened once and closed when the command ends."""
     root = ctx.find_root()
     if "library" not in root.meta:
-        create = not getattr(ctx.command, "reads_only", False)
+        create = not getattr(ctx.command, "needs_library", False)
         root.meta["library"] = library = open_library(root.params.get("db"), create=create)
         root.call_on_close(library.close)
     return root.meta["library"]

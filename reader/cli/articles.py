@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from reader.cli import FileName, _article, _library, main, plural, reads_only, say, say_pieces, shown_path
+from reader.cli import FileName, _article, _library, main, needs_library, plural, say, say_pieces, shown_path
 from reader.store import SORT_ORDERS, Library, ReadError, default_db_path
 
 
@@ -97,7 +97,7 @@ def json_layout(as_json: bool, pretty: bool, as_jsonl: bool) -> str | None:
     return None
 
 
-@reads_only
+@needs_library
 @main.command("list")
 @click.option("--tag", help="Only articles with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one article per line.")
@@ -147,7 +147,7 @@ def _marked(s: str, spans, on: str, off: str) -> str:
 
 # "-word" excludes a word: unknown options are query text, so click's -h would eat "-hanoi";
 # a lone -h is help, as for every other command.
-@reads_only
+@needs_library
 @main.command("search", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (with hit offsets), one result per line.")
@@ -232,7 +232,7 @@ def _say_results(results) -> int:
     return shown
 
 
-@reads_only
+@needs_library
 @main.command("show")
 @click.argument("article_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with url, author, feed and the body).")
@@ -273,7 +273,7 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
 
 
-@reads_only
+@needs_library
 @main.command("backup")
 @click.argument("path", type=FileName(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")

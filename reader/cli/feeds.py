@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from reader import text
-from reader.cli import FileName, ReaderGroup, _article, _library, main, plural, reads_only, say, shown_path
+from reader.cli import FileName, ReaderGroup, _article, _library, main, needs_library, plural, say, shown_path
 
 
 def _fetcher(ctx: click.Context):
@@ -93,6 +93,7 @@ def feed_add_command(ctx: click.Context, url: str, tags: tuple[str, ...], full_t
     _run_update(ctx, [feed])
 
 
+@needs_library
 @feed_group.command("update")
 @click.argument("feed", required=False)
 @click.pass_context
@@ -109,7 +110,7 @@ def feed_update_command(ctx: click.Context, feed: str | None) -> None:
     _run_update(ctx, feeds)
 
 
-@reads_only
+@needs_library
 @feed_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
@@ -137,6 +138,7 @@ def feed_list_command(ctx: click.Context, as_json: bool) -> None:
             say(f"    last error: {f.last_error}")
 
 
+@needs_library
 @feed_group.command("remove")
 @click.argument("feed")
 @click.pass_context
@@ -174,7 +176,7 @@ def feed_import_command(ctx: click.Context, path: Path) -> None:
     say(f"{plural(added, 'feed')} added; fetch them with `reader feed update`")
 
 
-@reads_only
+@needs_library
 @feed_group.command("export")
 @click.option("-o", "--output", type=FileName(dir_okay=False, path_type=Path), help="Write to this file.")
 @click.pass_context
@@ -208,6 +210,7 @@ def add_command(ctx: click.Context, url: str) -> None:
     say(f"{status:<10} {article.url or url} → #{article.id} {article.title}")
 
 
+@needs_library
 @main.command("reextract")
 @click.argument("article_ids", nargs=-1, type=int)
 @click.pass_context

@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from reader import text
-from reader.cli import FileName, _article, _library, main, plural, reads_only, say, say_pieces, shown_path
+from reader.cli import FileName, _article, _library, main, needs_library, plural, say, say_pieces, shown_path
 from reader.model import HIGHLIGHT_FORMS, Highlight, NoteStyle
 from reader.store import Library, LibraryError
 
 STYLE_HELP = "Highlights as quote, callout (Obsidian, per colour) or mark (==text==); default: reader colors style."
 
 
+@needs_library
 @main.command("highlight")
 @click.argument("article_id", type=int)
 @click.argument("quote")
@@ -89,7 +90,7 @@ def _highlight_json(h: Highlight, body: str) -> dict:
     }
 
 
-@reads_only
+@needs_library
 @main.command("notes")
 @click.argument("article_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -127,7 +128,7 @@ def notes_command(ctx: click.Context, article_id: int, as_json: bool) -> None:
             say("  tags: " + ", ".join(h["tags"]))
 
 
-@reads_only
+@needs_library
 @main.command("export")
 @click.option(
     "--article",
@@ -217,6 +218,7 @@ def export_command(ctx, article_ids, tag, since, fmt, output, force, colors, onl
         raise click.ClickException(f"could not write the export: {error}") from error
 
 
+@needs_library
 @main.command("import-annotations")
 @click.argument("file", type=FileName(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
@@ -260,7 +262,7 @@ def _colours(value: str | None) -> frozenset[int] | None:
     return colours
 
 
-@reads_only
+@needs_library
 @main.group("colors", invoke_without_command=True)
 @click.pass_context
 def colors_group(ctx: click.Context) -> None:
@@ -277,6 +279,7 @@ def colors_group(ctx: click.Context) -> None:
         say(f"Markdown shows highlights as: {style.form} (reader colors style quote|callout|mark)")
 
 
+@needs_library
 @colors_group.command("set")
 @click.argument("color", type=click.IntRange(1, 5))
 @click.argument("name")
@@ -287,6 +290,7 @@ def colors_set(ctx: click.Context, color: int, name: str) -> None:
     say(f"colour {color}: {stored}" if stored else f"colour {color}: its default name again")
 
 
+@needs_library
 @colors_group.command("style")
 @click.argument("form", type=click.Choice(HIGHLIGHT_FORMS))
 @click.pass_context
@@ -300,6 +304,7 @@ def colors_style(ctx: click.Context, form: str) -> None:
     say(f"highlights in Markdown: {form}")
 
 
+@needs_library
 @colors_group.command("callout")
 @click.argument("color", type=click.IntRange(1, 5))
 @click.argument("callout")

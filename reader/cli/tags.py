@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from reader.cli import _article, _library, main, reads_only, say
+from reader.cli import _article, _library, main, needs_library, say
 from reader.store import Library
 from reader.tags import tidy_tag, typed_tag
 
@@ -20,6 +20,7 @@ def typed_tags(tags) -> list[str]:
     return names
 
 
+@needs_library
 @main.command("tag")
 @click.argument("article_id", type=int)
 @click.argument("tags", nargs=-1, required=True)
@@ -32,7 +33,7 @@ def tag_command(ctx: click.Context, article_id: int, tags: tuple[str, ...]) -> N
     say(f"article {article_id}: " + ", ".join(stored))
 
 
-@reads_only
+@needs_library
 @main.group("tags", invoke_without_command=True)
 @click.pass_context
 def tags_group(ctx: click.Context) -> None:
@@ -59,6 +60,7 @@ def _existing_tag(library: Library, typed: str) -> str:
     return found[0] if found else typed  # none: the store says there is no such tag
 
 
+@needs_library
 @tags_group.command("rename")
 @click.argument("old")
 @click.argument("new")
@@ -71,6 +73,7 @@ def tags_rename(ctx: click.Context, old: str, new: str) -> None:
     say(f"{outcome} {old!r} → {new!r}")
 
 
+@needs_library
 @tags_group.command("merge")
 @click.argument("old")
 @click.argument("into")
@@ -83,6 +86,7 @@ def tags_merge(ctx: click.Context, old: str, into: str) -> None:
     say(f"merged {old!r} into {into!r}")
 
 
+@needs_library
 @tags_group.command("delete")
 @click.argument("name")
 @click.pass_context

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from reader.cli import _library, main, reads_only, say
+from reader.cli import _library, main, needs_library, say
 from reader.store import LibraryError
 from reader.wording import plural
 
@@ -26,7 +26,7 @@ def _each(ctx, article_ids, act, line) -> None:
         ctx.exit(1)
 
 
-@reads_only  # nothing to delete in a library that does not exist: say so, create nothing
+@needs_library  # nothing to delete in a library that does not exist: say so, create nothing
 @main.command("delete")
 @click.argument("article_ids", nargs=-1, required=True, type=int)
 @click.pass_context
@@ -40,7 +40,7 @@ def delete_command(ctx, article_ids) -> None:
     _each(ctx, article_ids, _library(ctx).trash_article, line)
 
 
-@reads_only
+@needs_library
 @main.command("restore")
 @click.argument("article_ids", nargs=-1, required=True, type=int)
 @click.pass_context
@@ -54,7 +54,7 @@ def restore_command(ctx, article_ids) -> None:
     _each(ctx, article_ids, _library(ctx).restore_article, line)
 
 
-@reads_only
+@needs_library
 @main.command("trash")
 @click.option("--empty", is_flag=True, help="Remove every article in the trash for good.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

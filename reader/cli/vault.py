@@ -11,8 +11,8 @@ from reader.cli import (
     _article,
     _library,
     main,
+    needs_library,
     plural,
-    reads_only,
     refuse_without_a_terminal,
     say,
     shown_path,
@@ -21,6 +21,7 @@ from reader.cli.notes import STYLE_HELP, _colours
 from reader.model import HIGHLIGHT_FORMS
 
 
+@needs_library
 @main.command("sync")
 @click.argument("vault", required=False, type=FileName(file_okay=False, path_type=Path))
 @click.option("--folder", help="Sub-folder of the vault for new notes (default: the vault itself).")
@@ -92,7 +93,7 @@ def sync_command(
         ctx.exit(1)
 
 
-@reads_only
+@needs_library
 @main.command("open")
 @click.argument("uri")
 @click.pass_context
