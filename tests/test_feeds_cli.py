@@ -260,3 +260,13 @@ def test_an_entry_linking_to_another_scheme_gets_no_url(run, server):
         for a in json.loads(run("list", "--json").output)
     }
     assert urls == {"Script": "", "File": "", "Web": server.url("/w")}
+
+
+def test_adding_a_feed_articles_page_by_hand_keeps_what_the_feed_said(run, politics):
+    assert run("feed", "add", politics.url("/rss"), "--full-text", "never").exit_code == 0
+    before = next(a for a in json.loads(run("list", "--json").output) if a["title"] == "Land Law passes")
+    result = run("add", politics.url("/page1"))  # the full page of the feed's summary entry
+    assert result.exit_code == 0 and "updated" in result.output, result.output
+    after = json.loads(run("show", str(before["id"]), "--json").output)
+    assert (after["title"], after["date"], after["source"]) == (before["title"], before["date"], before["source"])
+    assert "Deputies voted 432 to 12." in after["body"]

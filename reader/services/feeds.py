@@ -250,8 +250,15 @@ def add_page(library: Library, fetcher: Fetcher, url: str) -> tuple[str, Article
         raise FeedError(f"{response.url} is a feed, not a page: subscribe with `reader feed add {response.url}`")
     article = _page_article(response)
     article.url = response.url
+    store = FeedStore(library)
+    existing = store.article_by_url(article.url)
+    old = store.get(existing) if existing is not None and store.article_feed_id(existing) else None
+    if old is not None:  # a feed's article: title, author, date and source stay the feed's, as on its update
+        article.title, article.author = old.title or article.title, old.author or article.author
+        article.date, article.source = old.date or article.date, old.source or article.source
+        article.content_hash = text.content_hash(article.title + "\n" + article.body)
     try:
-        return FeedStore(library).save(article, content_type=response.content_type)
+        return store.save(article, content_type=response.content_type)
     except LibraryError as error:
         raise FeedError(str(error)) from None
 
