@@ -121,6 +121,7 @@ def test_feed_import_refuses_what_is_not_opml(run, tmp_path):
     bad.write_text("<html>no</html>")
     result = run("feed", "import", str(bad))
     assert result.exit_code == 1 and "not an OPML file" in result.output
+    assert not (tmp_path / "cli.db").exists()  # no library made for a file that is not OPML
 
 
 def test_add_url_prints_the_id_like_import(run, server):

@@ -168,7 +168,8 @@ def feed_import_command(ctx: click.Context, path: Path) -> None:
         raise click.ClickException(f"cannot read {shown_path(path)}: {error}") from None
     added = 0
     try:
-        for url, status in feed_service.import_opml(_library(ctx), data):
+        subscriptions = feed_service.read_opml(data)  # first: a file that is not OPML makes no library
+        for url, status in feed_service.import_opml(_library(ctx), subscriptions):
             say(f"{status:<14} {url}")
             added += status == "added"
     except feed_service.FeedError as error:

@@ -280,12 +280,16 @@ def find(library: Library, name_or_url: str) -> Feed:
     return feed
 
 
-def import_opml(library: Library, data: bytes) -> Iterator[tuple[str, str]]:
-    """Subscribe to every feed of an OPML file, without fetching: (url, 'added'|'already there') for each."""
+def read_opml(data: bytes) -> list:
+    """The subscriptions of an OPML file; FeedError if it is not one."""
     try:
-        subscriptions = opml_format.parse(data)
+        return opml_format.parse(data)
     except text.InputError as error:
         raise FeedError(str(error)) from None
+
+
+def import_opml(library: Library, subscriptions: list) -> Iterator[tuple[str, str]]:
+    """Subscribe to every feed read from an OPML file, without fetching: (url, status) for each."""
     store = FeedStore(library)
     for sub in subscriptions:
         try:
