@@ -246,8 +246,9 @@ async def test_a_large_import_in_the_tui_parses_in_a_second_process(tmp_path, mo
         await pilot.press("i", *str(folder), "enter")
         for _ in range(6000):  # up to two minutes on a loaded machine; it ends as soon as the report shows
             await pilot.pause(0.02)
-            if isinstance(app.screen, ImportReport):
+            if isinstance(app.screen, ImportReport) and app.screen.query("#report-summary"):
                 break
+        await settle(pilot)  # pushed is not yet mounted: its lines are written on mount
         assert f"{n:,} files: {n:,} imported, 0 updated, 0 unchanged, 0 refused" in _report_text(app.screen)
     assert answered and all(answered)  # started under Textual (whose stderr has no descriptor) and answered
     assert library.count_articles() == n and len(library.search("Huế", limit=2000)) == n
