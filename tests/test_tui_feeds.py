@@ -91,11 +91,55 @@ async def test_R_updates_in_a_worker_and_the_list_refreshes(tmp_path, server):
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("R")
-        await app.workers.wait_for_complete()
+        for _ in range(500):  # the update runs in a thread of its own: wait until it has answered
+            await pilot.pause(0.02)
+            if not app.main.updating:
+                break
         await pilot.pause()
         assert "Fresh news" in widget_text(app.main.query_one(ArticleList))
         assert library.count_articles() == 4
         assert not app.main.updating
+
+
+def test_quitting_while_feeds_are_fetched_does_not_wait_for_the_server(tmp_path, server, monkeypatch):
+    # A server that answers slowly held the exit (a blank screen) until it answered or timed out.
+    import threading
+    import time
+
+    from reader.cli import run_app
+
+    library = feed_library(tmp_path, server)
+    answered = threading.Event()
+
+    def slow(_headers):
+        time.sleep(6)
+        answered.set()
+        return Reply(b"")
+
+    server.routes["/rss"] = slow
+    app = make_app(library)
+
+    async def quit_during_the_update(pilot):
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        assert app.main.updating
+        await pilot.press("q")
+
+    def run():  # app.run() as a user runs it, keys pressed by Pilot
+        import asyncio
+
+        async def go():
+            async with app.run_test(size=WIDE) as pilot:
+                await quit_during_the_update(pilot)
+
+        asyncio.run(go())
+
+    exits = []
+    monkeypatch.setattr(app, "run", run)
+    monkeypatch.setattr("os._exit", lambda code: exits.append(code))
+    run_app(app, library)
+    assert app.left_fetching and exits == [0]
+    assert not answered.is_set()  # the app ended while the server was still on its answer
 
 
 async def test_o_opens_the_url_and_L_lists_the_links(tmp_path, server):

@@ -134,6 +134,23 @@ def _article(library: Library, article_id: int) -> Article:
     return article
 
 
+def run_app(app, library: Library) -> None:
+    """Run the reader's screen; quit while feeds are being fetched, end the process at once.
+
+    The fetching threads would otherwise hold the exit (a blank screen) until the slowest server
+    answered or timed out. Every change of the user's is committed before the app lets itself quit;
+    the update's own writes are each one transaction, done again by the next update if cut short.
+    """
+    app.run()
+    if app.left_fetching and not app.damage:
+        import os
+
+        library.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(app.return_code or 0)
+
+
 def refuse_without_a_terminal() -> None:
     """Refuse to start the screen unless standard input and output are a terminal (not a pipe or a file)."""
     # Without one, the screen's escape codes would land in a file and the app would wait for keys forever.
@@ -268,6 +285,6 @@ def main(ctx: click.Context, db: Path | None) -> None:
 
             checked.result()  # its LibraryError, if the library is damaged
         app = make_app(library)
-        app.run()
+        run_app(app, library)
         if app.damage:  # found once the screen was up (a large library's whole list): said the same way
             raise LibraryError(app.damage)

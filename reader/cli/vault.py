@@ -14,6 +14,7 @@ from reader.cli import (
     needs_library,
     plural,
     refuse_without_a_terminal,
+    run_app,
     say,
     shown_path,
 )
@@ -113,4 +114,4 @@ def open_command(ctx: click.Context, uri: str) -> None:
     refuse_without_a_terminal()
     from reader.ui.app import make_app
 
-    make_app(library, open_at=(article_id, highlight_id)).run()
+    run_app(make_app(library, open_at=(article_id, highlight_id)), library)

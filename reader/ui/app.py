@@ -89,6 +89,7 @@ class ReaderApp(App):
         self.jobs = LibraryJobs(self, library.path, library)
         self._quitting = False
         self.open_at = open_at  # (article, highlight or None) to show first: `reader open URI`
+        self.left_fetching = False  # quit while feeds were being fetched (see run_app)
 
     async def on_event(self, event: events.Event) -> None:
         # An input method's backspace must reach a text field in order with its letters (text_fields).
@@ -157,6 +158,7 @@ class ReaderApp(App):
         if main is not None:
             main.save_position()
             main.save_places()
+            self.left_fetching = main.updating  # a fetch is no change of the user's: not waited for
         if not self.jobs.pending_writes:
             self.exit()
             return

@@ -168,13 +168,13 @@ class FeedsMixin:
         self.updating = True
         path = self.library.path
         self.query_one("#list-pane").border_subtitle = Content("updating…")
-        self.run_worker(
-            lambda: update_in_thread(path, feed_id, self.post_message),
-            thread=True,
-            group="feeds",
-            exclusive=True,
-            exit_on_error=False,
-        )
+        # A thread of its own, not a Textual worker: those are joined when the app ends, and quitting
+        # must not wait for the slowest server (see reader.cli.run_app). post_message is thread-safe.
+        import threading
+
+        threading.Thread(
+            target=update_in_thread, args=(path, feed_id, self.post_message), name="reader-feeds", daemon=True
+        ).start()
 
     def on_feeds_progress(self, message: FeedsProgress) -> None:
         message.stop()
