@@ -57,6 +57,25 @@ def message(app) -> str:
     return str(app.screen.query_one("#search-message").render())
 
 
+async def test_a_short_last_word_being_typed_does_not_empty_the_results(library):
+    # "Lâ" is too short to match as the start of "Lâm": searched with it nothing matched, and the
+    # results vanished and came back at every letter of ordinary two-letter syllables.
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await search(pilot, app, "Tô Lâ")
+        assert "Việt Nam consistently considers Japan" in widget_text(list_pane(app))
+        assert message(app).startswith("1 article without “Lâ”, still being typed")
+        app.focused.insert_text_at_cursor("m")
+        await settle(pilot, app)
+        assert message(app).startswith("1 article · enter") and "without" not in message(app)
+        app.focused.insert_text_at_cursor(" xy")  # a word that matches nothing stays nothing, once typed
+        await settle(pilot, app)
+        assert message(app).startswith("1 article without “xy”")
+        app.focused.insert_text_at_cursor("z ")
+        await settle(pilot, app)
+        assert message(app).startswith("0 articles")
+
+
 async def test_slash_opens_the_bar_and_results_update_as_you_type(library):
     app = make_app(library)
     async with app.run_test(size=WIDE) as pilot:

@@ -30,26 +30,49 @@ class SearchFinished(Message):
     query: str
     results: list[SearchResult] | None
     error: str | None
+    left_out: str = ""  # a short last word searched without, because with it nothing matched
+
+
+def still_typed(query: str) -> tuple[str, str] | None:
+    """(the query without its last word, that word) when the last word is too short to match as the
+    start of longer words ("Tô Lâ": "Lâ" may become "Lâm"), and other words come before it."""
+    from reader.query import MIN_PREFIX
+
+    head, _, last = query.rstrip().rpartition(" ")
+    plain = last.isalnum()  # not a phrase's end, a filter (tag:), an exclusion (-word) or a prefix (word*)
+    if head.strip() and plain and len(last) < MIN_PREFIX and not query.endswith(" "):
+        return head, last
+    return None
 
 
 def search_in_thread(
     path: Path, query: str, limit: int, accents: str = "smart"
-) -> tuple[list[SearchResult] | None, str | None]:
-    """Run one search on a connection of this thread's own; (results, None) or (None, message)."""
+) -> tuple[list[SearchResult] | None, str | None, str]:
+    """Run one search on a connection of this thread's own: (results, None, "") or (None, message, "").
+
+    While the last word is too short to match longer words, a search it leaves empty is run without
+    it (the third item names it): results do not vanish and come back at every letter of "Lâm".
+    """
     from reader.query import QueryError  # the query language loads with the first search, not at start
 
     try:
         library = Library(path)
     except LibraryError as error:
-        return None, f"The library could not be opened for searching: {error}"
+        return None, f"The library could not be opened for searching: {error}", ""
     try:
-        return library.search(query, limit=limit, prefix_last=True, accents=accents), None
+        results = library.search(query, limit=limit, prefix_last=True, accents=accents)
+        typed = still_typed(query) if not results else None
+        if typed is not None:
+            fewer = library.search(typed[0], limit=limit, prefix_last=False, accents=accents)
+            if fewer:
+                return fewer, None, typed[1]
+        return results, None, ""
     except QueryError as error:
-        return None, str(error)
+        return None, str(error), ""
     except LibraryError as error:
-        return None, str(error)
+        return None, str(error), ""
     except Exception as error:  # a worker must answer: an unexpected failure is shown, not lost
-        return None, f"The search failed: {error}"
+        return None, f"The search failed: {error}", ""
     finally:
         library.close()
 
@@ -96,9 +119,9 @@ class SearchMixin:
         path = self.library.path
 
         def work() -> None:
-            results, error = search_in_thread(path, query, SEARCH_LIMIT, accents)
+            results, error, left_out = search_in_thread(path, query, SEARCH_LIMIT, accents)
             if not get_current_worker().is_cancelled:
-                self.post_message(SearchFinished(generation, query, results, error))
+                self.post_message(SearchFinished(generation, query, results, error, left_out))
 
         # Only the newest query matters: starting one cancels the one before (its answer is dropped).
         self.run_worker(work, thread=True, group="search", exclusive=True, exit_on_error=False)
@@ -117,6 +140,8 @@ class SearchMixin:
         count = f"{len(results)}{'+' if len(results) >= SEARCH_LIMIT else ''}"
         noun = "article" if len(results) == 1 else "articles"
         hint = f" · enter: go to {'it' if len(results) == 1 else 'them'} · esc: clear" if results else " · esc: clear"
+        if message.left_out:  # said, so the list is not taken for the answer to the whole query
+            hint = f" without “{message.left_out}”, still being typed{hint}"
         self.search_bar.set_message(f"{count} {noun}{hint}")
         self.query_one("#list-pane").border_title = Content(f"Search ({count})")
         self.refresh_bindings()
