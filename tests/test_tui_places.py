@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reader.model import Article
 from reader.ui.app import make_app
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.notes_pane import NotesPane
@@ -98,9 +99,35 @@ async def test_d_asks_then_moves_the_article_to_the_trash_and_u_brings_it_back(t
         assert library.get_article(hanoi.id) is not None and len(library.highlights(hanoi.id)) == 1
         assert "Việt Nam consistently" in widget_text(screen.query_one(ArticleList))
         assert screen.query_one(ArticleList).current.id == hanoi.id
+        assert "▶" not in widget_text(screen.query_one(ArticleList))  # back, but not open: no open mark
         await pilot.press("u")
         await pilot.pause()
         assert any("Nothing to undo" in n.message for n in app._notifications)
+    library.close()
+
+
+async def test_deleting_a_search_result_keeps_the_search_and_its_other_results(tmp_path):
+    library = library_with(tmp_path)
+    for n in range(3):
+        library.add_article(Article(title=f"Huế story {n}", body=f"HUẾ — Story number {n} about Huế."))
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("slash", *"hue", "enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#list-pane").border_title == "Search (3)"
+        await pilot.press("j", "D", "y")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert screen.query_one("#list-pane").border_title == "Search (2)"
+        listed = widget_text(screen.query_one(ArticleList))
+        assert "Huế story 1" not in listed and "Huế story 0" in listed and "Prime Minister" not in listed
+        assert str(screen.query_one("#search-message").render()).startswith("2 articles")
+        await pilot.press("u")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert screen.query_one("#list-pane").border_title == "Search (3)"
     library.close()
 
 

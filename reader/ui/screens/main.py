@@ -179,6 +179,8 @@ class MainScreen(
     def close_article(self) -> None:
         """No article open: the reading and notes panes say how to open one."""
         self.session.close()
+        self.article_list.open_id = None  # no ▶ in the list: nothing is open
+        self.article_list.refresh()
         self.reading.show(None, [])
         self.notes.show(None, [])
         self.query_one("#reading-pane").border_title = Content("Reading")

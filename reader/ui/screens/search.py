@@ -82,6 +82,12 @@ class SearchMixin:
 
     search_window: ResultsWindow | None = None
     _search_generation: int = 0
+    _search_row: int | None = None  # the row to keep when the same query runs again (rerun_search)
+
+    def rerun_search(self) -> None:
+        """Run the query shown again (an article was deleted or restored), the cursor kept on its row."""
+        self._search_row = self.article_list.cursor
+        self.search_bar.post_message(SearchBar.QueryChanged(self.search_bar.value, self.search_bar.accents))
 
     @property
     def search_bar(self) -> SearchBar:
@@ -135,7 +141,8 @@ class SearchMixin:
             return
         results = message.results or []
         self.search_window = ResultsWindow(results, self.library)
-        self.article_list.cursor = 0
+        row, self._search_row = self._search_row, None
+        self.article_list.cursor = min(row, max(len(results) - 1, 0)) if row is not None else 0
         self.article_list.set_window(self.search_window, f"Nothing matches “{message.query}”.")
         count = f"{len(results)}{'+' if len(results) >= SEARCH_LIMIT else ''}"
         noun = "article" if len(results) == 1 else "articles"

@@ -44,7 +44,10 @@ class TrashMixin:
         self.session.trashed.append(entry.id)
         if self.article is not None and self.article.id == entry.id:
             self.close_article()
-        self.load_list()  # the cursor keeps its row: on the article that followed
+        if self.searching:  # the results without it, the query still shown
+            self.rerun_search()
+        else:
+            self.load_list()  # the cursor keeps its row: on the article that followed
         kept = f" with {plural(entry.highlights, 'highlight')}" if entry.highlights else ""
         self.notify(f"Moved “{trim(entry.title, 50)}”{kept} to the trash — press u to undo.")
 
@@ -63,6 +66,9 @@ class TrashMixin:
         )
 
     def _restored(self, restored: Restored) -> None:
-        self.load_list()
-        self.cursor_to(restored.id)
+        if self.searching:
+            self.rerun_search()
+        else:
+            self.load_list()
+            self.cursor_to(restored.id)
         self.notify(f"Restored “{trim(restored.title, 50)}”.")
