@@ -177,3 +177,17 @@ def test_delete_and_restore_on_a_library_that_does_not_exist_create_nothing(tmp_
         result = cli(db, command, "3")
         assert result.returncode == 1 and "there is no library at" in result.stderr
     assert not db.exists()
+
+
+def test_a_change_to_an_article_deleted_meanwhile_says_how_to_bring_it_back(library):
+    from reader.services.annotations import highlight_span
+    from reader.ui import work
+
+    article_id = library.page_articles(limit=1)[0].id
+    library.trash_article(article_id)
+    for change in (
+        lambda: work.save_article_note(library, article_id, "", "typed before the delete"),
+        lambda: highlight_span(library, article_id, 0, 5),
+    ):
+        with pytest.raises(LibraryError, match=rf"article {article_id} is no longer .*`reader restore {article_id}`"):
+            change()

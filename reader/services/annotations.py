@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from reader import anchoring
 from reader.importers import webanno
 from reader.model import Anchor, Article, Highlight
-from reader.store import Library, LibraryError, clean_tags, tag_key
+from reader.store import Library, clean_tags, tag_key
+from reader.store.errors import article_gone
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def highlight_span(
     """
     article = library.get_article(article_id)
     if article is None:
-        raise LibraryError("that article is no longer in the library")
+        raise article_gone(article_id)
     anchor = seen if seen is not None else anchoring.make_anchor(article.body, start, end)
     if reuse:
         for highlight in library.highlights(article_id):

@@ -106,3 +106,11 @@ def backup_reason(error: BaseException) -> str:
     if isinstance(error, PermissionError) or getattr(error, "errno", None) == errno.EROFS:
         return "cannot write there (permission denied or read-only)"
     return text.sanitise(str(error))
+
+
+def article_gone(article_id: int) -> LibraryError:
+    """The refusal of a change to an article deleted meanwhile, with the way to bring it back."""
+    return LibraryError(
+        f"article {article_id} is no longer in the library (deleted meanwhile? u in the list, or "
+        f"`reader restore {article_id}`, brings it back)"
+    )

@@ -16,6 +16,7 @@ from textual.message import Message
 from reader.store import Library, LibraryError
 from reader.store.feeds import FeedStore
 from reader.ui.list_source import ArticleWindow
+from reader.wording import plural
 
 FEED_BINDINGS = [
     Binding("F", "pick_view", "Feeds and views", id="feeds.pick"),
@@ -187,7 +188,7 @@ class FeedsMixin:
         if message.problem:
             self.notify(message.problem, severity="error")
             return
-        failed = f", {message.failed} feeds failed (F shows why)" if message.failed else ""
+        failed = f", {plural(message.failed, 'feed')} failed (F shows why)" if message.failed else ""
         self.notify(f"Feeds updated: {message.new} new, {message.updated} updated{failed}.", timeout=6)
         self.refresh_view(keep_cursor=True)
 

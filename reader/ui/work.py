@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from reader.model import Article, Highlight
 from reader.store import Library, LibraryError
+from reader.store.errors import article_gone
 from reader.ui.session import HighlightRef, SaveOutcome, merge_note, tag_changes
 
 MERGE_TRIES = 5  # compare-and-write rounds before giving up on a note another program keeps changing
@@ -105,7 +106,7 @@ def set_range(library: Library, target: HighlightRef, span: tuple[int, int]) -> 
     highlight, _ = resolve(library, target, create=False)
     article = library.get_article(highlight.article_id)
     if article is None:
-        raise LibraryError("that article is no longer in the library")
+        raise article_gone(highlight.article_id)
     from reader import anchoring  # with `regex`: loaded by the first change of a passage, not at start-up
 
     moved = library.set_highlight_range(highlight.id, anchoring.make_anchor(article.body, *span))
@@ -158,7 +159,7 @@ def save_article_note(library: Library, article_id: int, start: str, typed: str)
     def read() -> str:
         article = library.get_article(article_id)
         if article is None:
-            raise LibraryError("that article is no longer in the library")
+            raise article_gone(article_id)
         return article.note
 
     def write(value: str, expected: str) -> bool:
@@ -194,5 +195,5 @@ def save_article_tags(library: Library, article_id: int, start: list[str], typed
         library.change_tags(added, removed, article_id=article_id)
     article = library.get_article(article_id)
     if article is None:
-        raise LibraryError("that article is no longer in the library")
+        raise article_gone(article_id)
     return ArticleEdit(article, outcome)
