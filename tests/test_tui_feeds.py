@@ -185,6 +185,43 @@ async def test_o_hands_only_web_addresses_to_the_browser(tmp_path, server, url):
         assert any("is not a web address" in n.message for n in app._notifications)
 
 
+class _Browser:
+    def __init__(self, name: str):
+        self.name, self.opened = name, []
+
+    def open(self, url, new=0):
+        self.opened.append(url)
+        return True
+
+
+@pytest.mark.parametrize("found", ["none", "lynx", "firefox"])
+async def test_o_says_when_there_is_no_browser_to_open_the_address_with(tmp_path, server, monkeypatch, found):
+    import webbrowser
+
+    browser = _Browser(found)
+
+    def get():
+        if found == "none":
+            raise webbrowser.Error("could not locate runnable browser")
+        return browser
+
+    monkeypatch.setattr(webbrowser, "get", get)
+    library = feed_library(tmp_path, server)
+    land = next(s.id for s in library.list_articles() if s.title == "Land Law passes")
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        app.main.open_article(land)
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        if found == "firefox":
+            assert browser.opened == [server.url("/land")] and f"Opening {server.url('/land')}" in said
+        else:  # none, or one that would run inside this terminal, over the reader's screen
+            assert browser.opened == [] and any("No web browser to open" in m for m in said)
+
+
 async def test_a_long_feed_view_is_paged_and_G_shows_its_oldest_article(tmp_path):
     """A feed view reads keyset pages as the list needs them, like the main list (issue 10)."""
     library = Library(tmp_path / "long.db")

@@ -68,6 +68,26 @@ class TagCommands(Provider):
                 )
 
 
+# Browsers that run in the terminal: one started from here would take over the reader's own screen.
+_CONSOLE_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "w3m"})
+
+
+def _open_in_a_browser(url: str) -> bool:
+    """Open a web address in a graphical browser; False if there is none (or it would not open)."""
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    if getattr(browser, "name", "") in _CONSOLE_BROWSERS:
+        return False
+    try:
+        return bool(browser.open(url, new=2))
+    except OSError:
+        return False
+
+
 class ReaderApp(App):
     """A terminal reader and annotator for news articles."""
 
@@ -193,7 +213,11 @@ class ReaderApp(App):
         if scheme not in ("http", "https", "mailto") or any(c in url for c in "\r\n\t\x00"):
             self.notify(f"Not opened: {url} is not a web address.", severity="warning")
             return
-        super().open_url(url, new_tab=new_tab)
+        if self.is_web:  # served in a browser: the driver hands it to that browser
+            super().open_url(url, new_tab=new_tab)
+        elif not _open_in_a_browser(url):
+            self.notify(f"No web browser to open {url} with.", severity="warning", timeout=8)
+            return
         self.notify(f"Opening {url}")
 
     @property
