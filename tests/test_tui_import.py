@@ -107,6 +107,9 @@ async def test_a_path_that_is_not_there_is_said_in_the_dialog(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, ImportPathDialog)
         assert "Nothing at" in str(app.screen.query_one("#editor-status").render())
+        await pilot.press("backspace")  # edited, the path is not the one refused: the keys again
+        await pilot.pause()
+        assert str(app.screen.query_one("#editor-status").render()).startswith("enter import")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ImportPathDialog)

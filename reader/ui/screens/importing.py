@@ -60,6 +60,9 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
+_PATH_KEYS = "enter import · tab or → complete · escape cancel"
+
+
 class ImportPathDialog(ModalScreen[Path | None]):
     """Ask for a file or folder to import; tab or → takes the completion, enter imports, escape cancels."""
 
@@ -79,10 +82,14 @@ class ImportPathDialog(ModalScreen[Path | None]):
             )
             # TextInput: Vietnamese typed through an input method arrives whole and NFC.
             yield TextInput(self.start, placeholder="~/news or ./story.md", id="import-path", suggester=PathSuggester())
-            yield Static(Content.styled("enter import · tab or → complete · escape cancel", "dim"), id="editor-status")
+            yield Static(Content.styled(_PATH_KEYS, "dim"), id="editor-status")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # A refusal speaks of the path as it was: once it is edited, the keys are shown again.
+        self.query_one("#editor-status", Static).update(Content.styled(_PATH_KEYS, "dim"))
 
     def action_complete(self) -> None:
         field = self.query_one(Input)
