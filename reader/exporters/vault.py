@@ -102,21 +102,24 @@ def open_uri(article_id: int, highlight_id: int | None = None) -> str:
     return uri + (f"&highlight={highlight_id}" if highlight_id is not None else "")
 
 
+def _note_parts(note: str, theirs: str | None) -> list[list[str]]:
+    """A note's paragraphs; in a conflict (`theirs`: the reader's side), the explanation, then each side
+    labelled, an empty one as "(empty)": deleting either paragraph then means keeping the other."""
+    if theirs is None:
+        return [_labelled("Note", note)] if note else []
+    return [
+        [CONFLICT_EXPLAINED],
+        _labelled("Note", note) if note else ["**Note:** (empty)"],
+        _labelled("Note in reader", theirs) if theirs else ["**Note in reader:** (empty)"],
+    ]
+
+
 def _block_lines(
     heading: str, block: HighlightBlock, names: dict[int, str] | None, style: NoteStyle | None
 ) -> list[str]:
     h = block.highlight
     parts = [[f"### {heading} · {_colour(h.color, names)}"], passage_lines(clean(h.quote), h.color, style, names)]
-    if block.theirs is not None:
-        parts.append([CONFLICT_EXPLAINED])
-    if block.note:
-        parts.append(_labelled("Note", block.note))
-    elif block.theirs is not None:  # said, so that deleting this paragraph means "keep the reader's"
-        parts.append(["**Note:** (empty)"])
-    if block.theirs is not None and block.theirs:
-        parts.append(_labelled("Note in reader", block.theirs))
-    elif block.theirs is not None:
-        parts.append(["**Note in reader:** (empty)"])
+    parts += _note_parts(block.note, block.theirs)
     tags = obsidian_tags(block.tags)
     if tags:
         parts.append(["**Tags:** " + " ".join("#" + t for t in tags)])
@@ -144,16 +147,7 @@ def render_region(
     if meta:
         parts.append(_encode_line(" · ".join(meta)))
     parts.append(ARTICLE_NOTE_HEADING)
-    if note_theirs is not None:
-        parts.append(CONFLICT_EXPLAINED)
-    if note:
-        parts.append("\n".join(_labelled("Note", note)))
-    elif note_theirs is not None:
-        parts.append("**Note:** (empty)")
-    if note_theirs is not None:
-        parts.append(
-            "\n".join(_labelled("Note in reader", note_theirs)) if note_theirs else "**Note in reader:** (empty)"
-        )
+    parts += ["\n".join(p) for p in _note_parts(note, note_theirs)]
     anchored = sorted((b for b in blocks if not b.highlight.orphan), key=lambda b: reading_order(b.highlight))
     orphans = sorted((b for b in blocks if b.highlight.orphan), key=lambda b: reading_order(b.highlight))
     if anchored or kept:
