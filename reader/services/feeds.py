@@ -253,10 +253,8 @@ def add_page(library: Library, fetcher: Fetcher, url: str) -> tuple[str, Article
     store = FeedStore(library)
     existing = store.article_by_url(article.url)
     old = store.get(existing) if existing is not None and store.article_feed_id(existing) else None
-    if old is not None:  # a feed's article: title, author, date and source stay the feed's, as on its update
-        article.title, article.author = old.title or article.title, old.author or article.author
-        article.date, article.source = old.date or article.date, old.source or article.source
-        article.content_hash = text.content_hash(article.title + "\n" + article.body)
+    if old is not None:  # a feed's article: what the feed gave stays, as on its update
+        _keep_what_was_given(article, old)
     try:
         return store.save(article, content_type=response.content_type)
     except LibraryError as error:
@@ -309,6 +307,14 @@ def export_opml(library: Library) -> str:
     return opml_export.render(FeedStore(library).feeds(), created=now())
 
 
+def _keep_what_was_given(new: Article, old: Article) -> None:
+    """A page's article made to keep the title, author, date and source the stored one has (a feed's or
+    the user's), where it has them; its content hash follows the title kept."""
+    new.title, new.author = old.title or new.title, old.author or new.author
+    new.date, new.source = old.date or new.date, old.source or new.source
+    new.content_hash = text.content_hash(new.title + "\n" + new.body)
+
+
 def reextract(library: Library, ids: Iterable[int] | None = None) -> Iterator[tuple[int, str, str]]:
     """Extract kept pages again (after an upgrade): (id, 'updated'|'unchanged'|'refused', title or reason).
 
@@ -330,10 +336,8 @@ def reextract(library: Library, ids: Iterable[int] | None = None) -> Iterator[tu
             yield article_id, "refused", str(error)
             continue
         # What the feed or the user gave stays; the body and its structure are extracted anew.
-        new.title, new.author = old.title or new.title, old.author or new.author
-        new.date, new.source, new.url = old.date or new.date, old.source or new.source, old.url or new.url
-        new.path, new.feed = old.path, old.feed
-        new.content_hash = text.content_hash(new.title + "\n" + new.body)
+        _keep_what_was_given(new, old)
+        new.url, new.path, new.feed = old.url or new.url, old.path, old.feed
         try:
             status, stored = store.save(new, content_type=kept[1])
         except LibraryError as error:
