@@ -27,6 +27,12 @@ class LazyRegex:
         return getattr(self._compiled, name)
 
 
+# What an address from outside (a page's link, a feed entry) may be: a web page to fetch, or, as a
+# link, also an e-mail address. Anything else (file:, javascript:, an application's own scheme)
+# would hand what a stranger wrote to a program on this machine.
+WEB_SCHEMES = ("http", "https")
+LINK_SCHEMES = (*WEB_SCHEMES, "mailto")
+
 MAX_BYTES = 20 * 1024 * 1024
 # Only the head is scanned for NUL: enough to tell binary from text, cheap on a 20 MB file.
 BINARY_SCAN_BYTES = 8000

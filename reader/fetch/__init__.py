@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from reader import __version__
+from reader import __version__, text
 
 USER_AGENT = f"reader/{__version__} (terminal news reader; tinreader)"
 MAX_BYTES = 10 * 1024 * 1024  # decompressed: a gzip bomb is cut off here
@@ -61,7 +61,7 @@ def check_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         raise FetchError(f"{url!r} is not a valid URL") from None
-    if parts.scheme.lower() not in ("http", "https"):
+    if parts.scheme.lower() not in text.WEB_SCHEMES:
         raise FetchError(f"only http and https addresses can be fetched, not {url!r}")
     if not parts.hostname:
         raise FetchError(f"{url!r} has no host name")

@@ -110,7 +110,7 @@ def _feedparser(data: bytes) -> tuple[dict, list, str]:
 
 
 def _entry(entry, feed_url: str, feed_title: str) -> Entry:
-    url = html.link_url(entry.get("link") or "", feed_url, schemes=html.WEB_SCHEMES)
+    url = html.link_url(entry.get("link") or "", feed_url, schemes=text.WEB_SCHEMES)
     base = url or feed_url
     contents = entry.get("content") or []
     if contents:
@@ -164,6 +164,6 @@ def discover(page: str, base_url: str) -> list[str]:
     urls = []
     for href, _title in finder.found:
         url = urljoin(base_url, _line(href))
-        if url not in urls and url.split(":", 1)[0].lower() in ("http", "https"):
+        if url not in urls and url.split(":", 1)[0].lower() in text.WEB_SCHEMES:
             urls.append(url)
     return urls

@@ -246,10 +246,7 @@ def _tag(el) -> str | None:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-WEB_SCHEMES = ("http", "https")
-
-
-def link_url(href: str, base: str = "", schemes: tuple[str, ...] = (*WEB_SCHEMES, "mailto")) -> str:
+def link_url(href: str, base: str = "", schemes: tuple[str, ...] = text.LINK_SCHEMES) -> str:
     """An absolute http(s) or mailto URL (or of `schemes`) as one line of plain text, or "" for anything
     else (javascript:, file:, an application's own scheme: what opening it would hand to a program)."""
     href = common.one_line(text.clean(href))

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
 
+from reader import text
 from reader.locations import resource_dir
 from reader.model import COLOUR_NAMES
 from reader.store import Library, LibraryError
@@ -210,7 +211,7 @@ class ReaderApp(App):
         scheme would hand what a stranger wrote to a program on this machine.
         """
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme not in ("http", "https", "mailto") or any(c in url for c in "\r\n\t\x00"):
+        if scheme not in text.LINK_SCHEMES or any(c in url for c in "\r\n\t\x00"):
             self.notify(f"Not opened: {url} is not a web address.", severity="warning")
             return
         if self.is_web:  # served in a browser: the driver hands it to that browser
