@@ -38,9 +38,9 @@ def still_typed(query: str) -> tuple[str, str] | None:
     start of longer words ("Tô Lâ": "Lâ" may become "Lâm"), and other words come before it."""
     from reader.query import MIN_PREFIX
 
-    head, _, last = query.rstrip().rpartition(" ")
+    head, _, last = query.rpartition(" ")  # a query ending in a space has no word being typed
     plain = last.isalnum()  # not a phrase's end, a filter (tag:), an exclusion (-word) or a prefix (word*)
-    if head.strip() and plain and len(last) < MIN_PREFIX and not query.endswith(" "):
+    if head.strip() and plain and len(last) < MIN_PREFIX:
         return head, last
     return None
 

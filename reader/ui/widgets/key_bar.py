@@ -55,8 +55,8 @@ class KeyBar(Static):
             (app_keys if binding.action in ("app.quit", "quit", "app.help", "help") else context).append(key)
         app_keys.append(("^p", "Commands"))
         width = self.size.width or 10_000
-        for names, gap in ((False, 2), (True, 2), (True, 1)):
-            if (fitting := line(context + app_keys, names, gap)).cell_length <= width:
+        for short_names, gap in ((False, 2), (True, 2), (True, 1)):
+            if (fitting := line(context + app_keys, short_names, gap)).cell_length <= width:
                 return fitting
         while context and line(context + app_keys, True, 1).cell_length > width:
             context.pop()
